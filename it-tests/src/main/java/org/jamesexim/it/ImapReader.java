@@ -1,0 +1,132 @@
+package org.jamesexim.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads whole messages from a mailbox over real IMAP (LOGIN, SELECT/EXAMINE, FETCH BODY.PEEK[]), for tests.
+ * Messages come back as the raw RFC 5322 text James stored.
+ */
+public final class ImapReader implements Closeable {
+    private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)\\}$");
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private int tag;
+
+    private ImapReader(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        String greeting = readLine();
+        if (!greeting.startsWith("* OK")) {
+            throw new IOException("unexpected IMAP greeting: " + greeting);
+        }
+    }
+
+    public static ImapReader login(String host, int port, String user, String password) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(host, port), 10_000);
+        s.setSoTimeout(30_000);
+        ImapReader r = new ImapReader(s);
+        r.expectOk("LOGIN " + quote(user) + " " + quote(password));
+        return r;
+    }
+
+    /** All messages of the folder (read-only), oldest first; an absent folder reads as empty. */
+    public List<String> messages(String folder) throws IOException {
+        List<String> result = new ArrayList<>();
+        List<String> select = run("EXAMINE " + quote(folder), null);
+        if (!last(select).contains("OK")) {
+            return result;
+        }
+        run("FETCH 1:* (BODY.PEEK[])", result);
+        return result;
+    }
+
+    /** Folder names as LIST shows them. */
+    public List<String> folders() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (String line : run("LIST \"\" \"*\"", null)) {
+            if (line.startsWith("* LIST")) {
+                String name = line.substring(line.lastIndexOf(' ') + 1);
+                names.add(name.replace("\"", ""));
+            }
+        }
+        return names;
+    }
+
+    private void expectOk(String command) throws IOException {
+        List<String> lines = run(command, null);
+        if (!last(lines).contains(" OK")) {
+            throw new IOException("IMAP command failed: " + command.replaceAll("LOGIN .*", "LOGIN ...") + " -> " + last(lines));
+        }
+    }
+
+    private static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
+    }
+
+    private List<String> run(String command, List<String> literals) throws IOException {
+        String t = "a" + (++tag);
+        out.write((t + " " + command + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        List<String> lines = new ArrayList<>();
+        while (true) {
+            String line = readLine();
+            Matcher m = LITERAL.matcher(line);
+            if (m.find()) {
+                byte[] body = in.readNBytes(Integer.parseInt(m.group(1)));
+                if (literals != null) {
+                    literals.add(new String(body, StandardCharsets.UTF_8));
+                }
+                continue;
+            }
+            lines.add(line);
+            if (line.startsWith(t + " ")) {
+                return lines;
+            }
+        }
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                break;
+            }
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        if (c == -1 && b.size() == 0) {
+            throw new IOException("IMAP connection closed");
+        }
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            run("LOGOUT", null);
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        socket.close();
+    }
+}

@@ -1,0 +1,12 @@
+package org.jamesexim.mailets;
+
+import org.apache.mailet.AttributeName;
+
+/** Mail attributes of the pack's foundation pieces (the SMTP hook, matcher and mailet used by the smoke test). */
+public final class PackAttributes {
+    /** Set by {@code org.jamesexim.smtp.PackReceivedHook} at end of DATA: the HELO/EHLO name the client gave (String). */
+    public static final AttributeName SMTP_HELO = AttributeName.of("jexim.smtp_helo");
+
+    private PackAttributes() {
+    }
+}

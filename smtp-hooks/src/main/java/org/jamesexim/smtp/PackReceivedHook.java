@@ -1,0 +1,31 @@
+package org.jamesexim.smtp;
+
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.jamesexim.mailets.PackAttributes;
+
+/**
+ * End-of-DATA hook that records the client's HELO/EHLO name as attribute {@code jexim.smtp_helo} on the mail,
+ * so the mailet container can tell mail that came through this SMTP server. Returns DECLINED so James's own
+ * hooks still queue the mail.
+ *
+ * <pre>{@code
+ * <handlerchain>
+ *     <handler class="org.jamesexim.smtp.PackReceivedHook"/>
+ *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
+ * </handlerchain>
+ * }</pre>
+ */
+public class PackReceivedHook implements JamesMessageHook {
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse("");
+        mail.setAttribute(new Attribute(PackAttributes.SMTP_HELO, AttributeValue.of(helo)));
+        return HookResult.DECLINED;
+    }
+}
