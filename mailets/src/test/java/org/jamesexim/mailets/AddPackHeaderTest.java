@@ -1,0 +1,52 @@
+package org.jamesexim.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import javax.mail.MessagingException;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.apache.mailet.base.MailAddressFixture;
+import org.apache.james.core.builder.MimeMessageBuilder;
+import org.junit.jupiter.api.Test;
+
+class AddPackHeaderTest {
+    private FakeMail mail(String helo) throws Exception {
+        FakeMail.Builder b = FakeMail.builder().name("m").recipient(MailAddressFixture.ANY_AT_JAMES)
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("s").setText("t"));
+        if (helo != null) {
+            b.attribute(new Attribute(PackAttributes.SMTP_HELO, AttributeValue.of(helo)));
+        }
+        return b.build();
+    }
+
+    @Test
+    void writesTheHeloTheHookStored() throws Exception {
+        AddPackHeader mailet = new AddPackHeader();
+        mailet.init(FakeMailetConfig.builder().mailetName("AddPackHeader").build());
+        FakeMail mail = mail("client.example.net");
+        mailet.service(mail);
+        assertThat(mail.getMessage().getHeader("X-Jexim-Received")).containsExactly("helo=client.example.net");
+    }
+
+    @Test
+    void headerNameIsConfigurableAndCrLfFromTheClientIsDropped() throws Exception {
+        AddPackHeader mailet = new AddPackHeader();
+        mailet.init(FakeMailetConfig.builder().mailetName("AddPackHeader").setProperty("header", "X-Seen").build());
+        FakeMail mail = mail("evil\r\nBcc: x@y");
+        mailet.service(mail);
+        assertThat(mail.getMessage().getHeader("X-Seen")).containsExactly("helo=evilBcc: x@y");
+        assertThat(mail.getMessage().getHeader("Bcc")).isNull();
+    }
+
+    @Test
+    void invalidHeaderNameIsRefusedAtInitNamingTheParameter() {
+        AddPackHeader mailet = new AddPackHeader();
+        assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("AddPackHeader")
+            .setProperty("header", "X Bad:").build()))
+            .isInstanceOf(MessagingException.class).hasMessageStartingWith("header:");
+    }
+}
