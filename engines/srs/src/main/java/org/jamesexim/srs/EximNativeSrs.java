@@ -1,0 +1,139 @@
+package org.jamesexim.srs;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Exim's native SRS ({@code SUPPORT_SRS}, Exim 4.95 and later): {@code ${srs_encode {secret}{return_path}{domain}}}
+ * and the {@code inbound_srs} condition. A different scheme from Mail::SRS: HMAC-MD5 over the lower-cased whole
+ * return path, 4 lower-case hex characters, a lower-case base32 day stamp, a fixed maximum age of 10 days, no SRS1,
+ * separator always {@code =}. Here so that bounces to addresses an Exim server issued can still be reversed after
+ * moving to James. Thread-safe.
+ */
+public final class EximNativeSrs {
+    /** Exim's inbound_srs accepts a stamp 0..10 days old. */
+    public static final int MAX_AGE = 10;
+    private static final String B32 = "abcdefghijklmnopqrstuvwxyz234567";
+    private static final Pattern INBOUND = Pattern.compile("^SRS0=([^=]+)=([A-Z2-7]{2})=([^=]*)=(.*)$", Pattern.CASE_INSENSITIVE);
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private final byte[] secret;
+    private final Clock clock;
+
+    /** @param secret the Exim SRS secret; empty means "accept any SRS0-shaped local part" as Exim does */
+    public EximNativeSrs(String secret, Clock clock) {
+        this.secret = Objects.requireNonNull(secret, "secret").getBytes(StandardCharsets.UTF_8);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private long today() {
+        return Math.floorDiv(clock.instant().getEpochSecond(), 86400L);
+    }
+
+    /**
+     * {@code ${srs_encode {secret}{returnPath}{originalDomain}}}. The empty return path gives the empty string.
+     *
+     * @throws IllegalArgumentException when the return path has no {@code @}
+     */
+    public String encode(String returnPath, String originalDomain) {
+        if (returnPath.isEmpty()) {
+            return "";
+        }
+        int at = returnPath.lastIndexOf('@');
+        if (at < 0) {
+            throw new IllegalArgumentException("return path '" + returnPath + "' contains no @");
+        }
+        String local = unquote(returnPath.substring(0, at));
+        String domain = returnPath.substring(at + 1);
+        int d = (int) Math.floorMod(today(), 1024L);
+        String srsLocal = "SRS0=" + hash(SrsEngine.asciiLower(returnPath)) + "=" + B32.charAt((d >> 5) & 31) + B32.charAt(d & 31)
+            + "=" + domain + "=" + local;
+        return quoteIfNeeded(srsLocal) + "@" + originalDomain;
+    }
+
+    /**
+     * The {@code inbound_srs} condition on a local part (or a whole address: the domain does not matter). Status
+     * {@link SrsStatus#VALID} with {@code $srs_recipient} (lower-cased) when Exim would say yes.
+     */
+    public SrsReverseResult inbound(String address) {
+        int at = address.lastIndexOf('@');
+        String localPart = at >= 0 ? address.substring(0, at) : address;
+        localPart = unquote(localPart);
+        Matcher m = INBOUND.matcher(localPart);
+        if (!m.matches()) {
+            return new SrsReverseResult(SrsStatus.NOT_SRS, address, null, "not an Exim SRS0 address", null, null);
+        }
+        if (secret.length == 0) {
+            return new SrsReverseResult(SrsStatus.VALID, address, null, null, null, null);
+        }
+        String ts = m.group(2);
+        int i0 = B32.indexOf(ts.charAt(0));
+        int i1 = B32.indexOf(ts.charAt(1));
+        String recipient = quoteIfNeeded(SrsEngine.asciiLower(m.group(4))) + "@" + SrsEngine.asciiLower(m.group(3));
+        String hash = m.group(1);
+        if (i0 < 0 || i1 < 0 || hash.length() != 4 || !hash.equals(hash(recipient))) {
+            return new SrsReverseResult(SrsStatus.BAD_HASH, address, null, "Exim SRS hash or timestamp does not verify", null, null);
+        }
+        int stamp = i0 * 32 + i1;
+        if (((today() - stamp) & 0x3ff) > MAX_AGE) {
+            return new SrsReverseResult(SrsStatus.EXPIRED, address, null, "Exim SRS timestamp is more than " + MAX_AGE + " days old", null, null);
+        }
+        return new SrsReverseResult(SrsStatus.VALID, address, recipient, null, null, null);
+    }
+
+    private String hash(String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacMD5");
+            mac.init(new SecretKeySpec(secret, "HmacMD5"));
+            byte[] h = mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+            return new String(new char[] {HEX[(h[0] >> 4) & 15], HEX[h[0] & 15], HEX[(h[1] >> 4) & 15], HEX[h[1] & 15]});
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacMD5 is not available in this JVM", e);
+        }
+    }
+
+    /** Removes RFC 5321 quoting from a local part: {@code "john doe"} gives {@code john doe}. */
+    static String unquote(String local) {
+        if (local.length() < 2 || local.charAt(0) != '"' || local.charAt(local.length() - 1) != '"') {
+            return local;
+        }
+        StringBuilder sb = new StringBuilder(local.length());
+        for (int i = 1; i < local.length() - 1; i++) {
+            char c = local.charAt(i);
+            if (c == '\\' && i + 1 < local.length() - 1) {
+                c = local.charAt(++i);
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /** Quotes a local part that is not an RFC 5321 dot-string. */
+    static String quoteIfNeeded(String local) {
+        boolean ok = !local.isEmpty() && local.charAt(0) != '.' && local.charAt(local.length() - 1) != '.' && !local.contains("..");
+        for (int i = 0; ok && i < local.length(); i++) {
+            char c = local.charAt(i);
+            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c >= 128
+                || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
+        }
+        if (ok) {
+            return local;
+        }
+        StringBuilder sb = new StringBuilder(local.length() + 4).append('"');
+        for (int i = 0; i < local.length(); i++) {
+            char c = local.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.append('"').toString();
+    }
+}
