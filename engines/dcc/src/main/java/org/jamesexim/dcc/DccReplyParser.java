@@ -1,0 +1,132 @@
+package org.jamesexim.dcc;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Parses a complete dccifd reply (everything read until EOF).
+ *
+ * <pre>
+ * line 1: one result byte: A accept, G greylist, R reject, S some (accept), T temporary failure
+ * line 2: one byte per recipient, A R or G, in request order (empty with no recipients)
+ * then, for the header or cksums options: the X-DCC header (folded with LF TAB), the checksum table, a blank line
+ * </pre>
+ *
+ * <p>Stricter than Exim on line 1: Exim takes the first byte of whatever arrives, so a garbage line starting
+ * with {@code R} would reject the mail. Here line 1 must be exactly one byte (a CR before the LF is tolerated);
+ * anything else is an unknown response and defers, as an unknown byte does in Exim.</p>
+ */
+final class DccReplyParser {
+    private DccReplyParser() {
+    }
+
+    static DccResult parse(byte[] buf, int len, int recipientCount) {
+        if (len == 0) {
+            return DccResult.noAnswer("dccifd closed the connection without a reply");
+        }
+        String text = new String(buf, 0, len, StandardCharsets.ISO_8859_1);
+        int nl1 = text.indexOf('\n');
+        String line1 = nl1 < 0 ? text : text.substring(0, nl1);
+        if (line1.endsWith("\r")) {
+            line1 = line1.substring(0, line1.length() - 1);
+        }
+        if (line1.length() != 1) {
+            return new DccResult(DccResult.Outcome.DEFER, '?', "T", "", "", "",
+                "unknown DCC response: '" + printable(line1) + "'");
+        }
+        char c = line1.charAt(0);
+        DccResult.Outcome outcome;
+        String dccResult;
+        String detail;
+        switch (c) {
+            case 'A':
+                outcome = DccResult.Outcome.ACCEPT;
+                dccResult = "A";
+                detail = "accepted by DCC";
+                break;
+            case 'S':
+                outcome = DccResult.Outcome.ACCEPT;
+                dccResult = "A";
+                detail = "accepted by DCC (S, some recipients)";
+                break;
+            case 'R':
+                outcome = DccResult.Outcome.FAIL;
+                dccResult = "R";
+                detail = "rejected by DCC";
+                break;
+            case 'G':
+                outcome = DccResult.Outcome.FAIL;
+                dccResult = "G";
+                detail = "greylisted by DCC";
+                break;
+            case 'T':
+                outcome = DccResult.Outcome.DEFER;
+                dccResult = "T";
+                detail = "temporary error with DCC: T";
+                break;
+            default:
+                return new DccResult(DccResult.Outcome.DEFER, c, "T", "", "", "",
+                    "unknown DCC response: '" + printable(line1) + "'");
+        }
+        String rest = nl1 < 0 ? "" : text.substring(nl1 + 1);
+        int nl2 = rest.indexOf('\n');
+        String line2 = nl2 < 0 ? rest : rest.substring(0, nl2);
+        if (line2.endsWith("\r")) {
+            line2 = line2.substring(0, line2.length() - 1);
+        }
+        StringBuilder rcpts = new StringBuilder(line2.length());
+        for (int i = 0; i < line2.length(); i++) {
+            char r = line2.charAt(i);
+            if (r == 'A' || r == 'R' || r == 'G') {
+                rcpts.append(r);
+            }
+        }
+        if (rcpts.length() != line2.length() || rcpts.length() != recipientCount) {
+            detail = detail + " (recipient line '" + printable(line2) + "' for " + recipientCount + " recipient(s))";
+        }
+        String tail = nl2 < 0 ? "" : rest.substring(nl2 + 1);
+        StringBuilder header = new StringBuilder();
+        StringBuilder checksums = new StringBuilder();
+        boolean inHeader = true;
+        int pos = 0;
+        boolean first = true;
+        while (pos < tail.length()) {
+            int e = tail.indexOf('\n', pos);
+            String line = e < 0 ? tail.substring(pos) : tail.substring(pos, e);
+            pos = e < 0 ? tail.length() : e + 1;
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
+            if (line.isEmpty()) {
+                break;
+            }
+            if (first) {
+                first = false;
+                if (line.startsWith("X-DCC")) {
+                    header.append(line);
+                    continue;
+                }
+                inHeader = false;
+            } else if (inHeader && line.charAt(0) == '\t') {
+                header.append('\n').append(line);
+                continue;
+            }
+            inHeader = false;
+            checksums.append(line).append('\n');
+        }
+        String dccHeader = header.length() == 0 ? "" : header.append('\n').toString();
+        return new DccResult(outcome, c, dccResult, rcpts.toString(), dccHeader, checksums.toString(), detail);
+    }
+
+    /** At most 60 characters, control and non-ASCII bytes shown as '?', for log lines. */
+    static String printable(String s) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 60));
+        for (int i = 0; i < s.length() && sb.length() < 60; i++) {
+            char ch = s.charAt(i);
+            sb.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
+        }
+        if (s.length() > 60) {
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+}
