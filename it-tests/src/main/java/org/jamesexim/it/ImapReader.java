@@ -54,6 +54,17 @@ public final class ImapReader implements Closeable {
         return result;
     }
 
+    /** Number of messages in the folder (IMAP STATUS), -1 when the folder does not exist. */
+    public int count(String folder) throws IOException {
+        for (String line : run("STATUS " + quote(folder) + " (MESSAGES)", null)) {
+            Matcher m = Pattern.compile("MESSAGES (\\d+)").matcher(line);
+            if (line.startsWith("* STATUS") && m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        return -1;
+    }
+
     /** Folder names as LIST shows them. */
     public List<String> folders() throws IOException {
         List<String> names = new ArrayList<>();
