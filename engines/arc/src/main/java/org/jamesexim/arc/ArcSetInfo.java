@@ -1,0 +1,47 @@
+package org.jamesexim.arc;
+
+/** What one ARC set (instance) says: the sealer's d= and s=, its cv=, and the AAR's authserv-id. Immutable. */
+public final class ArcSetInfo {
+    private final int instance;
+    private final String domain;
+    private final String selector;
+    private final String cv;
+    private final String aarAuthservId;
+
+    public ArcSetInfo(int instance, String domain, String selector, String cv, String aarAuthservId) {
+        this.instance = instance;
+        this.domain = domain;
+        this.selector = selector;
+        this.cv = cv;
+        this.aarAuthservId = aarAuthservId;
+    }
+
+    public int instance() {
+        return instance;
+    }
+
+    /** The ARC-Seal's d= (empty if it could not be read). */
+    public String domain() {
+        return domain;
+    }
+
+    /** The ARC-Seal's s= (empty if it could not be read). */
+    public String selector() {
+        return selector;
+    }
+
+    /** The ARC-Seal's cv= as written (empty if absent). */
+    public String cv() {
+        return cv;
+    }
+
+    /** The authserv-id of this set's ARC-Authentication-Results (empty if unreadable). */
+    public String aarAuthservId() {
+        return aarAuthservId;
+    }
+
+    @Override
+    public String toString() {
+        return "i=" + instance + " d=" + domain + " s=" + selector + " cv=" + cv;
+    }
+}

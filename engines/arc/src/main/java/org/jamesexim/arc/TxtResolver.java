@@ -1,0 +1,26 @@
+package org.jamesexim.arc;
+
+import java.util.List;
+
+/**
+ * Looks up the TXT records of a DNS name. Implementations must be thread-safe and must return or fail within
+ * their own timeout; they never block forever.
+ */
+@FunctionalInterface
+public interface TxtResolver {
+    /**
+     * @param name a DNS name without the trailing dot, e.g. {@code sel._domainkey.example.org}
+     * @return the TXT records (each one's strings joined), empty if the name has none or does not exist
+     * @throws TxtLookupException when the answer could not be had (timeout, SERVFAIL, no server): a temporary error
+     */
+    List<String> lookupTxt(String name) throws TxtLookupException;
+
+    /** A temporary DNS failure (the "temperror" of RFC 8601): the record may exist, but we could not learn it. */
+    final class TxtLookupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public TxtLookupException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
