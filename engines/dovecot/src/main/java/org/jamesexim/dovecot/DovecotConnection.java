@@ -1,0 +1,401 @@
+package org.jamesexim.dovecot;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One connection to Dovecot's auth service: handshake, then many requests in flight at once, matched to replies by
+ * request id. A reader thread dispatches the replies; callers wait on {@link Pending#future} with their own deadline.
+ * Any protocol violation, EOF or I/O error closes the connection and fails every request in flight as a temporary
+ * failure. Thread-safe.
+ */
+final class DovecotConnection {
+    /** How often the reader wakes up on an idle socket to check a blocked write. */
+    private static final long TICK_MS = 1000;
+
+    private final DovecotAuthConfig config;
+    private final Socket socket;
+    private final OutputStream out;
+    private final DovecotWire.LineReader reader;
+    private final Set<String> mechanisms;
+    private final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicReference<String> closedReason = new AtomicReference<>();
+    private volatile long writeStartedNanos;
+    private volatile long lastLineNanos;
+
+    /** A request in flight. */
+    static final class Pending {
+        final int id;
+        final AuthRequest request;
+        final long sentNanos;
+        final CompletableFuture<AuthResult> future = new CompletableFuture<>();
+        int rounds; // touched by the reader thread only
+
+        Pending(int id, AuthRequest request, long sentNanos) {
+            this.id = id;
+            this.request = request;
+            this.sentNanos = sentNanos;
+        }
+    }
+
+    private DovecotConnection(DovecotAuthConfig config, Socket socket, OutputStream out, DovecotWire.LineReader reader,
+                              Set<String> mechanisms) {
+        this.config = config;
+        this.socket = socket;
+        this.out = out;
+        this.reader = reader;
+        this.mechanisms = mechanisms;
+        this.lastLineNanos = System.nanoTime();
+    }
+
+    /**
+     * Connects, sends {@code VERSION}/{@code CPID} at once (works with Dovecot 2.3 and 2.4, which waits for them),
+     * reads the server's handshake up to {@code DONE}, and starts the reader thread.
+     */
+    static DovecotConnection open(DovecotAuthConfig config, String threadName) throws IOException {
+        long timeoutMs = config.timeout().toMillis();
+        Socket socket = config.endpoint().connect(config.connectTimeout(), config.timeout());
+        try {
+            if (config.tls()) {
+                socket = startTls(config, socket);
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(("VERSION\t1\t0\nCPID\t" + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            DovecotWire.LineReader reader = new DovecotWire.LineReader(socket.getInputStream(), DovecotWire.MAX_SERVER_LINE);
+            Set<String> mechanisms = handshake(reader, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs),
+                config.timeout().toString());
+            socket.setSoTimeout((int) Math.min(TICK_MS, timeoutMs));
+            DovecotConnection c = new DovecotConnection(config, socket, out, reader, mechanisms);
+            Thread t = new Thread(c::readLoop, threadName);
+            t.setDaemon(true);
+            t.start();
+            return c;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    private static Socket startTls(DovecotAuthConfig config, Socket plain) throws IOException {
+        SSLSocket ssl = (SSLSocket) config.sslContext().getSocketFactory()
+            .createSocket(plain, config.tlsServerName(), config.endpoint().port(), true);
+        if (config.verifyHostname()) {
+            SSLParameters p = ssl.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(p);
+        }
+        ssl.setSoTimeout(plain.getSoTimeout());
+        try {
+            ssl.startHandshake();
+        } catch (SocketTimeoutException e) {
+            throw new SocketTimeoutException("TLS handshake with " + config.endpoint() + " timed out");
+        } catch (IOException e) {
+            throw new IOException("TLS handshake with " + config.endpoint() + " failed: " + e.getMessage(), e);
+        }
+        return ssl;
+    }
+
+    private static Set<String> handshake(DovecotWire.LineReader reader, long deadline, String timeoutText)
+        throws IOException {
+        Set<String> mechanisms = new LinkedHashSet<>();
+        boolean version = false;
+        while (true) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new SocketTimeoutException("no complete handshake from Dovecot within " + timeoutText);
+            }
+            String line;
+            try {
+                line = reader.readLine();
+            } catch (SocketTimeoutException e) {
+                throw new SocketTimeoutException("no complete handshake from Dovecot within " + timeoutText);
+            }
+            List<String> f = DovecotWire.split(line);
+            String cmd = f.get(0);
+            if (!version) {
+                if (!"VERSION".equals(cmd)) {
+                    throw new DovecotProtocolException("not a Dovecot auth service: its first line is "
+                        + DovecotWire.describe(line));
+                }
+                if (f.size() < 3 || !"1".equals(f.get(1))) {
+                    throw new DovecotProtocolException("Dovecot auth protocol version "
+                        + (f.size() > 1 ? DovecotWire.describe(f.get(1)) : "?") + " is not 1.x");
+                }
+                version = true;
+                continue;
+            }
+            switch (cmd) {
+                case "MECH":
+                    if (f.size() >= 2 && !f.subList(2, f.size()).contains("private")) {
+                        mechanisms.add(f.get(1).toUpperCase(Locale.ROOT));
+                    }
+                    break;
+                case "SPID":
+                    if (mechanisms.isEmpty()) {
+                        throw new DovecotProtocolException("connected to an auth-master socket (SPID before any MECH); "
+                            + "server_socket must name an auth-client listener");
+                    }
+                    break;
+                case "DONE":
+                    return Collections.unmodifiableSet(mechanisms);
+                default:
+                    break; // CUID, COOKIE and anything newer
+            }
+        }
+    }
+
+    boolean isOpen() {
+        return closedReason.get() == null;
+    }
+
+    String closedReason() {
+        return closedReason.get();
+    }
+
+    Set<String> mechanisms() {
+        return mechanisms;
+    }
+
+    int inFlight() {
+        return pending.size();
+    }
+
+    /**
+     * Sends the request's AUTH line.
+     *
+     * @return the pending request, whose future completes with Dovecot's answer or a temporary failure
+     * @throws IOException when the line was not sent (the connection is then closed); the request may be retried
+     */
+    Pending submit(AuthRequest request) throws IOException {
+        String reason = closedReason.get();
+        if (reason != null) {
+            throw new IOException(reason);
+        }
+        int id = nextId();
+        Pending p = new Pending(id, request, System.nanoTime());
+        byte[] line = ("AUTH\t" + id + "\t" + request.fieldsAfterId(config.service()) + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+        if (line.length > DovecotWire.MAX_CLIENT_LINE) {
+            p.future.complete(AuthResult.fail("authentication data too long for Dovecot (" + line.length + " bytes)"));
+            return p;
+        }
+        pending.put(id, p);
+        if (closedReason.get() != null) {
+            pending.remove(id);
+            throw new IOException(closedReason.get());
+        }
+        try {
+            write(line);
+        } catch (IOException e) {
+            pending.remove(id);
+            close("cannot write to Dovecot: " + e.getMessage());
+            throw e;
+        }
+        return p;
+    }
+
+    /**
+     * The caller stopped waiting. When nothing at all came from Dovecot since the request was sent, the connection
+     * is considered stalled and closed; otherwise only this request is cancelled.
+     */
+    void abandon(Pending p, String reason) {
+        if (!pending.remove(p.id, p)) {
+            return;
+        }
+        p.future.complete(AuthResult.tempfail(reason));
+        if (lastLineNanos - p.sentNanos < 0) {
+            close("Dovecot stalled: " + reason);
+            return;
+        }
+        try {
+            write(("CANCEL\t" + p.id + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            close("cannot write to Dovecot: " + e.getMessage());
+        }
+    }
+
+    private int nextId() {
+        while (true) {
+            int id = ids.updateAndGet(x -> x >= Integer.MAX_VALUE || x < 0 ? 1 : x + 1);
+            if (!pending.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    private void write(byte[] bytes) throws IOException {
+        boolean locked;
+        try {
+            locked = writeLock.tryLock(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to write to Dovecot");
+        }
+        if (!locked) {
+            throw new IOException("writing to Dovecot blocked for more than " + config.timeout());
+        }
+        try {
+            writeStartedNanos = System.nanoTime() | 1L;
+            out.write(bytes);
+            out.flush();
+        } finally {
+            writeStartedNanos = 0;
+            writeLock.unlock();
+        }
+    }
+
+    private void readLoop() {
+        while (isOpen()) {
+            String line;
+            try {
+                line = reader.readLine();
+            } catch (SocketTimeoutException e) {
+                long started = writeStartedNanos;
+                if (started != 0 && System.nanoTime() - started > config.timeout().toNanos()) {
+                    close("writing to Dovecot blocked for more than " + config.timeout());
+                }
+                continue;
+            } catch (IOException e) {
+                close(e instanceof DovecotProtocolException ? e.getMessage()
+                    : "connection to Dovecot lost: " + e.getMessage());
+                return;
+            }
+            lastLineNanos = System.nanoTime();
+            try {
+                dispatch(line);
+            } catch (DovecotProtocolException e) {
+                close(e.getMessage());
+                return;
+            } catch (IOException e) {
+                close("cannot write to Dovecot: " + e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                close("internal error on Dovecot reply: " + e);
+                return;
+            }
+        }
+    }
+
+    private void dispatch(String line) throws IOException {
+        List<String> f = DovecotWire.split(line);
+        String cmd = f.get(0);
+        if (!"OK".equals(cmd) && !"FAIL".equals(cmd) && !"CONT".equals(cmd)) {
+            throw new DovecotProtocolException("unexpected line from Dovecot: " + DovecotWire.describe(line));
+        }
+        if (f.size() < 2) {
+            throw new DovecotProtocolException("Dovecot reply without request id: " + DovecotWire.describe(line));
+        }
+        int id;
+        try {
+            long v = Long.parseLong(f.get(1));
+            if (v <= 0 || v > 0xFFFFFFFFL) {
+                throw new NumberFormatException();
+            }
+            id = v > Integer.MAX_VALUE ? -1 : (int) v;
+        } catch (NumberFormatException e) {
+            throw new DovecotProtocolException("Dovecot reply with a bad request id: " + DovecotWire.describe(line));
+        }
+        Pending p = pending.get(id);
+        if (p == null) {
+            return; // late answer to a request given up or cancelled
+        }
+        if ("CONT".equals(cmd)) {
+            onChallenge(p, f.size() > 2 ? f.get(2) : "");
+            return;
+        }
+        if (!pending.remove(id, p)) {
+            return;
+        }
+        Map<String, String> params = DovecotWire.params(f, 2);
+        if ("OK".equals(cmd)) {
+            if (params.get("user") == null || params.get("user").isEmpty()) {
+                p.future.complete(AuthResult.tempfail("Dovecot replied OK without user="));
+            } else {
+                p.future.complete(AuthResult.fromReply(AuthResult.Status.OK, params, params.get("reason")));
+            }
+            return;
+        }
+        boolean temp = "temp_fail".equals(params.get("code")) || params.containsKey("temp");
+        String reason = params.get("reason");
+        if (reason == null) {
+            reason = temp ? "Dovecot: temporary authentication failure" : "Dovecot: authentication failed";
+        }
+        p.future.complete(AuthResult.fromReply(temp ? AuthResult.Status.TEMPFAIL : AuthResult.Status.FAIL, params, reason));
+    }
+
+    private void onChallenge(Pending p, String base64) throws IOException {
+        byte[] challenge;
+        try {
+            challenge = DovecotWire.unbase64(base64);
+        } catch (IllegalArgumentException e) {
+            cancel(p, AuthResult.tempfail("Dovecot sent a challenge that is not base64"));
+            return;
+        }
+        byte[] answer;
+        try {
+            answer = p.request.responder().respond(p.rounds++, challenge);
+        } catch (RuntimeException e) {
+            cancel(p, AuthResult.cancelled("no answer to Dovecot's challenge: " + e.getClass().getSimpleName()));
+            return;
+        }
+        if (answer == null) {
+            cancel(p, AuthResult.cancelled("no answer to Dovecot's challenge " + (p.rounds) + " for "
+                + p.request.mechanism()));
+            return;
+        }
+        byte[] line = ("CONT\t" + p.id + "\t" + DovecotWire.base64(answer) + "\n").getBytes(StandardCharsets.US_ASCII);
+        if (line.length > DovecotWire.MAX_CLIENT_LINE) {
+            cancel(p, AuthResult.fail("authentication data too long for Dovecot (" + line.length + " bytes)"));
+            return;
+        }
+        write(line);
+    }
+
+    private void cancel(Pending p, AuthResult result) throws IOException {
+        if (pending.remove(p.id, p)) {
+            p.future.complete(result);
+            write(("CANCEL\t" + p.id + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** Closes the socket and fails every request in flight with {@code reason} (a temporary failure). */
+    void close(String reason) {
+        if (!closedReason.compareAndSet(null, reason)) {
+            return;
+        }
+        closeQuietly(socket);
+        for (Pending p : pending.values()) {
+            if (pending.remove(p.id, p)) {
+                p.future.complete(AuthResult.tempfail(reason));
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}
