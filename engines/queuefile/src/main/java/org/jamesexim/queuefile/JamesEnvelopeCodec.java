@@ -1,0 +1,216 @@
+package org.jamesexim.queuefile;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The James-native envelope file {@code <id>.json}, version 1. Documented in {@code docs/queuefile.md}:
+ *
+ * <pre>
+ * {
+ *   "format": "jexim-queuefile", "version": 1, "id": "...",
+ *   "message": {"file": "&lt;id&gt;.eml", "size": 1234, "sha256": "hex"},
+ *   "name": "...", "sender": "a@b" | null, "recipients": [{"address": "...", "notify": ["SUCCESS"], "orcpt": "rfc822;...", "errorsTo": null}],
+ *   "state": "root", "errorMessage": null,
+ *   "remoteAddr": "...", "remoteHost": "...", "remotePort": 0, "heloName": "...", "authUser": "...",
+ *   "receivedTime": "2026-11-25T17:50:33.896036Z", "dsn": {"envid": "...", "ret": "HDRS"},
+ *   "perRecipientHeaders": {"rcpt@x": [{"name": "...", "value": "..."}]},
+ *   "attributes": {"name": &lt;James attribute JSON&gt;}, "unrepresentedAttributes": ["..."]
+ * }
+ * </pre>
+ *
+ * <p>Readers accept any version &le; {@link #VERSION} and ignore unknown fields (so a newer writer can add
+ * fields without a version bump); a higher version is refused with a clear error. Thread-safe.</p>
+ */
+public final class JamesEnvelopeCodec {
+    public static final String FORMAT = "jexim-queuefile";
+    public static final int VERSION = 1;
+
+    private final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+
+    /** What a decoded envelope file says about its message file. */
+    public static final class Decoded {
+        private final String id;
+        private final long size;
+        private final String sha256;
+        private final SpoolEnvelope envelope;
+
+        Decoded(String id, long size, String sha256, SpoolEnvelope envelope) {
+            this.id = id;
+            this.size = size;
+            this.sha256 = sha256;
+            this.envelope = envelope;
+        }
+
+        public String id() { return id; }
+        public long size() { return size; }
+        public String sha256() { return sha256; }
+        public SpoolEnvelope envelope() { return envelope; }
+    }
+
+    public byte[] encode(SpoolEnvelope e, String id, String messageFile, long size, String sha256) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("id", id);
+        ObjectNode msg = root.putObject("message");
+        msg.put("file", messageFile);
+        msg.put("size", size);
+        msg.put("sha256", sha256);
+        root.put("name", e.name());
+        root.put("sender", e.sender());
+        ArrayNode rcpts = root.putArray("recipients");
+        for (SpoolRecipient r : e.recipients()) {
+            ObjectNode rn = rcpts.addObject();
+            rn.put("address", r.address());
+            if (!r.dsnNotify().isEmpty()) {
+                ArrayNode n = rn.putArray("notify");
+                r.dsnNotify().forEach(n::add);
+            }
+            if (r.orcpt() != null) {
+                rn.put("orcpt", r.orcpt());
+            }
+            if (r.errorsTo() != null) {
+                rn.put("errorsTo", r.errorsTo());
+            }
+        }
+        root.put("state", e.state());
+        root.put("errorMessage", e.errorMessage());
+        root.put("remoteAddr", e.remoteAddr());
+        root.put("remoteHost", e.remoteHost());
+        root.put("remotePort", e.remotePort());
+        root.put("heloName", e.heloName());
+        root.put("authUser", e.authUser());
+        root.put("receivedTime", e.receivedTime().toString());
+        if (e.dsnEnvid() != null || e.dsnRet() != null) {
+            ObjectNode dsn = root.putObject("dsn");
+            dsn.put("envid", e.dsnEnvid());
+            dsn.put("ret", e.dsnRet());
+        }
+        ObjectNode prh = root.putObject("perRecipientHeaders");
+        for (Map.Entry<String, List<SpoolHeader>> en : e.perRecipientHeaders().entrySet()) {
+            ArrayNode hs = prh.putArray(en.getKey());
+            for (SpoolHeader h : en.getValue()) {
+                hs.addObject().put("name", h.name()).put("value", h.value());
+            }
+        }
+        ObjectNode attrs = root.putObject("attributes");
+        for (Map.Entry<String, String> en : e.attributes().entrySet()) {
+            try {
+                attrs.set(en.getKey(), mapper.readTree(en.getValue()));
+            } catch (JsonProcessingException ex) {
+                throw new IllegalArgumentException("attribute " + en.getKey() + " does not hold JSON", ex);
+            }
+        }
+        ArrayNode un = root.putArray("unrepresentedAttributes");
+        e.unrepresentedAttributes().forEach(un::add);
+        try {
+            return mapper.writeValueAsBytes(root);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    public Decoded decode(byte[] json, String source) throws SpoolFormatException {
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (IOException e) {
+            throw new SpoolFormatException(source + ": not JSON (" + e.getMessage().split("\n")[0] + ")");
+        }
+        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
+            throw new SpoolFormatException(source + ": not a " + FORMAT + " envelope (\"format\" missing or different)");
+        }
+        int version = root.path("version").asInt(-1);
+        if (version < 1 || version > VERSION) {
+            throw new SpoolFormatException(source + ": envelope version " + root.path("version") + " is not supported (this reader knows 1.." + VERSION + ")");
+        }
+        try {
+            SpoolEnvelope.Builder b = SpoolEnvelope.builder()
+                    .name(text(root, "name"))
+                    .sender(text(root, "sender"))
+                    .state(text(root, "state"))
+                    .errorMessage(text(root, "errorMessage"))
+                    .remoteAddr(text(root, "remoteAddr"))
+                    .remoteHost(text(root, "remoteHost"))
+                    .remotePort(root.path("remotePort").asInt(0))
+                    .heloName(text(root, "heloName"))
+                    .authUser(text(root, "authUser"));
+            String rt = text(root, "receivedTime");
+            if (rt != null) {
+                b.receivedTime(Instant.parse(rt));
+            }
+            JsonNode rcpts = root.path("recipients");
+            if (!rcpts.isArray() || rcpts.size() == 0) {
+                throw new SpoolFormatException(source + ": \"recipients\" must be a non-empty array");
+            }
+            for (JsonNode rn : rcpts) {
+                Set<String> notify = new LinkedHashSet<>();
+                rn.path("notify").forEach(n -> notify.add(n.asText()));
+                b.addRecipient(new SpoolRecipient(text(rn, "address"), notify, text(rn, "orcpt"), text(rn, "errorsTo")));
+            }
+            JsonNode dsn = root.path("dsn");
+            if (dsn.isObject()) {
+                b.dsnEnvid(text(dsn, "envid")).dsnRet(text(dsn, "ret"));
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("perRecipientHeaders").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> en = it.next();
+                for (JsonNode h : en.getValue()) {
+                    b.addPerRecipientHeader(en.getKey(), new SpoolHeader(text(h, "name"), text(h, "value")));
+                }
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("attributes").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> en = it.next();
+                b.attribute(en.getKey(), mapper.writeValueAsString(en.getValue()));
+            }
+            root.path("unrepresentedAttributes").forEach(n -> b.unrepresentedAttribute(n.asText()));
+            JsonNode msg = root.path("message");
+            return new Decoded(text(root, "id"), msg.path("size").asLong(-1), text(msg, "sha256"), b.build());
+        } catch (IllegalArgumentException | NullPointerException | DateTimeParseException | JsonProcessingException e) {
+            throw new SpoolFormatException(source + ": invalid envelope: " + e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /** James's JSON form of a String attribute value. */
+    public String stringAttribute(String value) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("serializer", "StringSerializer");
+        n.put("value", value);
+        try {
+            return mapper.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The string inside James's JSON form of a String attribute value, or null if it is not one. */
+    public String stringAttributeValue(String json) {
+        try {
+            JsonNode n = mapper.readTree(json);
+            if (n != null && "StringSerializer".equals(n.path("serializer").asText()) && n.path("value").isTextual()) {
+                return n.path("value").asText();
+            }
+            return null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package org.jamesexim.queuefile;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * One queuefile directory in one format: writes messages crash-safely and reads complete ones.
+ *
+ * <p>Write order (both formats): the message/{@code -D} file under a temporary dot-name, fsync, hard-linked to
+ * its final name; then the envelope/{@code -H} file the same way; then an fsync of the directory. The
+ * envelope/{@code -H} name appearing is the commit: readers list only those names, so a half-written message
+ * is never seen, and a crash before the commit leaves at most an orphan data file (Exim itself ignores a
+ * {@code -D} without {@code -H}). Files are 0600. Names are generated ({@code [0-9A-Za-z-]} only) and checked
+ * on reading, so nothing can point outside the directory.</p>
+ *
+ * <p>Thread-safe: any number of threads may write concurrently.</p>
+ */
+public final class SpoolDirectory {
+    private static final Pattern JAMES_ID = Pattern.compile("[0-9A-Za-z][0-9A-Za-z-]{0,63}");
+    private static final int MAX_ID_COLLISIONS = 100;
+
+    private final Path dir;
+    private final SpoolFormat format;
+    private final EximMessageIds eximIds;
+    private final String login;
+    private final long uid;
+    private final long gid;
+    private final JamesEnvelopeCodec jsonCodec = new JamesEnvelopeCodec();
+    private final EximSpoolCodec eximCodec = new EximSpoolCodec();
+
+    private SpoolDirectory(Path dir, SpoolFormat format, EximMessageIds eximIds) throws IOException {
+        this.dir = dir;
+        this.format = format;
+        this.eximIds = eximIds;
+        this.login = System.getProperty("user.name", "james").replaceAll("\\s", "_");
+        Object u;
+        Object g;
+        try {
+            u = Files.getAttribute(dir, "unix:uid");
+            g = Files.getAttribute(dir, "unix:gid");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            u = 0;
+            g = 0;
+        }
+        this.uid = ((Number) u).longValue();
+        this.gid = ((Number) g).longValue();
+    }
+
+    /**
+     * Opens an existing directory.
+     *
+     * @throws IOException naming the path when it is relative, missing, a symbolic link or not a directory
+     */
+    public static SpoolDirectory open(Path dir, SpoolFormat format, EximMessageIds.Length idLength) throws IOException {
+        if (!dir.isAbsolute()) {
+            throw new IOException("queuefile directory " + dir + " is not absolute");
+        }
+        if (Files.isSymbolicLink(dir)) {
+            throw new IOException("queuefile directory " + dir + " is a symbolic link; name the real directory");
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("queuefile directory " + dir + " does not exist or is not a directory");
+        }
+        return new SpoolDirectory(dir, format, new EximMessageIds(idLength));
+    }
+
+    public static SpoolDirectory open(Path dir, SpoolFormat format) throws IOException {
+        return open(dir, format, EximMessageIds.Length.SHORT);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public SpoolFormat format() {
+        return format;
+    }
+
+    /** The file whose appearance commits a message: {@code <id>.json} or {@code <id>-H}. */
+    public static String commitFileName(SpoolFormat format, String id) {
+        return format == SpoolFormat.JAMES ? id + ".json" : id + "-H";
+    }
+
+    /** The message file: {@code <id>.eml} or {@code <id>-D}. */
+    public static String dataFileName(SpoolFormat format, String id) {
+        return format == SpoolFormat.JAMES ? id + ".eml" : id + "-D";
+    }
+
+    /** The id in a commit file name, or null if the name is not one this format writes. */
+    public static String idOfCommitFile(SpoolFormat format, String fileName) {
+        String id;
+        if (format == SpoolFormat.JAMES) {
+            if (!fileName.endsWith(".json")) {
+                return null;
+            }
+            id = fileName.substring(0, fileName.length() - 5);
+        } else {
+            if (!fileName.endsWith("-H")) {
+                return null;
+            }
+            id = fileName.substring(0, fileName.length() - 2);
+        }
+        return isValidId(format, id) ? id : null;
+    }
+
+    public static boolean isValidId(SpoolFormat format, String id) {
+        return id != null && (format == SpoolFormat.EXIM ? EximMessageIds.isValid(id) : JAMES_ID.matcher(id).matches());
+    }
+
+    /** Writes a message; returns its id once it is committed and on disk. */
+    public String write(SpooledMessage m) throws IOException {
+        for (int attempt = 0; attempt < MAX_ID_COLLISIONS; attempt++) {
+            String id = format == SpoolFormat.EXIM ? eximIds.next() : newJamesId();
+            try {
+                if (format == SpoolFormat.JAMES) {
+                    writeJames(id, m);
+                } else {
+                    writeExim(id, m);
+                }
+                DurableFiles.syncDirectory(dir);
+                return id;
+            } catch (FileAlreadyExistsException e) {
+                // another writer holds this id: take the next one (nothing of ours was committed)
+            }
+        }
+        throw new IOException("could not find a free message id in " + dir + " after " + MAX_ID_COLLISIONS + " attempts");
+    }
+
+    private String newJamesId() {
+        UUID u = UUID.randomUUID();
+        return EximMessageIds.base62(Clock.systemUTC().millis(), 8) + "-" + EximMessageIds.base62(u.getMostSignificantBits() >>> 2, 11)
+                + EximMessageIds.base62(u.getLeastSignificantBits() >>> 2, 11);
+    }
+
+    private void writeJames(String id, SpooledMessage m) throws IOException {
+        byte[] content = m.content();
+        byte[] env = jsonCodec.encode(m.envelope(), id, dataFileName(SpoolFormat.JAMES, id), content.length, sha256(content));
+        DurableFiles.publish(dir, dataFileName(SpoolFormat.JAMES, id), content);
+        try {
+            DurableFiles.publish(dir, commitFileName(SpoolFormat.JAMES, id), env);
+        } catch (IOException e) {
+            Files.deleteIfExists(dir.resolve(dataFileName(SpoolFormat.JAMES, id)));
+            throw e;
+        }
+    }
+
+    private void writeExim(String id, SpooledMessage m) throws IOException {
+        EximSpoolCodec.Pair p = eximCodec.encode(m, id, login, uid, gid);
+        DurableFiles.publish(dir, dataFileName(SpoolFormat.EXIM, id), p.dataFile());
+        try {
+            DurableFiles.publish(dir, commitFileName(SpoolFormat.EXIM, id), p.header().toBytes());
+        } catch (IOException e) {
+            Files.deleteIfExists(dir.resolve(dataFileName(SpoolFormat.EXIM, id)));
+            throw e;
+        }
+    }
+
+    /** Ids of the committed messages, oldest name first. */
+    public List<String> committedIds() throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String id = idOfCommitFile(format, p.getFileName().toString());
+                if (id != null) {
+                    ids.add(id);
+                }
+            }
+        }
+        Collections.sort(ids);
+        return ids;
+    }
+
+    /** Reads a committed message from this directory. */
+    public SpooledMessage read(String id) throws IOException {
+        return read(format, dir.resolve(checkedCommitName(id)), dir.resolve(dataFileName(format, id)), id);
+    }
+
+    private String checkedCommitName(String id) {
+        if (!isValidId(format, id)) {
+            throw new IllegalArgumentException("not a " + format.configName() + " spool id: '" + id + "'");
+        }
+        return commitFileName(format, id);
+    }
+
+    /**
+     * Reads a message from an explicit commit file and data file (the requeuer moves the commit file while it
+     * works). Complete or nothing: a missing file, a size/checksum mismatch or a format error is an exception.
+     */
+    public static SpooledMessage read(SpoolFormat format, Path commitFile, Path dataFile, String id) throws IOException {
+        if (!isValidId(format, id)) {
+            throw new IllegalArgumentException("not a " + format.configName() + " spool id: '" + id + "'");
+        }
+        byte[] commit = Files.readAllBytes(commitFile);
+        byte[] data;
+        try {
+            data = Files.readAllBytes(dataFile);
+        } catch (NoSuchFileException e) {
+            throw new SpoolFormatException("message " + id + ": " + dataFile.getFileName() + " is missing");
+        }
+        if (format == SpoolFormat.JAMES) {
+            JamesEnvelopeCodec.Decoded d = new JamesEnvelopeCodec().decode(commit, commitFile.getFileName().toString());
+            if (d.size() != data.length) {
+                throw new SpoolFormatException("message " + id + ": " + dataFile.getFileName() + " has " + data.length + " bytes, the envelope says " + d.size());
+            }
+            if (d.sha256() != null && !d.sha256().equals(sha256(data))) {
+                throw new SpoolFormatException("message " + id + ": " + dataFile.getFileName() + " does not match the envelope's sha256");
+            }
+            return new SpooledMessage(id, d.envelope(), data);
+        }
+        EximHeaderFile h = EximHeaderFile.parse(commit, id);
+        return new EximSpoolCodec().decode(h, data);
+    }
+
+    /** Parses the {@code -H} file of an Exim-format message (for listing and diagnostics). */
+    public EximHeaderFile readEximHeader(String id) throws IOException {
+        if (format != SpoolFormat.EXIM) {
+            throw new IllegalStateException("not an Exim-format directory: " + dir);
+        }
+        return EximHeaderFile.parse(Files.readAllBytes(dir.resolve(checkedCommitName(id))), id);
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(data);
+            StringBuilder sb = new StringBuilder(64);
+            for (byte b : h) {
+                sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Text of a file for error messages, never more than 200 chars. */
+    static String preview(byte[] b) {
+        String s = new String(b, 0, Math.min(b.length, 200), StandardCharsets.UTF_8);
+        return s.replace("\n", "\\n");
+    }
+}
