@@ -1,0 +1,176 @@
+package org.jamesexim.queuefile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class RequeuerTest {
+    @TempDir
+    Path dir;
+
+    /** Remembers what was enqueued; can be told to fail. */
+    static final class ListSink implements RequeueSink {
+        final Map<String, SpooledMessage> held = new ConcurrentHashMap<>();
+        final List<String> enqueued = new ArrayList<>();
+        Exception failWith;
+        boolean canTell = true;
+
+        @Override
+        public synchronized void enqueue(String key, SpooledMessage message) throws Exception {
+            if (failWith != null) {
+                throw failWith;
+            }
+            enqueued.add(key);
+            held.put(key, message);
+        }
+
+        @Override
+        public boolean contains(String key) {
+            return canTell && held.containsKey(key);
+        }
+    }
+
+    ListSink sink;
+
+    @BeforeEach
+    void setUp() {
+        sink = new ListSink();
+    }
+
+    @ParameterizedTest
+    @EnumSource(SpoolFormat.class)
+    void requeuesEachMessageOnceAndCleansUp(SpoolFormat format) throws Exception {
+        SpoolDirectory sd = SpoolDirectory.open(dir, format);
+        byte[] raw = Messages.raw("requeue", "body\r\n");
+        String id1 = sd.write(new SpooledMessage(null, Messages.envelope(), raw));
+        String id2 = sd.write(new SpooledMessage(null, Messages.envelope(), raw));
+        Requeuer r = Requeuer.create(dir, format, sink, true, Duration.ZERO, Clock.systemUTC());
+
+        Requeuer.Result res = r.runOnce();
+        assertThat(res.requeued()).containsExactly(id1, id2);
+        assertThat(sink.enqueued).containsExactly("queuefile-" + id1, "queuefile-" + id2);
+        assertThat(sink.held.get("queuefile-" + id1).content()).isEqualTo(raw);
+        assertThat(sink.held.get("queuefile-" + id1).envelope()).isEqualTo(Messages.envelope());
+        assertThat(dir.resolve("done").resolve(SpoolDirectory.commitFileName(format, id1))).exists();
+        assertThat(dir.resolve("done").resolve(SpoolDirectory.dataFileName(format, id1))).exists();
+        assertThat(sd.committedIds()).isEmpty();
+
+        assertThat(r.runOnce().requeued()).isEmpty();
+        assertThat(sink.enqueued).hasSize(2);
+    }
+
+    @Test
+    void deleteModeLeavesNothing() throws Exception {
+        SpoolDirectory sd = SpoolDirectory.open(dir, SpoolFormat.JAMES);
+        sd.write(new SpooledMessage(null, Messages.envelope(), Messages.raw("d", "b\r\n")));
+        Requeuer.create(dir, SpoolFormat.JAMES, sink, false, Duration.ZERO, Clock.systemUTC()).runOnce();
+        assertThat(sink.enqueued).hasSize(1);
+        try (var s = Files.walk(dir)) {
+            assertThat(s.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
+    void brokenMessagesGoToFailedWithTheReason() throws Exception {
+        SpoolDirectory sd = SpoolDirectory.open(dir, SpoolFormat.JAMES);
+        String id = sd.write(new SpooledMessage(null, Messages.envelope(), Messages.raw("broken", "b\r\n")));
+        Files.writeString(dir.resolve(id + ".eml"), "truncated");
+        Requeuer.Result res = Requeuer.create(dir, SpoolFormat.JAMES, sink, true, Duration.ZERO, Clock.systemUTC()).runOnce();
+        assertThat(res.failed()).containsOnlyKeys(id);
+        assertThat(sink.enqueued).isEmpty();
+        assertThat(dir.resolve("failed").resolve(id + ".json")).exists();
+        assertThat(dir.resolve("failed").resolve(id + ".eml")).exists();
+        assertThat(Files.readString(dir.resolve("failed").resolve(id + ".error"))).contains("the envelope says");
+    }
+
+    @Test
+    void temporarySinkFailureKeepsTheMessageClaimedAndRetries() throws Exception {
+        SpoolDirectory sd = SpoolDirectory.open(dir, SpoolFormat.EXIM);
+        String id = sd.write(new SpooledMessage(null, Messages.envelope(), Messages.raw("retry", "b\r\n")));
+        Requeuer r = Requeuer.create(dir, SpoolFormat.EXIM, sink, true, Duration.ZERO, Clock.systemUTC());
+        sink.failWith = new java.io.IOException("queue down");
+        Requeuer.Result first = r.runOnce();
+        assertThat(first.retrying()).containsEntry(id, "queue down");
+        assertThat(dir.resolve("claimed").resolve(id + "-H")).exists();
+        sink.failWith = null;
+        Requeuer.Result second = r.runOnce();
+        assertThat(second.requeued()).containsExactly(id);
+        assertThat(sink.enqueued).containsExactly("queuefile-" + id);
+    }
+
+    @Test
+    void permanentSinkFailureMovesToFailed() throws Exception {
+        SpoolDirectory sd = SpoolDirectory.open(dir, SpoolFormat.JAMES);
+        String id = sd.write(new SpooledMessage(null, Messages.envelope(), Messages.raw("perm", "b\r\n")));
+        sink.failWith = new RequeueSink.PermanentFailure("bad address x@", null);
+        Requeuer.Result res = Requeuer.create(dir, SpoolFormat.JAMES, sink, true, Duration.ZERO, Clock.systemUTC()).runOnce();
+        assertThat(res.failed()).containsEntry(id, "bad address x@");
+    }
+
+    @Test
+    void recoveryDoesNotEnqueueTwiceWhenTheSinkStillHoldsIt() throws Exception {
+        SpoolDirectory sd = SpoolDirectory.open(dir, SpoolFormat.JAMES);
+        String id = sd.write(new SpooledMessage(null, Messages.envelope(), Messages.raw("crash", "b\r\n")));
+        Requeuer r = Requeuer.create(dir, SpoolFormat.JAMES, sink, true, Duration.ZERO, Clock.systemUTC());
+        // the state a crash right after the enqueue leaves: claimed, enqueued, not committed
+        Files.move(dir.resolve(id + ".json"), dir.resolve("claimed").resolve(id + ".json"));
+        sink.enqueue(Requeuer.key(id), SpoolDirectory.read(SpoolFormat.JAMES, dir.resolve("claimed").resolve(id + ".json"), dir.resolve(id + ".eml"), id));
+        Requeuer.Result res = r.runOnce();
+        assertThat(res.recovered()).containsExactly(id);
+        assertThat(res.requeued()).isEmpty();
+        assertThat(sink.enqueued).hasSize(1);
+        assertThat(dir.resolve("done").resolve(id + ".json")).exists();
+    }
+
+    @Test
+    void recoveryEnqueuesAClaimedMessageTheSinkNeverGot() throws Exception {
+        SpoolDirectory sd = SpoolDirectory.open(dir, SpoolFormat.EXIM);
+        String id = sd.write(new SpooledMessage(null, Messages.envelope(), Messages.raw("crash2", "b\r\n")));
+        Files.move(dir.resolve(id + "-H"), Files.createDirectories(dir.resolve("claimed")).resolve(id + "-H"));
+        Requeuer.Result res = Requeuer.create(dir, SpoolFormat.EXIM, sink, true, Duration.ZERO, Clock.systemUTC()).runOnce();
+        assertThat(res.requeued()).containsExactly(id);
+        assertThat(sink.enqueued).containsExactly("queuefile-" + id);
+    }
+
+    @Test
+    void recoveryFinishesAnInterruptedCleanUp() throws Exception {
+        SpoolDirectory sd = SpoolDirectory.open(dir, SpoolFormat.JAMES);
+        String id = sd.write(new SpooledMessage(null, Messages.envelope(), Messages.raw("c", "b\r\n")));
+        Files.move(dir.resolve(id + ".json"), Files.createDirectories(dir.resolve("done")).resolve(id + ".json"));
+        Requeuer.Result res = Requeuer.create(dir, SpoolFormat.JAMES, sink, true, Duration.ZERO, Clock.systemUTC()).runOnce();
+        assertThat(res.recovered()).containsExactly(id);
+        assertThat(sink.enqueued).isEmpty();
+        assertThat(dir.resolve("done").resolve(id + ".eml")).exists();
+        assertThat(dir.resolve(id + ".eml")).doesNotExist();
+    }
+
+    @Test
+    void unsettledMessagesWait() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Path in = Files.createDirectories(dir.resolve("in"));
+        SpoolDirectory sd = SpoolDirectory.open(src, SpoolFormat.EXIM);
+        String id = sd.write(new SpooledMessage(null, Messages.envelope(), Messages.raw("s", "b\r\n")));
+        // a copy-mode writer (Exim's queuefile transport) puts -H first, -D later
+        Files.copy(src.resolve(id + "-H"), in.resolve(id + "-H"));
+        Requeuer r = Requeuer.create(in, SpoolFormat.EXIM, sink, true, Duration.ofSeconds(2), Clock.systemUTC());
+        assertThat(r.runOnce().requeued()).isEmpty();
+        Files.copy(src.resolve(id + "-D"), in.resolve(id + "-D"), StandardCopyOption.COPY_ATTRIBUTES);
+        assertThat(r.runOnce().requeued()).isEmpty();
+        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(5));
+        assertThat(Requeuer.create(in, SpoolFormat.EXIM, sink, true, Duration.ofSeconds(2), later).runOnce().requeued()).containsExactly(id);
+    }
+}
