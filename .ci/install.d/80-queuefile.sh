@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
-# Queuefile: real Exim (Debian exim4-daemon-light) reads and writes the Exim spool files in the interoperability
-# tests. The tests run Exim with their own configuration and spool in a temporary directory; the system daemon
-# is never started (policy-rc.d in containers; the tests never call the init script).
+# Queuefile: real Exim 4.96 (Debian exim4-daemon-light) reads and writes the Exim spool files in the
+# interoperability tests. The package conflicts with postfix (both are "the" MTA, and another feature's tests
+# need postfix), so the exim4 binary is unpacked from the .deb into /opt/jexim-exim4 instead of being installed
+# as the system MTA; its libraries and the Debian-exim user are installed/created normally. The tests run it
+# with their own configuration and spool in a temporary directory; no Exim daemon is ever started.
 set -euo pipefail
-if ! command -v exim4 >/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=900 -y -q exim4-daemon-light >/dev/null
+PREFIX=/opt/jexim-exim4
+if [ ! -x "$PREFIX/usr/sbin/exim4" ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=900 -y -q --no-install-recommends \
+    libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0 libcrypt1 >/dev/null
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -q exim4-daemon-light >/dev/null)
+  mkdir -p "$PREFIX"
+  dpkg-deb -x "$tmp"/exim4-daemon-light_*.deb "$PREFIX"
+  rm -rf "$tmp"
 fi
+getent group Debian-exim >/dev/null || addgroup --system --quiet Debian-exim
+getent passwd Debian-exim >/dev/null || adduser --system --quiet --ingroup Debian-exim --no-create-home \
+  --home /var/spool/exim4 --shell /usr/sbin/nologin Debian-exim
+"$PREFIX/usr/sbin/exim4" -bV >/dev/null

@@ -1,0 +1,162 @@
+package org.jamesexim.queuefile;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Exim (Debian exim4-daemon-light) with its own configuration and spool in a temporary directory.
+ * No daemon is started: every call is one {@code exim4 -C <conf> ...} command. Runs as root (as CI does).
+ */
+final class EximFixture implements AutoCloseable {
+    /** The tests' Exim: the one .ci/install.d/80-queuefile.sh unpacks (it coexists with postfix), else the system one. */
+    static final String EXIM = Files.isExecutable(Path.of("/opt/jexim-exim4/usr/sbin/exim4")) ? "/opt/jexim-exim4/usr/sbin/exim4" : "/usr/sbin/exim4";
+    static final String EXIM_USER = "Debian-exim";
+
+    final Path base;
+    final Path conf;
+    final Path spool;
+    final Path input;
+    final Path mail;
+
+    /** The result of one Exim command. */
+    static final class Run {
+        final int exit;
+        final String out;
+
+        Run(int exit, String out) {
+            this.exit = exit;
+            this.out = out;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + ":\n" + out;
+        }
+    }
+
+    EximFixture() throws IOException {
+        if (!Files.isExecutable(Path.of(EXIM))) {
+            throw new IllegalStateException(EXIM + " is missing: run .ci/install.d/80-queuefile.sh (unpacks Debian's exim4-daemon-light into /opt/jexim-exim4)");
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IllegalStateException("the Exim interoperability tests run Exim with -C and must run as root (as CI does)");
+        }
+        base = Files.createTempDirectory("jexim-exim");
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        spool = base.resolve("spool");
+        input = spool.resolve("input");
+        mail = base.resolve("mail");
+        Files.createDirectories(input);
+        Files.createDirectories(spool.resolve("log"));
+        Files.createDirectories(mail);
+        for (Path p : List.of(spool, input, spool.resolve("log"), mail)) {
+            own(p);
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-x---"));
+        }
+        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(mail, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path users = base.resolve("users");
+        Files.writeString(users, "alice: alice\nbob: bob\ncarol: carol\ndave: dave\nerin: erin\nfrank: frank\n");
+        conf = base.resolve("exim.conf");
+        Files.writeString(conf, String.join("\n",
+                "primary_hostname = mx.test.example",
+                "qualify_domain = test.example",
+                "spool_directory = " + spool,
+                "log_file_path = " + spool + "/log/%slog",
+                "trusted_users = root",
+                "keep_environment =",
+                "queue_only = true",
+                "dsn_advertise_hosts = *",
+                "host_lookup =",
+                "rfc1413_hosts =",
+                "acl_smtp_rcpt = acl_rcpt",
+                "acl_smtp_data = acl_data",
+                "begin acl",
+                "acl_rcpt:",
+                "  accept",
+                "acl_data:",
+                "  accept set acl_m_scan = clean",
+                "begin routers",
+                "local:",
+                "  driver = accept",
+                "  local_parts = lsearch;" + users,
+                "  transport = local_file",
+                "begin transports",
+                "local_file:",
+                "  driver = appendfile",
+                "  file = " + mail + "/${local_part_data}",
+                "  user = " + EXIM_USER,
+                "  envelope_to_add",
+                "  return_path_add",
+                "begin retry",
+                "* * F,1h,5m",
+                ""));
+    }
+
+    static void own(Path p) throws IOException {
+        UserPrincipalLookupService l = p.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+        v.setOwner(l.lookupPrincipalByName(EXIM_USER));
+        GroupPrincipal g = l.lookupPrincipalByGroupName(EXIM_USER);
+        v.setGroup(g);
+    }
+
+    /** What an operator (or MailScanner) does when placing files into Exim's spool: Exim's owner, mode 0640. */
+    void handOver(Path file) throws IOException {
+        own(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+    }
+
+    Run exim(byte[] stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(EXIM);
+        cmd.add("-C");
+        cmd.add(conf.toString());
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try (OutputStream os = p.getOutputStream()) {
+            if (stdin != null) {
+                os.write(stdin);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream is = p.getInputStream()) {
+            is.transferTo(out);
+        }
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("exim " + String.join(" ", args) + " did not finish within 30 s");
+        }
+        return new Run(p.exitValue(), out.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    String mainlog() throws IOException {
+        Path log = spool.resolve("log").resolve("mainlog");
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+    }
+
+    String paniclog() throws IOException {
+        Path log = spool.resolve("log").resolve("paniclog");
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (var s = Files.walk(base)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.jamesexim.queuefile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real Exim 4.96 (Debian) reads the pairs we write, and we read the pairs it writes. */
+class EximInteropTest {
+    EximFixture exim;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void start() throws Exception {
+        exim = new EximFixture();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        exim.close();
+    }
+
+    @Test
+    void eximListsShowsAndDeliversAPairWeWrote() throws Exception {
+        SpoolEnvelope env = SpoolEnvelope.builder()
+                .sender("frank@test.example")
+                .addRecipient(new SpoolRecipient("bob@test.example", Set.of("FAILURE"), "rfc822;bob@orig.example", null))
+                .addRecipient("carol@test.example")
+                .remoteAddr("192.0.2.10").heloName("client.example").authUser("frank")
+                .receivedTime(Instant.now())
+                .dsnEnvid("env-jexim-1").dsnRet("HDRS")
+                .attribute("jexim.acl_m_scan", "{\"serializer\":\"StringSerializer\",\"value\":\"clean\"}")
+                .build();
+        byte[] raw = ("From: Frank <frank@test.example>\r\nTo: bob@test.example, carol@test.example\r\nSubject: from James\r\n"
+                + "Message-ID: <jexim-1@test.example>\r\nDate: Wed, 25 Nov 2026 17:50:33 +0000\r\n\r\n"
+                + "first body line\r\n.dot line\r\nlast body line\r\n").getBytes(StandardCharsets.UTF_8);
+        SpoolDirectory sd = SpoolDirectory.open(exim.input, SpoolFormat.EXIM);
+        String id = sd.write(new SpooledMessage(null, env, raw));
+        exim.handOver(exim.input.resolve(id + "-H"));
+        exim.handOver(exim.input.resolve(id + "-D"));
+        EximHeaderFile h = sd.readEximHeader(id);
+        long bodyBytes = Files.size(exim.input.resolve(id + "-D")) - (id.length() + 3);
+
+        EximFixture.Run bp = exim.exim(null, "-bp");
+        assertThat(bp.exit).as(bp.toString()).isZero();
+        assertThat(bp.out).as(bp.toString()).contains(id).contains("<frank@test.example>")
+                .contains("bob@test.example").contains("carol@test.example").doesNotContain("spool read error").doesNotContain("format error");
+        long expectedSize = h.eximListedSize(bodyBytes);
+        assertThat(bp.out).as(bp.toString()).containsPattern("\\s" + expectedSize + " " + id.replace("-", "\\-"));
+
+        EximFixture.Run mvh = exim.exim(null, "-Mvh", id);
+        assertThat(mvh.exit).as(mvh.toString()).isZero();
+        assertThat(mvh.out).contains("<frank@test.example>").contains("bob@test.example rfc822;bob@orig.example 23,8  0,-1#3")
+                .contains("carol@test.example").contains("-aclm _scan 5").contains("Subject: from James").contains("--auth_id frank");
+        EximFixture.Run mvb = exim.exim(null, "-Mvb", id);
+        assertThat(mvb.out).as(mvb.toString()).contains("first body line\n.dot line\nlast body line\n");
+
+        EximFixture.Run deliver = exim.exim(null, "-M", id);
+        assertThat(deliver.exit).as(deliver + "\n" + exim.mainlog()).isZero();
+        String bob = Files.readString(exim.mail.resolve("bob"), StandardCharsets.ISO_8859_1);
+        String carol = Files.readString(exim.mail.resolve("carol"), StandardCharsets.ISO_8859_1);
+        for (String box : List.of(bob, carol)) {
+            assertThat(box).contains("Return-path: <frank@test.example>").contains("Subject: from James")
+                    .contains("\nfirst body line\n.dot line\nlast body line\n");
+        }
+        assertThat(exim.mainlog()).contains(id + " => bob <bob@test.example>").contains(id + " => carol <carol@test.example>")
+                .contains(id + " Completed");
+    }
+
+    @Test
+    void aPairEximWroteIsRequeuedWithItsEnvelope() throws Exception {
+        String smtp = "EHLO client.example\r\n"
+                + "MAIL FROM:<alice@sender.example> ENVID=env-123 RET=HDRS\r\n"
+                + "RCPT TO:<bob@test.example> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@orig.example\r\n"
+                + "RCPT TO:<carol@test.example>\r\n"
+                + "DATA\r\n"
+                + "From: Alice <alice@sender.example>\r\nTo: bob@test.example, carol@test.example\r\nSubject: from Exim\r\n"
+                + "Message-ID: <t1@sender.example>\r\n\r\nbody one\r\n..dot-stuffed line\r\nbody three\r\n.\r\nQUIT\r\n";
+        EximFixture.Run bs = exim.exim(smtp.getBytes(StandardCharsets.US_ASCII), "-odq", "-bs", "-oMa", "192.0.2.10.42424");
+        assertThat(bs.out).as(bs.toString()).contains("250 OK id=");
+        String id;
+        try (Stream<Path> s = Files.list(exim.input)) {
+            List<String> hs = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-H")).collect(Collectors.toList());
+            assertThat(hs).hasSize(1);
+            id = hs.get(0).substring(0, hs.get(0).length() - 2);
+        }
+        // the hand-off Exim's queuefile transport does (link mode): both files appear in the incoming directory
+        Path incoming = Files.createDirectories(tmp.resolve("incoming"));
+        Files.copy(exim.input.resolve(id + "-D"), incoming.resolve(id + "-D"));
+        Files.copy(exim.input.resolve(id + "-H"), incoming.resolve(id + "-H"));
+
+        RequeuerTest.ListSink sink = new RequeuerTest.ListSink();
+        Requeuer.Result res = Requeuer.create(incoming, SpoolFormat.EXIM, sink, true, Duration.ZERO, Clock.systemUTC()).runOnce();
+        assertThat(res.requeued()).as(res.toString()).containsExactly(id);
+        SpooledMessage m = sink.held.get("queuefile-" + id);
+        SpoolEnvelope e = m.envelope();
+        assertThat(e.sender()).isEqualTo("alice@sender.example");
+        assertThat(e.recipients()).containsExactly(
+                new SpoolRecipient("bob@test.example", Set.of("SUCCESS", "FAILURE"), "rfc822;bob@orig.example", null),
+                SpoolRecipient.of("carol@test.example"));
+        assertThat(e.heloName()).isEqualTo("client.example");
+        assertThat(e.remoteAddr()).isEqualTo("192.0.2.10");
+        assertThat(e.remotePort()).isEqualTo(42424);
+        assertThat(e.dsnEnvid()).isEqualTo("env-123");
+        assertThat(e.dsnRet()).isEqualTo("HDRS");
+        assertThat(e.attributes()).containsEntry("jexim.acl_m_scan", "{\"serializer\":\"StringSerializer\",\"value\":\"clean\"}");
+        String content = new String(m.content(), StandardCharsets.ISO_8859_1);
+        assertThat(content).startsWith("Received: from [192.0.2.10] (helo=client.example ident=root)\r\n\tby mx.test.example with esmtp")
+                .contains("\r\nSubject: from Exim\r\n")
+                .endsWith("\r\n\r\nbody one\r\n.dot-stuffed line\r\nbody three\r\n");
+        assertThat(content.replace("\r\n", "")).doesNotContain("\n");
+    }
+
+    @Test
+    void aPairWeRewroteFromEximIsStillEximsMessage() throws Exception {
+        byte[] msg = "Subject: rewrite\n\nhello\n".getBytes(StandardCharsets.US_ASCII);
+        EximFixture.Run bm = exim.exim(msg, "-odq", "-f", "frank@test.example", "-bm", "dave@test.example", "erin@test.example");
+        assertThat(bm.exit).as(bm.toString()).isZero();
+        String id;
+        try (Stream<Path> s = Files.list(exim.input)) {
+            id = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-H")).findFirst().orElseThrow().replace("-H", "");
+        }
+        byte[] original = Files.readAllBytes(exim.input.resolve(id + "-H"));
+        EximHeaderFile h = EximHeaderFile.parse(original, id);
+        assertThat(h.toBytes()).isEqualTo(original);
+        assertThat(h.sender()).isEqualTo("frank@test.example");
+        assertThat(h.recipients()).extracting(EximHeaderFile.Recipient::address).containsExactly("dave@test.example", "erin@test.example");
+    }
+}
