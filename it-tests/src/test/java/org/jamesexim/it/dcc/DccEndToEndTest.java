@@ -1,0 +1,247 @@
+package org.jamesexim.it.dcc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.utils.MailRepositoryProbeImpl;
+import org.jamesexim.dcc.sim.DccifdSimulator;
+import org.jamesexim.dcc.sim.DccifdSimulator.Fault;
+import org.jamesexim.it.JamesHarness;
+import org.jamesexim.it.SmtpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DCC in a real James 3.8.1 against the dccifd simulator: the example configuration files
+ * {@code james-config/examples/dcc-smtpserver.xml} (DccHook) and {@code dcc-mailetcontainer.xml} (Dcc matcher)
+ * exactly as shipped, with {@code conf/dcc.properties} pointing at the simulator.
+ */
+class DccEndToEndTest {
+    static final Path EXAMPLES = JamesHarness.defaultConfigDir().resolve("examples");
+    static final MailRepositoryUrl BULK = MailRepositoryUrl.from("memory://var/mail/dcc-bulk/");
+    static final String DEMO = JamesHarness.DEMO_USER;
+    static final String PASSWORD = JamesHarness.DEMO_PASSWORD;
+
+    static String message(String subject) {
+        return "From: alice@sender.example\r\nTo: demo@example.test\r\nSubject: " + subject + "\r\nMessage-ID: <" + subject
+            + "@sender.example>\r\n\r\nHello DCC world, " + subject + ".\r\n.leading dot line\r\n";
+    }
+
+    static String example(String name) throws Exception {
+        return Files.readString(EXAMPLES.resolve(name));
+    }
+
+    static long bulkCount(JamesHarness james) throws Exception {
+        return james.server().getProbe(MailRepositoryProbeImpl.class).getRepositoryMailCount(BULK);
+    }
+
+    static List<String> inbox(JamesHarness james, int count) throws Exception {
+        return james.awaitMailbox(DEMO, PASSWORD, count, Duration.ofSeconds(20));
+    }
+
+    /** The shipped examples: DccHook (defer_ok) at SMTP time, the Dcc matcher in the root processor, dccifd over TCP. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class HookAndMatcherOverTcp {
+        DccifdSimulator sim;
+        JamesHarness james;
+        int delivered;
+
+        @BeforeAll
+        void boot() throws Exception {
+            sim = new DccifdSimulator().listenTcp();
+            james = JamesHarness.builder()
+                .configFile("smtpserver.xml", EXAMPLES.resolve("dcc-smtpserver.xml"))
+                .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
+                .extraConfig("dcc.properties", "dccifd_address = " + sim.tcpAddress() + "\ndccifd_timeout = 1s\n")
+                .start();
+        }
+
+        @AfterAll
+        void stop() {
+            james.close();
+            sim.close();
+        }
+
+        @BeforeEach
+        void reset() {
+            sim.force(null).greylist(false, Duration.ZERO).fault(Fault.NONE).clear();
+        }
+
+        @Test
+        void acceptedMailIsDeliveredWithTheXDccHeaderAndAskedOnce() throws Exception {
+            int before = sim.connections();
+            SmtpClient.Reply r = james.send("alice@sender.example", List.of(DEMO), message("accepted"));
+            assertThat(r.code).isEqualTo(250);
+            String mail = inbox(james, ++delivered).get(delivered - 1);
+            assertThat(mail).contains("Subject: accepted").contains("X-DCC-SIM-Metrics: sim.dcc.test 1201; Body=1 Fuz1=1 Fuz2=1")
+                .contains("Message-ID: <accepted@sender.example>");
+            // what dccifd was told: the real client, HELO, envelope
+            DccifdSimulator.Request q = sim.lastRequest();
+            assertThat(q.clientIp).isEqualTo("127.0.0.1");
+            assertThat(q.helo).isEqualTo("client.example.net");
+            assertThat(q.sender).isEqualTo("alice@sender.example");
+            assertThat(q.recipients).containsExactly(DEMO);
+            assertThat(q.headers).contains("Subject: accepted");
+            // the matcher reused the hook's verdict (jexim.dcc_result) instead of asking again
+            assertThat(sim.connections() - before).isEqualTo(1);
+        }
+
+        @Test
+        void rejectedByDccGets550AndNothingIsDelivered() throws Exception {
+            sim.force('R');
+            SmtpClient.Reply r = james.send("alice@sender.example", List.of(DEMO), message("rejected"));
+            assertThat(r.code).isEqualTo(550);
+            assertThat(r.text()).contains("5.7.1 Rejected by DCC");
+            Thread.sleep(500);
+            assertThat(inbox(james, delivered)).noneMatch(m -> m.contains("Subject: rejected"));
+        }
+
+        @Test
+        void greylistedFirstTryGets451AndTheRetryIsDelivered() throws Exception {
+            sim.greylist(true, Duration.ZERO);
+            SmtpClient.Reply first = james.send("alice@sender.example", List.of(DEMO), message("greylisted"));
+            assertThat(first.code).isEqualTo(451);
+            assertThat(first.text()).contains("4.7.1 Greylisted by DCC");
+            SmtpClient.Reply retry = james.send("alice@sender.example", List.of(DEMO), message("greylisted"));
+            assertThat(retry.code).isEqualTo(250);
+            String mail = inbox(james, ++delivered).get(delivered - 1);
+            assertThat(mail).contains("Subject: greylisted").contains("X-DCC-SIM-Metrics:");
+            assertThat(sim.requests()).extracting(q -> q.answered).containsExactly('G', 'A');
+        }
+
+        @Test
+        void garbageAndSlowDccifdAreAcceptedWithoutAVerdict() throws Exception {
+            sim.fault(Fault.GARBAGE);
+            assertThat(james.send("alice@sender.example", List.of(DEMO), message("garbage")).code).isEqualTo(250);
+            sim.fault(Fault.SLOW, Duration.ofSeconds(5));
+            long t0 = System.nanoTime();
+            assertThat(james.send("alice@sender.example", List.of(DEMO), message("slow")).code).isEqualTo(250);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+            delivered += 2;
+            List<String> mails = inbox(james, delivered);
+            assertThat(mails).anySatisfy(m -> assertThat(m).contains("Subject: garbage").doesNotContain("X-DCC"));
+            assertThat(mails).anySatisfy(m -> assertThat(m).contains("Subject: slow").doesNotContain("X-DCC"));
+            assertThat(bulkCount(james)).isZero();
+        }
+    }
+
+    /** The sample SMTP server (no DccHook) and the Dcc matcher asking dccifd over a unix socket, with acl_m_* attributes. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class MatcherOverUnixSocket {
+        @TempDir
+        File tmp;
+        DccifdSimulator sim;
+        JamesHarness james;
+
+        @BeforeAll
+        void boot() throws Exception {
+            File sock = new File(tmp, "dccifd");
+            sim = new DccifdSimulator().listenUnix(sock);
+            String mailets = example("dcc-mailetcontainer.xml").replace(
+                "            <mailet match=\"org.jamesexim.matchers.Dcc=fail\"",
+                "            <mailet match=\"All\" class=\"SetMailAttribute\">\n"
+                    + "                <jexim.acl_m_dcc_override_client_ip>198.51.100.7</jexim.acl_m_dcc_override_client_ip>\n"
+                    + "                <jexim.acl_m_dcc_add_header>X-Scanned-By: clamav (clean)</jexim.acl_m_dcc_add_header>\n"
+                    + "            </mailet>\n"
+                    + "            <mailet match=\"org.jamesexim.matchers.Dcc=fail\"");
+            assertThat(mailets).contains("SetMailAttribute");
+            james = JamesHarness.builder()
+                .config("mailetcontainer.xml", mailets)
+                .extraConfig("dcc.properties", "dccifd_address = " + sock.getAbsolutePath() + "\n")
+                .start();
+            james.addUser("other@example.test", "other");
+        }
+
+        @AfterAll
+        void stop() {
+            james.close();
+            sim.close();
+        }
+
+        @Test
+        void matcherRoutesBulkToTheRepositoryAndDeliversTheRest() throws Exception {
+            sim.force('A');
+            assertThat(james.send("alice@sender.example", List.of(DEMO), message("clean")).code).isEqualTo(250);
+            String mail = inbox(james, 1).get(0);
+            assertThat(mail).contains("X-DCC-SIM-Metrics:").contains("X-Scanned-By: clamav (clean)");
+            assertThat(mail.indexOf("X-DCC-SIM-Metrics:")).isLessThan(mail.indexOf("X-Scanned-By:"));
+            assertThat(sim.lastRequest().clientLine).isEqualTo("198.51.100.7");
+
+            sim.force('R');
+            assertThat(james.send("alice@sender.example", List.of(DEMO), message("bulk")).code).isEqualTo(250);
+            awaitBulk(1);
+            Thread.sleep(300);
+            assertThat(inbox(james, 1)).hasSize(1);
+
+            // per-recipient verdicts: only the recipient whose dccifd answer is R goes to the repository
+            sim.force(null).rejectAt(1).rejectingRecipient("other@example.test");
+            assertThat(james.send("alice@sender.example", List.of(DEMO, "other@example.test"), message("split")).code).isEqualTo(250);
+            awaitBulk(2);
+            assertThat(inbox(james, 2).get(1)).contains("Subject: split");
+            assertThat(sim.lastRequest().recipients).containsExactly(DEMO, "other@example.test");
+            assertThat(james.awaitMailbox("other@example.test", "other", 0, Duration.ofSeconds(1))).isEmpty();
+        }
+
+        void awaitBulk(long n) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (bulkCount(james) < n && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(bulkCount(james)).isEqualTo(n);
+        }
+    }
+
+    /** The example hook without defer_ok and no dccifd at all: the client is told to retry (451), nothing is lost. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class NoDccifdWithoutDeferOk {
+        JamesHarness james;
+
+        @BeforeAll
+        void boot() throws Exception {
+            james = JamesHarness.builder()
+                .config("smtpserver.xml", example("dcc-smtpserver.xml").replace("<defer_ok>true</defer_ok>", "<defer_ok>false</defer_ok>"))
+                .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
+                .extraConfig("dcc.properties", "dccifd_address = /nonexistent/dccifd\n")
+                .start();
+        }
+
+        @AfterAll
+        void stop() {
+            james.close();
+        }
+
+        @Test
+        void absentDccifdGives451() throws Exception {
+            SmtpClient.Reply r = james.send("alice@sender.example", List.of(DEMO), message("absent"));
+            assertThat(r.code).isEqualTo(451);
+            assertThat(r.text()).contains("4.3.0 Temporary local problem");
+        }
+    }
+
+    /** The shipped example with its own dcc.properties (no dccifd here): boots and delivers (defer_ok). */
+    @Test
+    void shippedExampleBootsAndDeliversWithoutDccifd() throws Exception {
+        try (JamesHarness james = JamesHarness.builder()
+            .configFile("smtpserver.xml", EXAMPLES.resolve("dcc-smtpserver.xml"))
+            .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
+            .configFile("dcc.properties", EXAMPLES.resolve("dcc.properties"))
+            .start()) {
+            assertThat(james.send("alice@sender.example", List.of(DEMO), message("nodccifd")).code).isEqualTo(250);
+            assertThat(inbox(james, 1).get(0)).contains("Subject: nodccifd").doesNotContain("X-DCC");
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package org.jamesexim.mailets;
+
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.jamesexim.dcc.DccClient;
+import org.jamesexim.dcc.DccRequest;
+import org.jamesexim.dcc.DccResult;
+import org.jamesexim.dcc.DccSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one dccifd client of a James server, shared by {@code org.jamesexim.smtp.DccHook} and the
+ * {@code org.jamesexim.matchers.Dcc} matcher (a Guice singleton).
+ *
+ * <p>Its settings are Exim's main-section DCC options, read from {@code conf/dcc.properties} (all optional):</p>
+ * <pre>
+ * dccifd_address = /usr/local/dcc/var/dccifd     # or "host port"
+ * dccifd_options = header                        # request line 1, verbatim
+ * dccifd_connect_timeout = 5s
+ * dccifd_timeout = 30s                           # whole exchange: send the message, read the reply
+ * dcc_direct_add_header = true                   # add the X-DCC header (and jexim.acl_m_dcc_add_header) to the mail
+ * </pre>
+ */
+@Singleton
+public class DccService {
+    public static final String PROPERTIES = "dcc.properties";
+    static final List<String> KEYS = Arrays.asList("dccifd_address", "dccifd_options", "dccifd_connect_timeout", "dccifd_timeout",
+        "dcc_direct_add_header");
+    private static final Logger LOGGER = LoggerFactory.getLogger(DccService.class);
+
+    private final DccClient client;
+    private final boolean directAddHeader;
+    private final String source;
+
+    @Inject
+    public DccService(FileSystem fileSystem) {
+        this(load(fileSystem));
+    }
+
+    /** For tests and embedding: settings from these properties (same keys as {@code dcc.properties}). */
+    public DccService(Properties properties) {
+        this(new Loaded(properties, "properties"));
+    }
+
+    private DccService(Loaded loaded) {
+        Properties p = loaded.properties;
+        for (String key : p.stringPropertyNames()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(loaded.source + ": unknown key '" + key + "' (known: " + String.join(", ", KEYS) + ")");
+            }
+        }
+        try {
+            DccSettings.Builder b = DccSettings.builder();
+            String address = p.getProperty("dccifd_address");
+            if (address != null) {
+                b.address(address.trim());
+            }
+            String options = p.getProperty("dccifd_options");
+            if (options != null) {
+                b.options(options.trim());
+            }
+            String connect = p.getProperty("dccifd_connect_timeout");
+            if (connect != null) {
+                b.connectTimeout(duration(connect, "dccifd_connect_timeout"));
+            }
+            String timeout = p.getProperty("dccifd_timeout");
+            if (timeout != null) {
+                b.timeout(duration(timeout, "dccifd_timeout"));
+            }
+            this.directAddHeader = bool(p.getProperty("dcc_direct_add_header", "true"), "dcc_direct_add_header");
+            this.client = new DccClient(b.build());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(loaded.source + ": " + e.getMessage(), e);
+        }
+        this.source = loaded.source;
+        LOGGER.info("DCC: {} dcc_direct_add_header={} (from {})", client.settings(), directAddHeader, source);
+    }
+
+    private static final class Loaded {
+        final Properties properties;
+        final String source;
+
+        Loaded(Properties properties, String source) {
+            this.properties = properties;
+            this.source = source;
+        }
+    }
+
+    private static Loaded load(FileSystem fileSystem) {
+        Properties p = new Properties();
+        File file;
+        try {
+            file = fileSystem.getFile(FileSystem.FILE_PROTOCOL_AND_CONF + PROPERTIES);
+        } catch (FileNotFoundException e) {
+            return new Loaded(p, "defaults (no conf/" + PROPERTIES + ")");
+        }
+        if (!file.isFile()) {
+            return new Loaded(p, "defaults (no conf/" + PROPERTIES + ")");
+        }
+        try (Reader r = Files.newBufferedReader(file.toPath(), StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return new Loaded(p, file.toString());
+    }
+
+    /** {@code 30s}, {@code 500ms}, {@code 2m}, or a plain number of seconds. */
+    static Duration duration(String value, String key) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            }
+            return Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a duration (e.g. 30s, 500ms): '" + value + "'");
+        }
+    }
+
+    static boolean bool(String value, String key) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("yes") || v.equals("1")) {
+            return true;
+        }
+        if (v.equals("false") || v.equals("no") || v.equals("0")) {
+            return false;
+        }
+        throw new IllegalArgumentException(key + ": expected true or false: '" + value + "'");
+    }
+
+    public DccSettings settings() {
+        return client.settings();
+    }
+
+    public boolean directAddHeader() {
+        return directAddHeader;
+    }
+
+    /**
+     * Asks dccifd about this mail. The client IP is {@code jexim.acl_m_dcc_override_client_ip} when that is set to an
+     * IP address, else {@code clientIp} ({@code 127.0.0.1} when null, as Exim for local mail). The message is streamed
+     * from the mail's MimeMessage to the socket.
+     */
+    public DccResult check(Mail mail, String helo, String clientIp, String clientName) {
+        DccRequest.Builder b = DccRequest.builder().helo(helo).clientName(clientName);
+        Optional<String> override = stringAttribute(mail, DccAttributes.ACL_M_DCC_OVERRIDE_CLIENT_IP).filter(s -> !s.trim().isEmpty());
+        boolean overridden = false;
+        if (override.isPresent()) {
+            try {
+                b.clientIp(override.get());
+                b.clientName(null);
+                overridden = true;
+            } catch (IllegalArgumentException e) {
+                LOGGER.warn("DCC: ignoring {} on mail {}: {}", DccAttributes.ACL_M_DCC_OVERRIDE_CLIENT_IP.asString(), mail.getName(), e.getMessage());
+            }
+        }
+        if (!overridden) {
+            try {
+                b.clientIp(clientIp);
+            } catch (IllegalArgumentException e) {
+                b.clientIp(null);
+            }
+        }
+        b.sender(mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse(null));
+        Collection<MailAddress> recipients = mail.getRecipients();
+        for (MailAddress r : recipients) {
+            b.recipient(r.asString());
+        }
+        MimeMessage message;
+        try {
+            message = mail.getMessage();
+        } catch (MessagingException e) {
+            return DccResult.noAnswer("cannot read the message: " + e.getMessage());
+        }
+        return client.check(b.build(), out -> {
+            try {
+                message.writeTo(out);
+            } catch (MessagingException e) {
+                throw new IOException("cannot read the message: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Writes {@code jexim.dcc_result} and {@code jexim.dcc_header} and, with {@code dcc_direct_add_header}, adds the
+     * X-DCC header after the existing ones, then the lines of {@code jexim.acl_m_dcc_add_header}.
+     */
+    public void record(Mail mail, DccResult result) {
+        mail.setAttribute(new Attribute(DccAttributes.DCC_RESULT, AttributeValue.of(result.dccResult())));
+        mail.setAttribute(new Attribute(DccAttributes.DCC_HEADER, AttributeValue.of(result.dccHeader())));
+        if (!directAddHeader) {
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        if (result.headerName() != null) {
+            lines.add(result.headerName() + ": " + result.headerValue());
+        }
+        stringAttribute(mail, DccAttributes.ACL_M_DCC_ADD_HEADER).ifPresent(extra -> lines.addAll(headerFields(extra, mail.getName())));
+        if (lines.isEmpty()) {
+            return;
+        }
+        try {
+            MimeMessage message = mail.getMessage();
+            for (String line : lines) {
+                message.addHeaderLine(line);
+            }
+            message.saveChanges();
+        } catch (MessagingException e) {
+            LOGGER.warn("DCC: cannot add the X-DCC header to mail {}: {}", mail.getName(), e.getMessage());
+        }
+    }
+
+    /** Splits header text into fields (folded lines kept, CRLF), dropping lines that are not {@code Name: value}. */
+    static List<String> headerFields(String text, String mailName) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder current = null;
+        for (String line : text.split("\r?\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && current != null) {
+                current.append("\r\n").append(line);
+                continue;
+            }
+            if (current != null) {
+                fields.add(current.toString());
+                current = null;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0 || !line.substring(0, colon).matches("[\\x21-\\x39\\x3b-\\x7e]+")) {
+                LOGGER.warn("DCC: {} on mail {}: skipping a line that is not a header field: '{}'",
+                    DccAttributes.ACL_M_DCC_ADD_HEADER.asString(), mailName, line.length() > 60 ? line.substring(0, 60) + "..." : line);
+                continue;
+            }
+            current = new StringBuilder(line);
+        }
+        if (current != null) {
+            fields.add(current.toString());
+        }
+        return fields;
+    }
+
+    static Optional<String> stringAttribute(Mail mail, org.apache.mailet.AttributeName name) {
+        return mail.getAttribute(name).map(a -> a.getValue().value()).filter(String.class::isInstance).map(String.class::cast);
+    }
+
+    /** The result already recorded on this mail (by the SMTP hook or an earlier matcher), or null. */
+    public static DccResult recorded(Mail mail) {
+        return DccResult.fromRecorded(stringAttribute(mail, DccAttributes.DCC_RESULT).orElse(null),
+            stringAttribute(mail, DccAttributes.DCC_HEADER).orElse(""));
+    }
+}

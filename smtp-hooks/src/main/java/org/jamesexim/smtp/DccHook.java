@@ -1,0 +1,103 @@
+package org.jamesexim.smtp;
+
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+import org.jamesexim.dcc.DccResult;
+import org.jamesexim.mailets.DccService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks dccifd about each message at end of DATA, as Exim's {@code dcc = *} in the DATA ACL, and answers the SMTP
+ * client: {@code R} (reject) gives {@code 550 5.7.1}, {@code G} (greylist) gives {@code 451 4.7.1}, a temporary DCC
+ * failure ({@code T}, unknown reply, dccifd down, refusing, slow) gives {@code 451 4.3.0} — or, with
+ * {@code defer_ok}, a logged warning and the mail is accepted. {@code A}/{@code S} accept. The result is recorded
+ * on the mail as {@code jexim.dcc_result} and {@code jexim.dcc_header} (reused by the {@code org.jamesexim.matchers.Dcc}
+ * matcher without asking again), and the X-DCC header is added when {@code dcc_direct_add_header} is true.
+ *
+ * <p>Where dccifd is and what to ask it comes from {@code conf/dcc.properties} (see {@link DccService}). The client
+ * IP sent is the SMTP client's, or {@code jexim.acl_m_dcc_override_client_ip} if an earlier hook set it; the HELO
+ * sent is the client's real HELO/EHLO name (Exim hard-codes {@code localhost}).</p>
+ *
+ * <pre>{@code
+ * <handlerchain>
+ *     <handler class="org.jamesexim.smtp.DccHook">
+ *         <defer_ok>true</defer_ok>   <!-- default false: 451 while dccifd is unusable -->
+ *     </handler>
+ *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
+ * </handlerchain>
+ * }</pre>
+ */
+public class DccHook implements JamesMessageHook {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DccHook.class);
+    static final String REJECT_TEXT = "5.7.1 Rejected by DCC: bulk mail";
+    static final String GREYLIST_TEXT = "4.7.1 Greylisted by DCC, please try again later";
+    static final String DEFER_TEXT = "4.3.0 Temporary local problem - please try later";
+
+    private final DccService dcc;
+    private boolean deferOk;
+
+    @Inject
+    public DccHook(DccService dcc) {
+        this.dcc = dcc;
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        String v = config.getString("defer_ok", "false").trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new ConfigurationException("DccHook: defer_ok must be true or false, not '" + v + "'");
+        }
+        this.deferOk = v.equals("true");
+        LOGGER.info("DCC hook: defer_ok={}, {}", deferOk, dcc.settings());
+    }
+
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        InetSocketAddress remote = session.getRemoteAddress();
+        String ip = remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
+        String name = remote == null ? null : remote.getHostString();
+        if (name != null && name.equals(ip)) {
+            name = null; // only a name James already knows; never a lookup here
+        }
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse("");
+        DccResult result = dcc.check(mail, helo, ip, name);
+        dcc.record(mail, result);
+        String who = "H=[" + ip + "] F=<" + mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("") + ">";
+        switch (result.outcome()) {
+            case ACCEPT:
+                LOGGER.debug("DCC: {} dcc_result={} {}", who, result.dccResult(), result.detail());
+                return HookResult.DECLINED;
+            case FAIL:
+                if (result.dccResult().equals("G")) {
+                    LOGGER.info("DCC: {}: greylisted by DCC (dcc_result=G)", who);
+                    return reply(HookReturnCode.denySoft(), "451", GREYLIST_TEXT);
+                }
+                LOGGER.info("DCC: {}: rejected by DCC (dcc_result={})", who, result.dccResult());
+                return reply(HookReturnCode.deny(), "550", REJECT_TEXT);
+            default:
+                if (deferOk) {
+                    LOGGER.warn("DCC: {}: {}; defer_ok: accepting without a DCC verdict (dcc_result='{}')", who, result.detail(), result.dccResult());
+                    return HookResult.DECLINED;
+                }
+                LOGGER.warn("DCC: {}: {}; answering 451 (dcc_result='{}')", who, result.detail(), result.dccResult());
+                return reply(HookReturnCode.denySoft(), "451", DEFER_TEXT);
+        }
+    }
+
+    private static HookResult reply(HookReturnCode code, String smtp, String text) {
+        return HookResult.builder().hookReturnCode(code).smtpReturnCode(smtp).smtpDescription(text).build();
+    }
+}
