@@ -1,0 +1,129 @@
+package org.jamesexim.mailets;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.InternetAddress;
+
+import org.apache.james.transport.mailets.remote.delivery.ExecutionResult;
+import org.apache.james.transport.mailets.remote.delivery.MailDelivrerToHost;
+import org.apache.james.transport.mailets.remote.delivery.RemoteDeliveryConfiguration;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.HostAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+import org.jamesexim.dsn.SmtpFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.mail.smtp.SMTPAddressFailedException;
+import com.sun.mail.smtp.SMTPSendFailedException;
+
+/**
+ * James's delivery to one host, run with {@link DsnInfoProviderLoader} as context class loader so that the
+ * transport is a {@link DsnInfoSmtpTransport}; afterwards what the host said is written on the mail as the
+ * {@code jexim.*} attributes of {@link DsnInfoRemoteDelivery} (replacing those of any earlier attempt).
+ */
+class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DsnInfoMailDelivrerToHost.class);
+
+    private final DsnInfoProviderLoader loader;
+    private volatile boolean warnedTransport;
+
+    DsnInfoMailDelivrerToHost(RemoteDeliveryConfiguration configuration, MailetContext mailetContext) {
+        super(configuration, mailetContext);
+        this.loader = new DsnInfoProviderLoader(DsnInfoMailDelivrerToHost.class.getClassLoader());
+    }
+
+    @Override
+    public ExecutionResult tryDeliveryToHost(Mail mail, Collection<InternetAddress> addr, HostAddress outgoingMailServer)
+            throws MessagingException {
+        DsnInfoRemoteDelivery.ATTRIBUTES.forEach(mail::removeAttribute);
+        DsnInfoRecording recording = new DsnInfoRecording();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        recording.bind();
+        try {
+            return super.tryDeliveryToHost(mail, addr, outgoingMailServer);
+        } catch (MessagingException e) {
+            recordFailures(recording, e, addr);
+            throw e;
+        } finally {
+            recording.unbind();
+            thread.setContextClassLoader(previous);
+            write(mail, recording, outgoingMailServer);
+        }
+    }
+
+    /** Per recipient: its own RCPT error, else the error that ended the whole transaction. */
+    private static void recordFailures(DsnInfoRecording recording, MessagingException top, Collection<InternetAddress> addr) {
+        SmtpFailure transactionFailure = null;
+        for (Exception e = top; e != null; e = e instanceof MessagingException ? ((MessagingException) e).getNextException() : null) {
+            if (e instanceof SMTPAddressFailedException) {
+                SMTPAddressFailedException a = (SMTPAddressFailedException) e;
+                recording.failure(a.getAddress().getAddress(), SmtpFailure.of(a.getCommand(), a.getMessage()));
+            } else if (e instanceof SMTPSendFailedException && transactionFailure == null) {
+                SMTPSendFailedException s = (SMTPSendFailedException) e;
+                // a RCPT summary carries no reply of its own: the per-address exceptions chained to it do
+                if (s.getCommand() != null && !s.getCommand().toUpperCase(Locale.ROOT).startsWith("RCPT")) {
+                    transactionFailure = SmtpFailure.of(s.getCommand(), s.getMessage());
+                }
+            }
+        }
+        if (transactionFailure == null && recording.greeting() != null && recording.heloResponse() == null
+            && !recording.greeting().startsWith("2")) {
+            transactionFailure = SmtpFailure.of(SmtpFailure.INITIAL_CONNECTION, recording.greeting());
+        } else if (transactionFailure == null && recording.failures().isEmpty() && recording.lastCommand() != null
+            && recording.lastReply() != null && !recording.lastReply().startsWith("2") && !recording.lastReply().startsWith("3")) {
+            transactionFailure = SmtpFailure.of(recording.lastCommand(), recording.lastReply());
+        }
+        if (transactionFailure != null) {
+            for (InternetAddress a : addr) {
+                recording.failure(a.getAddress(), transactionFailure);
+            }
+        }
+    }
+
+    private void write(Mail mail, DsnInfoRecording recording, HostAddress host) {
+        if (!recording.wasTransportUsed()) {
+            if (!warnedTransport) {
+                warnedTransport = true;
+                LOGGER.warn("javax.mail did not use {} for {}: no DSN extra information is recorded",
+                    DsnInfoSmtpTransport.class.getName(), host.getHost());
+            }
+            return;
+        }
+        if (recording.greeting() == null) {
+            return; // never connected: no remote MTA to report (as Exim)
+        }
+        mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.HOST, AttributeValue.of(host.getHostName())));
+        mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.HOST_ADDRESS, AttributeValue.of(host.getHost())));
+        mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.HOST_PORT, AttributeValue.of(port(host))));
+        mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.SMTP_GREETING, AttributeValue.of(recording.greeting())));
+        if (recording.heloResponse() != null) {
+            mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.HELO_RESPONSE, AttributeValue.of(recording.heloResponse())));
+        }
+        if (!recording.failures().isEmpty()) {
+            Map<String, AttributeValue<?>> commands = new LinkedHashMap<>();
+            Map<String, AttributeValue<?>> replies = new LinkedHashMap<>();
+            recording.failures().forEach((rcpt, f) -> {
+                commands.put(rcpt, AttributeValue.of(f.command()));
+                replies.put(rcpt, AttributeValue.of(f.reply()));
+            });
+            mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.SMTP_FAILED_COMMAND, AttributeValue.of(commands)));
+            mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.SMTP_FAILED_REPLY, AttributeValue.of(replies)));
+        }
+    }
+
+    private static int port(HostAddress host) {
+        if (host.getPort() > 0) {
+            return host.getPort();
+        }
+        return "smtps".equalsIgnoreCase(host.getProtocol()) ? 465 : 25;
+    }
+}

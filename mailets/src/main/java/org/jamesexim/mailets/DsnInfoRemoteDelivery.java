@@ -1,0 +1,116 @@
+package org.jamesexim.mailets;
+
+import java.lang.reflect.Field;
+import java.util.List;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.transport.mailets.RemoteDelivery;
+import org.apache.james.transport.mailets.remote.delivery.Bouncer;
+import org.apache.james.transport.mailets.remote.delivery.DeliveryRunnable;
+import org.apache.james.transport.mailets.remote.delivery.MailDelivrer;
+import org.apache.james.transport.mailets.remote.delivery.RemoteDeliveryConfiguration;
+import org.apache.mailet.AttributeName;
+
+/**
+ * James's {@code RemoteDelivery}, with every parameter and behaviour of it, that also records what the remote
+ * server said (Exim's DSN extra information): the host name, address and port connected to, its greeting, its
+ * EHLO/HELO reply and, per failed recipient, the command refused and the reply. {@link DsnInfoBounce} turns them
+ * into the fields of the bounce.
+ *
+ * <pre>{@code
+ * <processor state="relay" enableJmx="false">
+ *   <mailet match="All" class="org.jamesexim.mailets.DsnInfoRemoteDelivery">
+ *     <outgoingQueue>outgoing</outgoingQueue>
+ *     <delayTime>5000, 100000, 500000</delayTime>
+ *     <maxRetries>3</maxRetries>
+ *     <maxDnsProblemRetries>0</maxDnsProblemRetries>
+ *     <deliveryThreads>4</deliveryThreads>
+ *     <sendpartial>true</sendpartial>
+ *     <!-- required: the bounce mailet reads the recorded attributes there -->
+ *     <bounceProcessor>bounces</bounceProcessor>
+ *   </mailet>
+ * </processor>
+ * <processor state="bounces" enableJmx="false">
+ *   <mailet match="All" class="org.jamesexim.mailets.DsnInfoBounce">
+ *     <dsnInfo>true</dsnInfo>
+ *   </mailet>
+ * </processor>
+ * }</pre>
+ *
+ * <p>How: James's own delivery classes run unchanged; only the per-host step is ours
+ * ({@link DsnInfoMailDelivrerToHost}), put in place of James's before the delivery threads start. It runs the
+ * delivery with a context class loader that makes javax.mail use {@link DsnInfoSmtpTransport}, which works from
+ * {@code extensions-jars/} and affects no other javax.mail session. Attributes are replaced at each attempt, so
+ * they describe the last host tried; an attempt that never got a greeting (connection refused, timeout) leaves
+ * none.</p>
+ */
+public class DsnInfoRemoteDelivery extends RemoteDelivery {
+    /** The name of the host tried last (MX or gateway), String (Exim's {@code $host}). */
+    public static final AttributeName HOST = AttributeName.of("jexim.host");
+    /** The IP address connected to, String (Exim's {@code $host_address}). */
+    public static final AttributeName HOST_ADDRESS = AttributeName.of("jexim.host_address");
+    /** The TCP port connected to, Integer (Exim's {@code $host_port}). */
+    public static final AttributeName HOST_PORT = AttributeName.of("jexim.host_port");
+    /** The server's complete greeting, String. */
+    public static final AttributeName SMTP_GREETING = AttributeName.of("jexim.smtp_greeting");
+    /** The server's complete reply to the last EHLO/HELO, String. */
+    public static final AttributeName HELO_RESPONSE = AttributeName.of("jexim.helo_response");
+    /** Per failed recipient address, the command the server refused (AUTH arguments never kept), Map of String. */
+    public static final AttributeName SMTP_FAILED_COMMAND = AttributeName.of("jexim.smtp_failed_command");
+    /** Per failed recipient address, the server's complete error reply, Map of String. */
+    public static final AttributeName SMTP_FAILED_REPLY = AttributeName.of("jexim.smtp_failed_reply");
+
+    static final List<AttributeName> ATTRIBUTES = List.of(HOST, HOST_ADDRESS, HOST_PORT, SMTP_GREETING, HELO_RESPONSE,
+        SMTP_FAILED_COMMAND, SMTP_FAILED_REPLY);
+
+    private final DNSService dnsServer;
+
+    @Inject
+    public DsnInfoRemoteDelivery(DNSService dnsServer, DomainList domainList, MailQueueFactory<?> queueFactory,
+                                 MetricFactory metricFactory) {
+        super(dnsServer, domainList, queueFactory, metricFactory, ThreadState.DO_NOT_START_THREADS);
+        this.dnsServer = dnsServer;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        super.init();
+        if (getInitParameter(RemoteDeliveryConfiguration.BOUNCE_PROCESSOR) == null) {
+            throw new MessagingException("DsnInfoRemoteDelivery needs the parameter " + RemoteDeliveryConfiguration.BOUNCE_PROCESSOR
+                + ": the recorded information reaches the bounce only through that processor");
+        }
+        DeliveryRunnable runnable = read(RemoteDelivery.class, "deliveryRunnable", DeliveryRunnable.class);
+        RemoteDeliveryConfiguration configuration = read(RemoteDelivery.class, "configuration", RemoteDeliveryConfiguration.class);
+        MailDelivrer delivrer = new MailDelivrer(configuration, new DsnInfoMailDelivrerToHost(configuration, getMailetContext()),
+            dnsServer, new Bouncer(configuration, getMailetContext()), getMailetContext());
+        try {
+            Field field = DeliveryRunnable.class.getDeclaredField("mailDelivrer");
+            field.setAccessible(true);
+            field.set(runnable, delivrer);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new MessagingException("DsnInfoRemoteDelivery supports James 3.8.1's RemoteDelivery only: " + e, e);
+        }
+        runnable.start();
+    }
+
+    private <T> T read(Class<?> owner, String name, Class<T> type) throws MessagingException {
+        try {
+            Field field = owner.getDeclaredField(name);
+            field.setAccessible(true);
+            return type.cast(field.get(this));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new MessagingException("DsnInfoRemoteDelivery supports James 3.8.1's RemoteDelivery only: " + e, e);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "RemoteDelivery recording Exim's DSN extra information";
+    }
+}
