@@ -162,15 +162,13 @@ public class DsnInfoBounce extends GenericMailet {
         message.setSubject(SUBJECT);
         message.setHeader("Auto-Submitted", "auto-replied");
         message.setSentDate(new java.util.Date());
-        MimeMultipart multipart = new MimeMultipart("report");
-        ContentType type = new ContentType(multipart.getContentType());
-        type.setParameter("report-type", "delivery-status");
+        MimeMultipart multipart = new ReportMultipart();
         MimeBodyPart text = new MimeBodyPart();
         text.setText(human.toString(), "us-ascii");
         multipart.addBodyPart(text);
         multipart.addBodyPart(part(report.build().text().getBytes(StandardCharsets.US_ASCII), "message/delivery-status"));
         addOriginal(multipart, mail.getMessage());
-        message.setContent(multipart, type.toString());
+        message.setContent(multipart);
         message.saveChanges();
 
         return MailImpl.builder()
@@ -196,6 +194,16 @@ public class DsnInfoBounce extends GenericMailet {
             }
         } catch (IOException e) {
             throw new MessagingException("cannot read the original message", e);
+        }
+    }
+
+    /** {@code multipart/report; report-type=delivery-status} (RFC 6522). */
+    private static final class ReportMultipart extends MimeMultipart {
+        ReportMultipart() throws MessagingException {
+            super("report");
+            ContentType type = new ContentType(contentType);
+            type.setParameter("report-type", "delivery-status");
+            contentType = type.toString();
         }
     }
 

@@ -10,13 +10,15 @@ import java.util.List;
 /**
  * Set as the context class loader while {@link DsnInfoMailDelivrerToHost} delivers, so that javax.mail, which
  * finds its providers and their classes through that loader, makes {@link DsnInfoSmtpTransport}s for smtp and
- * smtps. Our providers file is served under javax.mail's name only here, so no other session in the JVM sees it,
+ * smtps. javax.mail 1.6.2 asks {@code ServiceLoader.load(javax.mail.Provider.class)} first (with the context class
+ * loader) and takes the first provider of the protocol; our list is served under that name, first, only here, so
+ * no other session in the JVM sees it,
  * and the transport class is found even when the pack sits in James's {@code extensions-jars/} (a child loader
  * that James's delivery threads do not use otherwise).
  */
 final class DsnInfoProviderLoader extends ClassLoader {
-    static final String JAVAMAIL_PROVIDERS = "META-INF/javamail.providers";
-    static final String OUR_PROVIDERS = "org/jamesexim/mailets/dsn-info.javamail.providers";
+    static final String PROVIDER_SERVICES = "META-INF/services/javax.mail.Provider";
+    static final String OUR_PROVIDERS = "org/jamesexim/mailets/dsn-info.javax.mail.Provider";
 
     private final URL ourProviders;
 
@@ -30,10 +32,10 @@ final class DsnInfoProviderLoader extends ClassLoader {
 
     @Override
     public Enumeration<URL> getResources(String name) throws IOException {
-        if (!JAVAMAIL_PROVIDERS.equals(name)) {
+        if (!PROVIDER_SERVICES.equals(name)) {
             return super.getResources(name);
         }
-        // ours first: javax.mail makes the first provider of a protocol the default one
+        // ours first: javax.mail takes the first provider of a protocol
         List<URL> urls = new ArrayList<>();
         urls.add(ourProviders);
         urls.addAll(Collections.list(super.getResources(name)));

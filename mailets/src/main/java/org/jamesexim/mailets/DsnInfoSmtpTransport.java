@@ -1,6 +1,7 @@
 package org.jamesexim.mailets;
 
 import javax.mail.MessagingException;
+import javax.mail.Provider;
 import javax.mail.Session;
 import javax.mail.URLName;
 
@@ -65,6 +66,20 @@ public class DsnInfoSmtpTransport extends SMTPTransport {
     private void recordHelo() {
         if (recording != null) {
             recording.heloResponse(getLastServerResponse());
+        }
+    }
+
+    /** Names {@link DsnInfoSmtpTransport} for {@code smtp} (listed in our javax.mail.Provider services file). */
+    public static class SmtpProvider extends Provider {
+        public SmtpProvider() {
+            super(Type.TRANSPORT, "smtp", DsnInfoSmtpTransport.class.getName(), "James Exim Pack", null);
+        }
+    }
+
+    /** Names {@link Smtps} for {@code smtps}. */
+    public static class SmtpsProvider extends Provider {
+        public SmtpsProvider() {
+            super(Type.TRANSPORT, "smtps", Smtps.class.getName(), "James Exim Pack", null);
         }
     }
 
