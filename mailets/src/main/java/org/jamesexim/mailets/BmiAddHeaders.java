@@ -1,0 +1,97 @@
+package org.jamesexim.mailets;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.PerRecipientHeaders;
+import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.bmi.BmiRouting;
+
+/**
+ * Exim's {@code headers_add = X-Brightmail-Verdict: $bmi_base64_verdict} and
+ * {@code X-Brightmail-Tracker: $bmi_base64_tracker_verdict}: writes each recipient's base64 verdict and tracker
+ * verdict (the rules that fired). Copies of these headers already in the message are removed first, so a sender
+ * cannot forge them. When all recipients share the values (always so after {@link BmiRun}'s split) the headers go
+ * into the message; otherwise they are added per recipient, which James applies at local delivery. A recipient
+ * without a verdict gets no header (the variables are empty).
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.jamesexim.mailets.BmiAddHeaders">
+ *     <verdict_header>X-Brightmail-Verdict</verdict_header>   <!-- default; empty: don't add -->
+ *     <tracker_header>X-Brightmail-Tracker</tracker_header>   <!-- default; empty: don't add -->
+ * </mailet>
+ * }</pre>
+ */
+public class BmiAddHeaders extends GenericMailet {
+    private String verdictHeader;
+    private String trackerHeader;
+
+    @Override
+    public void init() throws MessagingException {
+        verdictHeader = headerName("verdict_header", "X-Brightmail-Verdict");
+        trackerHeader = headerName("tracker_header", "X-Brightmail-Tracker");
+    }
+
+    private String headerName(String param, String def) throws MessagingException {
+        String v = getInitParameter(param, def).trim();
+        if (!v.isEmpty() && !v.matches("[!-9;-~]+")) {
+            throw new MessagingException(param + ": not a valid header field name: '" + v + "'");
+        }
+        return v;
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Map<MailAddress, String[]> values = new LinkedHashMap<>();
+        for (MailAddress rcpt : mail.getRecipients()) {
+            BmiRouting r = BmiAttributes.routing(mail, rcpt);
+            values.put(rcpt, new String[] {r.base64Verdict(), r.base64TrackerVerdict()});
+        }
+        MimeMessage message = mail.getMessage();
+        boolean changed = false;
+        for (String h : new String[] {verdictHeader, trackerHeader}) {
+            if (!h.isEmpty() && message.getHeader(h) != null) {
+                message.removeHeader(h);
+                changed = true;
+            }
+        }
+        boolean same = values.values().stream().map(v -> v[0] + "\n" + v[1]).distinct().count() <= 1;
+        for (Map.Entry<MailAddress, String[]> e : values.entrySet()) {
+            String[] v = e.getValue();
+            if (same) {
+                changed |= add(message, verdictHeader, v[0]);
+                changed |= add(message, trackerHeader, v[1]);
+                break;
+            }
+            addFor(mail, e.getKey(), verdictHeader, v[0]);
+            addFor(mail, e.getKey(), trackerHeader, v[1]);
+        }
+        if (changed) {
+            message.saveChanges();
+        }
+    }
+
+    private static boolean add(MimeMessage message, String name, String value) throws MessagingException {
+        if (name.isEmpty() || value.isEmpty()) {
+            return false;
+        }
+        message.addHeader(name, value);
+        return true;
+    }
+
+    private static void addFor(Mail mail, MailAddress rcpt, String name, String value) {
+        if (!name.isEmpty() && !value.isEmpty()) {
+            mail.addSpecificHeaderForRecipient(PerRecipientHeaders.Header.builder().name(name).value(value).build(), rcpt);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "BmiAddHeaders (James Exim Pack)";
+    }
+}

@@ -1,0 +1,269 @@
+package org.jamesexim.mailets;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.bmi.BmiActionTable;
+import org.jamesexim.bmi.BmiEngine;
+import org.jamesexim.bmi.BmiEngineException;
+import org.jamesexim.bmi.BmiMessage;
+import org.jamesexim.bmi.BmiOptin;
+import org.jamesexim.bmi.BmiVerdict;
+import org.jamesexim.bmi.BmiVerdicts;
+import org.jamesexim.bmi.RspamdEngine;
+import org.jamesexim.common.Endpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exim's {@code control = bmi_run}: scans the mail once for all its recipients and stores one verdict per opt-in
+ * profile in {@code jexim.bmi_verdicts} ({@link BmiAttributes#BMI_VERDICTS}); the {@code org.jamesexim.matchers.Bmi*}
+ * matchers then route each recipient by its own verdict. The engine is Rspamd ({@code /checkv2}); recipients with the
+ * same opt-in profile ({@code jexim.bmi_optin}, see {@link BmiOptinLookup}) share one request, sent with
+ * {@code Settings-ID: <profile>}. A mail that already carries verdicts is not scanned again.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.jamesexim.mailets.BmiRun">
+ *     <endpoint>127.0.0.1 11333</endpoint>        <!-- Rspamd normal worker or proxy: "host port" or /unix/socket -->
+ *     <connect_timeout>2s</connect_timeout>       <!-- default 2s -->
+ *     <timeout>10s</timeout>                      <!-- whole request, default 10s; keep above Rspamd's task_timeout -->
+ *     <actions>no action = default, greylist = default, add header = alternate:Junk, rewrite subject = alternate:Junk,
+ *              quarantine = alternate:Junk, reject = dont_deliver, discard = dont_deliver, soft reject = tempfail,
+ *              * = default</actions>              <!-- the default; also score>=N = <outcome> -->
+ *     <rule_ids>BMI_TEST_MARKER=5, GTUBE=11</rule_ids> <!-- optional: numbers for BmiRule=5:8:11 -->
+ *     <on_error>fail_open</on_error>              <!-- fail_open (default) | fail_closed -->
+ *     <retry_delay>5m</retry_delay>               <!-- fail_closed: wait before scanning again, default 5m -->
+ *     <retry_max>5</retry_max>                    <!-- fail_closed: retries before error_processor, default 5 -->
+ *     <error_processor>error</error_processor>    <!-- fail_closed: where the mail goes after retry_max, default error -->
+ *     <processor>transport</processor>            <!-- optional: hand the mail on, split into one copy per verdict -->
+ * </mailet>
+ * }</pre>
+ *
+ * <p><b>Failures.</b> Rspamd down, slow (past {@code timeout}), answering garbage or {@code soft reject}:
+ * with {@code fail_open} (Exim's behaviour) the mail gets no verdicts, so every recipient is delivered normally;
+ * the reason is logged (WARN) and stored in {@code jexim.bmi_error}. With {@code fail_closed} the mail is put back in
+ * the spool to be scanned again after {@code retry_delay} ({@code jexim.bmi_retries} counts), and after
+ * {@code retry_max} retries it goes to {@code error_processor}. No path drops the mail.</p>
+ *
+ * <p><b>Verdict inheritance.</b> With {@code processor} set, the mail is split into one copy per verdict (recipients
+ * without a verdict form their own copy) and each copy carries its verdict in {@code jexim.bmi_inherited_verdict},
+ * so addresses that aliasing or forwarding produce later keep the verdict of the address they came from. Without
+ * {@code processor}, the mail continues in this processor; the verdict is bound only when all recipients share
+ * one.</p>
+ */
+public class BmiRun extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(BmiRun.class);
+
+    /** The two failure policies ({@code on_error}). */
+    public enum OnError { FAIL_OPEN, FAIL_CLOSED }
+
+    private BmiEngine engine;
+    private OnError onError;
+    private Duration retryDelay;
+    private int retryMax;
+    private String errorProcessor;
+    private String processor;
+
+    @Override
+    public void init() throws MessagingException {
+        Endpoint endpoint = parse("endpoint", "127.0.0.1 11333", Endpoint::parse);
+        Duration connectTimeout = parse("connect_timeout", "2s", BmiRun::duration);
+        Duration timeout = parse("timeout", "10s", BmiRun::duration);
+        BmiActionTable actions = parse("actions", BmiActionTable.DEFAULT_TABLE, BmiActionTable::parse);
+        Map<String, Integer> ruleIds = parse("rule_ids", "", RspamdEngine.Builder::parseRuleIds);
+        String path = getInitParameter("path", "/checkv2").trim();
+        if (!path.startsWith("/")) {
+            throw new MessagingException("path: must start with /: '" + path + "'");
+        }
+        onError = parse("on_error", "fail_open", v -> OnError.valueOf(v.trim().toUpperCase(Locale.ROOT)));
+        retryDelay = parse("retry_delay", "5m", BmiRun::duration);
+        retryMax = parse("retry_max", "5", v -> {
+            int n = Integer.parseInt(v.trim());
+            if (n < 0) {
+                throw new IllegalArgumentException("must be >= 0");
+            }
+            return n;
+        });
+        errorProcessor = getInitParameter("error_processor", Mail.ERROR).trim();
+        String p = getInitParameter("processor", "").trim();
+        processor = p.isEmpty() ? null : p;
+        engine = RspamdEngine.builder(endpoint).connectTimeout(connectTimeout).timeout(timeout).path(path)
+            .actions(actions).ruleIds(ruleIds).build();
+    }
+
+    private interface Parser<T> {
+        T parse(String value);
+    }
+
+    private <T> T parse(String name, String defaultValue, Parser<T> parser) throws MessagingException {
+        String value = getInitParameter(name, defaultValue);
+        try {
+            return parser.parse(value);
+        } catch (RuntimeException e) {
+            throw new MessagingException(name + ": bad value '" + value + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
+    static Duration duration(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)\\s*(ms|s|m|h)?").matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected a duration like 500ms, 10s, 5m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        Duration d;
+        switch (unit) {
+            case "ms":
+                d = Duration.ofMillis(n);
+                break;
+            case "m":
+                d = Duration.ofMinutes(n);
+                break;
+            case "h":
+                d = Duration.ofHours(n);
+                break;
+            default:
+                d = Duration.ofSeconds(n);
+        }
+        if (d.isZero()) {
+            throw new IllegalArgumentException("must be more than 0");
+        }
+        return d;
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        if (mail.getRecipients().isEmpty()) {
+            return;
+        }
+        if (mail.getAttribute(BmiAttributes.BMI_VERDICTS).isPresent()) {
+            handOn(mail, BmiAttributes.verdicts(mail));
+            return;
+        }
+        BmiVerdicts verdicts;
+        try {
+            verdicts = engine.scan(toMessage(mail));
+        } catch (BmiEngineException e) {
+            onFailure(mail, e.getMessage());
+            return;
+        }
+        mail.removeAttribute(BmiAttributes.BMI_ERROR);
+        mail.setAttribute(new Attribute(BmiAttributes.BMI_VERDICTS, AttributeValue.of(verdicts.encode())));
+        LOGGER.info("bmi scan of {}: {} verdicts for {} recipients", mail.getName(), verdicts.verdicts().size(), mail.getRecipients().size());
+        handOn(mail, verdicts);
+    }
+
+    private BmiMessage toMessage(Mail mail) throws MessagingException {
+        Map<String, BmiOptin> optins = BmiAttributes.optins(mail);
+        BmiMessage.Builder b = BmiMessage.builder()
+            .clientIp(mail.getRemoteAddr())
+            .clientHostname(mail.getRemoteHost() == null || mail.getRemoteHost().equals(mail.getRemoteAddr()) ? null : mail.getRemoteHost())
+            .helo(attribute(mail, Mail.SMTP_HELO))
+            .sender(mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse(""))
+            .queueId(mail.getName())
+            .authenticatedUser(attribute(mail, Mail.SMTP_AUTH_USER));
+        for (MailAddress rcpt : mail.getRecipients()) {
+            b.recipient(rcpt.asString(), optins.getOrDefault(rcpt.asString().toLowerCase(Locale.ROOT), BmiOptin.none()));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            mail.getMessage().writeTo(out);
+        } catch (IOException e) {
+            throw new MessagingException("cannot read the message of " + mail.getName() + " for the bmi scan", e);
+        }
+        return b.content(out.toByteArray()).build();
+    }
+
+    private static String attribute(Mail mail, org.apache.mailet.AttributeName name) {
+        return mail.getAttribute(name).map(a -> String.valueOf(a.getValue().value())).orElse(null);
+    }
+
+    private void onFailure(Mail mail, String reason) throws MessagingException {
+        mail.setAttribute(new Attribute(BmiAttributes.BMI_ERROR, AttributeValue.of(reason)));
+        if (onError == OnError.FAIL_OPEN) {
+            LOGGER.warn("bmi scan of {} failed, delivering normally (on_error=fail_open): {}", mail.getName(), reason);
+            handOn(mail, BmiVerdicts.empty());
+            return;
+        }
+        int retries = mail.getAttribute(BmiAttributes.BMI_RETRIES)
+            .map(a -> a.getValue().value())
+            .filter(Integer.class::isInstance).map(Integer.class::cast).orElse(0);
+        if (retries >= retryMax) {
+            LOGGER.error("bmi scan of {} failed after {} retries, sending it to processor {} (on_error=fail_closed): {}",
+                mail.getName(), retries, errorProcessor, reason);
+            mail.setErrorMessage("bmi scan failed after " + retries + " retries: " + reason);
+            mail.setState(errorProcessor);
+            return;
+        }
+        Mail retry = mail.duplicate();
+        retry.setAttribute(new Attribute(BmiAttributes.BMI_RETRIES, AttributeValue.of(retries + 1)));
+        getMailetContext().sendMail(retry, Mail.DEFAULT, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+        LOGGER.warn("bmi scan of {} failed, retry {} of {} in {} ms as {} (on_error=fail_closed): {}",
+            mail.getName(), retries + 1, retryMax, retryDelay.toMillis(), retry.getName(), reason);
+        mail.setState(Mail.GHOST);
+    }
+
+    /** Binds verdicts for inheritance and, with {@code processor}, splits the mail into one copy per verdict. */
+    private void handOn(Mail mail, BmiVerdicts verdicts) throws MessagingException {
+        Map<String, List<MailAddress>> groups = new LinkedHashMap<>();
+        for (MailAddress rcpt : mail.getRecipients()) {
+            String key = verdicts.forAddress(rcpt.asString()).map(BmiVerdict::base64).orElse("");
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(rcpt);
+        }
+        if (groups.size() == 1) {
+            mail.setAttribute(new Attribute(BmiAttributes.BMI_INHERITED_VERDICT, AttributeValue.of(groups.keySet().iterator().next())));
+            if (processor != null) {
+                mail.setState(processor);
+            }
+            return;
+        }
+        if (processor == null) {
+            return;
+        }
+        List<Map.Entry<String, List<MailAddress>>> list = new ArrayList<>(groups.entrySet());
+        List<MailAddress> remaining = new ArrayList<>(mail.getRecipients());
+        for (Map.Entry<String, List<MailAddress>> group : list.subList(1, list.size())) {
+            Mail copy = mail.duplicate();
+            copy.setRecipients(group.getValue());
+            copy.setAttribute(new Attribute(BmiAttributes.BMI_INHERITED_VERDICT, AttributeValue.of(group.getKey())));
+            getMailetContext().sendMail(copy, processor);
+            // the recipients now travel in the copy; if a later send fails the original still holds the rest
+            remaining.removeAll(group.getValue());
+            mail.setRecipients(remaining);
+        }
+        mail.setAttribute(new Attribute(BmiAttributes.BMI_INHERITED_VERDICT, AttributeValue.of(list.get(0).getKey())));
+        mail.setState(processor);
+    }
+
+    @Override
+    public void destroy() {
+        if (engine instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) engine).close();
+            } catch (Exception ignored) {
+                // nothing to release beyond the watchdog thread
+            }
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "BmiRun (James Exim Pack): per-recipient BMI verdicts from Rspamd";
+    }
+}

@@ -1,0 +1,26 @@
+package org.jamesexim.matchers;
+
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMatcher;
+import org.jamesexim.mailets.BmiAttributes;
+
+/**
+ * Exim's router precondition bmi_dont_deliver: true for a verdict "do not deliver"; false without a verdict. Typically first, with the Null mailet (Exim's :blackhole: router).
+ * Matches the recipients whose verdict (see {@code org.jamesexim.mailets.BmiRun}, inherited by aliases) says so.
+ *
+ * <pre>{@code
+ * <mailet match="org.jamesexim.matchers.BmiDontDeliver" class="Null"/>
+ * }</pre>
+ */
+public class BmiDontDeliver extends GenericMatcher {
+    @Override
+    public Collection<MailAddress> match(Mail mail) {
+        return mail.getRecipients().stream()
+            .filter(rcpt -> BmiAttributes.routing(mail, rcpt).dontDeliver())
+            .collect(Collectors.toList());
+    }
+}
