@@ -675,7 +675,7 @@ public final class DccifdSimulator implements AutoCloseable {
         if (wantHeader) {
             sb.append(header).append('\n');
             if (p.options.contains("cksums")) {
-                sb.append("                            reported: ").append(p.bodyCount)
+                sb.append("                            reported: ").append(p.bodyCount >= MANY ? "many" : Integer.toString(p.bodyCount))
                     .append("               checksum  server\n");
                 sb.append("       IP: ").append(p.clientIp == null ? "" : p.clientIp).append('\n');
                 sb.append("     body: ").append(p.bodyChecksum, 0, 32).append('\n');
