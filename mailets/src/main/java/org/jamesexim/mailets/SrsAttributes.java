@@ -1,0 +1,25 @@
+package org.jamesexim.mailets;
+
+import org.apache.mailet.AttributeName;
+
+/**
+ * The SRS mail attributes, named after Exim's variables ({@code $srs_orig_sender} → {@code jexim.srs_orig_sender}).
+ * All values are Strings. {@link SrsForward} and {@link SrsReverse} re-export the ones they set.
+ */
+public final class SrsAttributes {
+    /** The envelope sender before {@link SrsForward} rewrote it. */
+    public static final AttributeName SRS_ORIG_SENDER = AttributeName.of("jexim.srs_orig_sender");
+    /** The SRS address {@link SrsReverse} looked at (the recipient as it arrived). */
+    public static final AttributeName SRS_ORIG_RECIPIENT = AttributeName.of("jexim.srs_orig_recipient");
+    /** The decoded address {@link SrsReverse} sent the mail to. */
+    public static final AttributeName SRS_RECIPIENT = AttributeName.of("jexim.srs_recipient");
+    /** Database mode: the address stored (forward) or found (reverse). */
+    public static final AttributeName SRS_DB_ADDRESS = AttributeName.of("jexim.srs_db_address");
+    /** Database mode: the key stored (forward) or looked up (reverse). */
+    public static final AttributeName SRS_DB_KEY = AttributeName.of("jexim.srs_db_key");
+    /** {@link SrsReverse}'s verdict: {@code valid}, {@code expired}, {@code bad hash}, {@code not SRS} (or {@code defer}). */
+    public static final AttributeName SRS_STATUS = AttributeName.of("jexim.srs_status");
+
+    private SrsAttributes() {
+    }
+}

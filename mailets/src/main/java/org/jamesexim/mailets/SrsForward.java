@@ -1,0 +1,138 @@
+package org.jamesexim.mailets;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.srs.SrsEngine;
+import org.jamesexim.srs.SrsForwardResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rewrites the envelope sender of mail that is forwarded off-site with SRS (Exim's {@code srs = forward}), so SPF
+ * at the next hop checks our domain instead of failing the original sender's. Put it in front of
+ * {@code RemoteDelivery}. Never rewrites the null sender, nor senders of our own (local) domains unless
+ * {@code alwaysRewrite} is true. The result is byte-compatible with Mail::SRS / postsrsd / libsrs_alt (Guarded).
+ *
+ * <pre>{@code
+ * <processor state="relay" enableJmx="false">
+ *     <mailet match="All" class="org.jamesexim.mailets.SrsForward">
+ *         <secrets>change-me-new:change-me-old</secrets>  <!-- Exim list; the first signs, all verify -->
+ *         <hashlength>6</hashlength>          <!-- default 6 (Exim); Mail::SRS/postsrsd use 4 -->
+ *         <hashmin>4</hashmin>                <!-- default: hashlength -->
+ *         <maxage>31</maxage>                 <!-- days, default 31 -->
+ *         <separator>=</separator>            <!-- = + or - after SRS0/SRS1, default = -->
+ *         <alias>example.test</alias>         <!-- default: the postmaster's domain -->
+ *         <alwaysRewrite>false</alwaysRewrite>
+ *         <!-- or the one-line form: <srs_config>secret:maxage:hashlength:usetimestamp:usehash</srs_config> -->
+ *         <!-- database mode: <dburl>jdbc:postgresql://db/mail</dburl> <dbuser/> <dbpassword/> <dbdriver/>
+ *              <dbinsert>INSERT ... $srs_db_key ... $srs_db_address</dbinsert> <dbselect>SELECT ... $srs_db_key</dbselect>
+ *              <dbmode>always|toolong</dbmode> <dbtimeout>5</dbtimeout> -->
+ *     </mailet>
+ *     <mailet match="All" class="RemoteDelivery"> ... </mailet>
+ * </processor>
+ * }</pre>
+ *
+ * <p>Attributes: {@code jexim.srs_orig_sender} (the sender before), {@code jexim.srs_db_key} and
+ * {@code jexim.srs_db_address} in database mode. A sender whose SRS form would exceed 64 octets (RFC 5321) is left
+ * as it was (logged once per mail) unless database mode is configured; a database failure also leaves the sender as
+ * it was (logged). Mail is never held back or lost by this mailet.</p>
+ */
+public class SrsForward extends GenericMailet {
+    public static final AttributeName SRS_ORIG_SENDER = SrsAttributes.SRS_ORIG_SENDER;
+    public static final AttributeName SRS_DB_KEY = SrsAttributes.SRS_DB_KEY;
+    public static final AttributeName SRS_DB_ADDRESS = SrsAttributes.SRS_DB_ADDRESS;
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(SrsForward.class);
+
+    private SrsEngine engine;
+    private String alias;
+    private final AtomicBoolean warnedTooLong = new AtomicBoolean();
+
+    @Override
+    public void init() throws MessagingException {
+        try {
+            engine = SrsSettings.engine(this::param);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("SrsForward: " + e.getMessage());
+        }
+        String a = param("alias");
+        if (a == null || a.trim().isEmpty()) {
+            MailAddress postmaster = getMailetContext().getPostmaster();
+            if (postmaster == null) {
+                throw new MessagingException("SrsForward: alias is not set and there is no postmaster address to take the domain from");
+            }
+            a = postmaster.getDomain().asString();
+        }
+        alias = a.trim().toLowerCase(Locale.ROOT);
+        if (!alias.matches("[a-z0-9.-]+") || alias.startsWith(".") || alias.endsWith(".")) {
+            throw new MessagingException("SrsForward: alias must be a domain name, not '" + a + "'");
+        }
+    }
+
+    private String param(String name) {
+        return getInitParameter(name);
+    }
+
+    /** The alias domain the SRS addresses are made in. */
+    public String alias() {
+        return alias;
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        if (!mail.hasSender()) {
+            return; // never the null sender
+        }
+        MailAddress sender = mail.getMaybeSender().get();
+        if (!engine.config().alwaysRewrite() && getMailetContext().isLocalServer(sender.getDomain())) {
+            return; // our own domains keep their SPF
+        }
+        SrsForwardResult r = engine.forward(sender.asString(), alias);
+        switch (r.outcome()) {
+            case REWRITTEN:
+                MailAddress rewritten = new MailAddress(r.address());
+                setSender(mail, rewritten);
+                mail.setAttribute(new Attribute(SRS_ORIG_SENDER, AttributeValue.of(sender.asString())));
+                r.dbKey().ifPresent(k -> mail.setAttribute(new Attribute(SRS_DB_KEY, AttributeValue.of(k))));
+                r.dbAddress().ifPresent(k -> mail.setAttribute(new Attribute(SRS_DB_ADDRESS, AttributeValue.of(k))));
+                LOGGER.debug("SRS forward mail={} srs_orig_sender={} sender={}", mail.getName(), sender.asString(), r.address());
+                break;
+            case TOO_LONG:
+                LOGGER.info("SRS forward mail={} srs_orig_sender={} left unrewritten: {}{}", mail.getName(), sender.asString(),
+                    r.error().orElse(""), warnedTooLong.getAndSet(true) ? "" : " (configure database mode (dburl) to rewrite such senders)");
+                break;
+            case UNCHANGED:
+                break;
+            default:
+                LOGGER.warn("SRS forward mail={} srs_orig_sender={} left unrewritten ({}): {}", mail.getName(), sender.asString(),
+                    r.outcome().name().toLowerCase(Locale.ROOT), r.error().orElse(""));
+        }
+    }
+
+    static void setSender(Mail mail, MailAddress sender) throws MessagingException {
+        if (mail instanceof MailImpl) {
+            ((MailImpl) mail).setSender(sender);
+            return;
+        }
+        try {
+            mail.getClass().getMethod("setSender", MailAddress.class).invoke(mail, sender);
+        } catch (ReflectiveOperationException e) {
+            throw new MessagingException("SrsForward: cannot change the sender of a " + mail.getClass().getName(), e);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "SrsForward (James Exim Pack)";
+    }
+}
