@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DEBIAN_FRONTEND=noninteractive
 need=""
-for p in python3-dkim python3-nacl python3-yaml libmail-dkim-perl libnet-dns-resolver-mock-perl libyaml-libyaml-perl libjson-perl nodejs npm; do
+for p in python3-dkim python3-authres python3-nacl python3-yaml libmail-dkim-perl libnet-dns-resolver-mock-perl libyaml-libyaml-perl libjson-perl nodejs npm; do
   dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
 done
 # nodejs may come from another repository without a separate npm package

@@ -29,7 +29,9 @@ function resolverFrom(file) {
 async function verify(msg, resolver) {
     const dkimResult = await dkimVerify(msg, { resolver });
     const r = await arc(dkimResult.arc, { resolver });
-    return { state: (r.status && r.status.result) || 'none', reason: (r.status && r.status.comment) || '' };
+    const ams = dkimResult.arc && dkimResult.arc.lastEntry && dkimResult.arc.lastEntry.messageSignature;
+    return { state: (r.status && r.status.result) || 'none', reason: (r.status && r.status.comment) || '',
+        ams: (ams && ams.status && ams.status.result) || '' };
 }
 
 // consolidates our A-R (authserv-id SRVID) as the suite's README describes; cv from its arc= result
