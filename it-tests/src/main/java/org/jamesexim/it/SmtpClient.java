@@ -56,7 +56,18 @@ public final class SmtpClient implements Closeable {
     }
 
     public static SmtpClient connect(String host, int port) throws IOException {
+        return connect(host, port, null);
+    }
+
+    /**
+     * Connects from a chosen local address (e.g. 127.0.0.5, so that the server sees a distinct client IP);
+     * {@code null} lets the system choose.
+     */
+    public static SmtpClient connect(String host, int port, java.net.InetAddress localAddress) throws IOException {
         Socket s = new Socket();
+        if (localAddress != null) {
+            s.bind(new InetSocketAddress(localAddress, 0));
+        }
         s.connect(new InetSocketAddress(host, port), 10_000);
         s.setSoTimeout(60_000);
         return new SmtpClient(s);

@@ -184,6 +184,31 @@ public final class RealDovecot implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * SIGSTOP to the auth process: connections stay open and new ones are still accepted by the kernel, but nothing
+     * answers (a "slow" Dovecot). {@link #resume()} undoes it.
+     */
+    public void pause() throws IOException {
+        signalAuth("-STOP");
+    }
+
+    public void resume() throws IOException {
+        signalAuth("-CONT");
+    }
+
+    private void signalAuth(String signal) throws IOException {
+        List<ProcessHandle> auth = new ArrayList<>();
+        process.toHandle().descendants()
+            .filter(h -> h.info().command().map(c -> c.endsWith("/auth")).orElse(false))
+            .forEach(auth::add);
+        if (auth.isEmpty()) {
+            throw new IOException("no dovecot auth process found");
+        }
+        for (ProcessHandle h : auth) {
+            run("/bin/kill", signal, Long.toString(h.pid()));
+        }
+    }
+
     /** Starts Dovecot again with the same config, port and users. */
     public void restart() throws IOException {
         kill();

@@ -1,0 +1,239 @@
+package org.jamesexim.smtp;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.Username;
+import org.apache.james.protocols.api.OidcSASLConfiguration;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.AuthHook;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.jamesexim.common.Endpoint;
+import org.jamesexim.dovecot.AuthRequest;
+import org.jamesexim.dovecot.AuthResult;
+import org.jamesexim.dovecot.DovecotAuthClient;
+import org.jamesexim.dovecot.DovecotAuthConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SMTP {@code AUTH PLAIN} / {@code AUTH LOGIN} checked against Dovecot's auth service, like Exim's {@code dovecot}
+ * authenticator and Postfix's {@code smtpd_sasl_type = dovecot}. James runs the SASL dialogue with the client; this
+ * hook sends the credentials to Dovecot as {@code PLAIN} with {@code service=smtp}, {@code lip}, {@code rip},
+ * {@code lport}, {@code rport}, {@code session=} and {@code secured} (under TLS, or when the client is on the server's
+ * own address, as Exim does).
+ *
+ * <ul>
+ *   <li>Dovecot {@code OK} → {@code 235}; the session is authenticated and may relay (as James's
+ *       {@code UsersRepositoryAuthHook} does). The SMTP user is Dovecot's {@code user=} ({@code server_set_id=user},
+ *       Exim's {@code $auth1}) or the login as the client typed it ({@code server_set_id=login}).</li>
+ *   <li>Dovecot {@code FAIL} (wrong password, unknown user) → {@code 535 5.7.8}. James's own user repository is
+ *       not tried after it.</li>
+ *   <li>Dovecot down, slow, garbled, or {@code FAIL code=temp_fail} → {@code 454 4.7.0} (never 535, so clients keep
+ *       the password), at the latest after {@code connect_timeout + timeout}.</li>
+ * </ul>
+ * Passwords never reach a log line. Connections are opened on first use, so James starts without Dovecot.
+ *
+ * <pre>{@code
+ * <handlerchain>
+ *     <handler class="org.jamesexim.smtp.DovecotAuthHook">
+ *         <!-- "/run/dovecot/auth-client" or "host port" (required) -->
+ *         <server_socket>127.0.0.1 12345</server_socket>
+ *         <!-- user (Dovecot's user=, default) | login (as the client sent it) -->
+ *         <server_set_id>user</server_set_id>
+ *         <!-- optional: TLS to a TCP server_socket (a TLS terminator in front of Dovecot) -->
+ *         <server_tls>false</server_tls>
+ *         <server_tls_trust_store>/etc/james/dovecot-trust.p12</server_tls_trust_store>
+ *         <server_tls_trust_store_type>PKCS12</server_tls_trust_store_type>
+ *         <server_tls_trust_store_password>changeit</server_tls_trust_store_password>
+ *         <server_tls_name>dovecot.example.net</server_tls_name>
+ *         <!-- limits: durations as 500ms, 5s, 1m -->
+ *         <connect_timeout>5s</connect_timeout>
+ *         <timeout>20s</timeout>
+ *         <pool_size>2</pool_size>
+ *         <backoff_max>5s</backoff_max>
+ *         <!-- true: an OK carrying Dovecot's nologin flag is refused with 535 (Exim and Postfix accept it) -->
+ *         <reject_nologin>false</reject_nologin>
+ *     </handler>
+ *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
+ * </handlerchain>
+ * }</pre>
+ */
+public class DovecotAuthHook implements AuthHook {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DovecotAuthHook.class);
+    /** Dovecot's longest own delay: auth penalty (15 s max) plus the default auth_failure_delay (2 s). */
+    static final Duration DOVECOT_WORST_DELAY = Duration.ofSeconds(17);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
+
+    /** Which name the authenticated session gets. */
+    enum SetId { USER, LOGIN }
+
+    private DovecotAuthClient client;
+    private SetId setId = SetId.USER;
+    private boolean rejectNologin;
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        String socket = config.getString("server_socket", null);
+        if (socket == null || socket.isBlank()) {
+            throw new ConfigurationException("DovecotAuthHook: server_socket is required (\"/run/dovecot/auth-client\" "
+                + "or \"host port\")");
+        }
+        try {
+            DovecotAuthConfig.Builder b = DovecotAuthConfig.builder(Endpoint.parse(socket.trim()));
+            String setIdText = config.getString("server_set_id", "user").trim().toLowerCase(Locale.ROOT);
+            switch (setIdText) {
+                case "user": case "$auth1": setId = SetId.USER; break;
+                case "login": setId = SetId.LOGIN; break;
+                default: throw new IllegalArgumentException("server_set_id: expected user or login, got '" + setIdText + "'");
+            }
+            String trustStore = config.getString("server_tls_trust_store", null);
+            if (trustStore != null && !trustStore.isBlank()) {
+                String password = config.getString("server_tls_trust_store_password", null);
+                b.trustStore(Path.of(trustStore.trim()), config.getString("server_tls_trust_store_type", "PKCS12"),
+                    password == null ? null : password.toCharArray());
+            } else if (bool(config, "server_tls", false)) {
+                b.tls(true);
+            }
+            String tlsName = config.getString("server_tls_name", null);
+            if (tlsName != null && !tlsName.isBlank()) {
+                b.tlsServerName(tlsName.trim());
+            }
+            b.verifyHostname(bool(config, "server_tls_verify_hostname", true));
+            b.connectTimeout(duration(config, "connect_timeout", "5s"));
+            b.timeout(duration(config, "timeout", "20s"));
+            b.poolSize(integer(config, "pool_size", 2));
+            b.backoff(Duration.ofMillis(100), duration(config, "backoff_max", "5s"));
+            b.service(config.getString("service", "smtp").trim());
+            rejectNologin = bool(config, "reject_nologin", false);
+            client = new DovecotAuthClient(b.build());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("DovecotAuthHook: " + e.getMessage(), e);
+        }
+        LOGGER.info("Dovecot SMTP AUTH via {}", client.config());
+        if (client.config().timeout().compareTo(DOVECOT_WORST_DELAY) < 0) {
+            LOGGER.warn("DovecotAuthHook: timeout {} is below Dovecot's own worst-case delay ({}: 15 s penalty after "
+                + "failures + 2 s auth_failure_delay); Dovecot counts every request given up as another failure of that "
+                + "client IP, so such clients may get 454 until they pause", client.config().timeout(), DOVECOT_WORST_DELAY);
+        }
+    }
+
+    private static boolean bool(Configuration config, String name, boolean dflt) {
+        String v = config.getString(name, null);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true": case "yes": case "1": return true;
+            case "false": case "no": case "0": return false;
+            default: throw new IllegalArgumentException(name + ": expected true or false, got '" + v + "'");
+        }
+    }
+
+    private static int integer(Configuration config, String name, int dflt) {
+        String v = config.getString(name, null);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": expected a number, got '" + v + "'");
+        }
+    }
+
+    /** {@code 500ms}, {@code 5s}, {@code 2m}; a bare number is seconds. */
+    static Duration duration(Configuration config, String name, String dflt) {
+        String v = config.getString(name, dflt).trim();
+        Matcher m = DURATION.matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name + ": expected a duration such as 500ms, 5s or 1m, got '" + v + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        Duration d = "ms".equals(unit) ? Duration.ofMillis(n) : "m".equals(unit) ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
+        if (d.isZero()) {
+            throw new IllegalArgumentException(name + ": must be positive, got '" + v + "'");
+        }
+        return d;
+    }
+
+    @Override
+    public HookResult doAuth(SMTPSession session, Username username, String password) {
+        String login = username.asString();
+        AuthRequest request = AuthRequest.plain(login, password).withSession(session.getSessionID());
+        InetSocketAddress local = session.getLocalAddress();
+        InetSocketAddress remote = session.getRemoteAddress();
+        boolean secured = session.isTLSStarted();
+        if (local != null && remote != null && local.getAddress() != null && remote.getAddress() != null) {
+            request = request.withAddresses(local.getAddress(), local.getPort(), remote.getAddress(), remote.getPort());
+            secured |= local.getAddress().equals(remote.getAddress());
+        }
+        request = request.withSecured(secured);
+        String rip = remote != null && remote.getAddress() != null ? remote.getAddress().getHostAddress() : "?";
+
+        AuthResult result = client.authenticate(request);
+        switch (result.status()) {
+            case OK:
+                if (rejectNologin && result.nologin()) {
+                    LOGGER.info("Dovecot AUTH refused: login={} rip={} nologin reason={}", login, rip, result.reason());
+                    return invalidCredentials();
+                }
+                String id = setId == SetId.USER ? result.user().orElse(login) : login;
+                Username user;
+                try {
+                    user = Username.of(id);
+                } catch (IllegalArgumentException e) {
+                    LOGGER.warn("Dovecot user= '{}' is not a James user name; using the login '{}'", id, login);
+                    user = username;
+                }
+                session.setUsername(user);
+                session.setRelayingAllowed(true);
+                LOGGER.info("Dovecot AUTH ok: login={} server_set_id={} rip={}", login, id, rip);
+                return HookResult.builder()
+                    .hookReturnCode(HookReturnCode.ok())
+                    .smtpReturnCode("235")
+                    .smtpDescription("2.7.0 Authentication successful")
+                    .build();
+            case FAIL:
+                LOGGER.info("Dovecot AUTH failed: login={} rip={} code={} reason={}", login, rip,
+                    result.code().orElse("-"), result.reason());
+                return invalidCredentials();
+            default:
+                LOGGER.warn("Dovecot AUTH temporary failure: login={} rip={} reason={}", login, rip, result.reason());
+                return HookResult.builder()
+                    .hookReturnCode(HookReturnCode.denySoft())
+                    .smtpReturnCode("454")
+                    .smtpDescription("4.7.0 Temporary authentication failure")
+                    .build();
+        }
+    }
+
+    private static HookResult invalidCredentials() {
+        return HookResult.builder()
+            .hookReturnCode(HookReturnCode.deny())
+            .smtpReturnCode("535")
+            .smtpDescription("5.7.8 Authentication credentials invalid")
+            .build();
+    }
+
+    /** OIDC (OAUTHBEARER/XOAUTH2) is not Dovecot's business here: left to other hooks. */
+    @Override
+    public HookResult doSasl(SMTPSession session, OidcSASLConfiguration configuration, String initialResponse) {
+        return HookResult.DECLINED;
+    }
+
+    @Override
+    public void destroy() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}
