@@ -1,0 +1,140 @@
+package org.jamesexim.it.srs;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * The "off-site" mail server of the SRS end-to-end test: a second SMTP listener on 127.0.0.1 that accepts every
+ * mail and records its envelope (MAIL FROM, RCPT TO) and content, so the test sees what James sent out.
+ */
+final class CaptureSmtpServer implements AutoCloseable {
+    /** One received mail. */
+    static final class Received {
+        final String mailFrom;
+        final List<String> rcptTo;
+        final String data;
+
+        Received(String mailFrom, List<String> rcptTo, String data) {
+            this.mailFrom = mailFrom;
+            this.rcptTo = List.copyOf(rcptTo);
+            this.data = data;
+        }
+
+        @Override
+        public String toString() {
+            return "MAIL FROM:<" + mailFrom + "> RCPT TO:" + rcptTo;
+        }
+    }
+
+    private final ServerSocket server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Thread acceptor;
+
+    CaptureSmtpServer() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        acceptor = new Thread(this::acceptLoop, "capture-smtp");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread t = new Thread(() -> session(s), "capture-smtp-session");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void session(Socket s) {
+        try (Socket socket = s) {
+            socket.setSoTimeout(30_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            OutputStream out = socket.getOutputStream();
+            reply(out, "220 capture.remote.test ESMTP");
+            String from = null;
+            List<String> rcpts = new ArrayList<>();
+            String line;
+            while ((line = in.readLine()) != null) {
+                String upper = line.toUpperCase();
+                if (upper.startsWith("EHLO")) {
+                    reply(out, "250-capture.remote.test\r\n250 8BITMIME");
+                } else if (upper.startsWith("HELO")) {
+                    reply(out, "250 capture.remote.test");
+                } else if (upper.startsWith("MAIL FROM:")) {
+                    from = between(line);
+                    rcpts.clear();
+                    reply(out, "250 2.1.0 ok");
+                } else if (upper.startsWith("RCPT TO:")) {
+                    rcpts.add(between(line));
+                    reply(out, "250 2.1.5 ok");
+                } else if (upper.equals("DATA")) {
+                    reply(out, "354 go ahead");
+                    StringBuilder data = new StringBuilder();
+                    String d;
+                    while ((d = in.readLine()) != null && !d.equals(".")) {
+                        data.append(d.startsWith("..") ? d.substring(1) : d).append("\r\n");
+                    }
+                    received.add(new Received(from, rcpts, data.toString()));
+                    reply(out, "250 2.0.0 queued");
+                } else if (upper.equals("QUIT")) {
+                    reply(out, "221 bye");
+                    return;
+                } else {
+                    reply(out, "250 ok");
+                }
+            }
+        } catch (IOException ignored) {
+            // the client went away
+        }
+    }
+
+    private static String between(String line) {
+        int a = line.indexOf('<');
+        int b = line.indexOf('>', a + 1);
+        return a >= 0 && b > a ? line.substring(a + 1, b) : line.substring(line.indexOf(':') + 1).trim();
+    }
+
+    private static void reply(OutputStream out, String text) throws IOException {
+        out.write((text + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /** Waits for a mail that {@code which} accepts. */
+    Received await(Predicate<Received> which, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Received r : received) {
+                if (which.test(r)) {
+                    return r;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no such mail reached the capture server within " + timeout + "; received: " + received);
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
