@@ -1,0 +1,97 @@
+package org.jamesexim.mailets;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import javax.mail.MessagingException;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.queuefile.EximMessageIds;
+import org.jamesexim.queuefile.SpoolDirectory;
+import org.jamesexim.queuefile.SpoolFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exim's {@code queuefile} transport for James: writes the mail, with its whole envelope, into {@code directory}
+ * for an outside program (a scanner such as MailScanner) and, by default, ends its processing here; the outside
+ * program puts it back through {@link QueueFileRequeue}.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.jamesexim.mailets.QueueFile">
+ *     <!-- required: an existing absolute directory (not a symbolic link) -->
+ *     <directory>/var/spool/james-queuefile/out</directory>
+ *     <!-- optional: james (default; <id>.eml + <id>.json) or exim (<id>-D + <id>-H, Exim's spool format) -->
+ *     <format>exim</format>
+ *     <!-- optional: false (default) ghosts the mail once written; true lets it continue -->
+ *     <passThrough>false</passThrough>
+ *     <!-- optional, exim format only: 16 (default, every Exim 4) or 23 (Exim 4.97 and later) -->
+ *     <eximIdLength>16</eximIdLength>
+ * </mailet>
+ * }</pre>
+ *
+ * <p>Files are written crash-safely (temporary name, fsync, link into place, the {@code .json}/{@code -H} file
+ * last, directory fsync) with mode 0600; the mail is ghosted only after both are on disk. When writing fails the
+ * mailet throws, so the mail goes to the processor's {@code onMailetException} (the error processor by default)
+ * and is not lost. Sets {@link QueueFileAttributes#QUEUEFILE_ID} on mail that continues.</p>
+ */
+public class QueueFile extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(QueueFile.class);
+
+    private SpoolDirectory directory;
+    private boolean passThrough;
+
+    @Override
+    public void init() throws MessagingException {
+        String dir = getInitParameter("directory");
+        if (dir == null || dir.isBlank()) {
+            throw new MessagingException("directory: required (an existing absolute directory)");
+        }
+        SpoolFormat format;
+        EximMessageIds.Length idLength;
+        try {
+            format = SpoolFormat.parse(getInitParameter("format", "james"));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("format: " + e.getMessage());
+        }
+        try {
+            idLength = EximMessageIds.Length.parse(getInitParameter("eximIdLength", "16").trim());
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("eximIdLength: " + e.getMessage());
+        }
+        String pt = getInitParameter("passThrough", "false").trim();
+        if (!pt.equals("true") && !pt.equals("false")) {
+            throw new MessagingException("passThrough: expected true or false, got '" + pt + "'");
+        }
+        passThrough = Boolean.parseBoolean(pt);
+        try {
+            directory = SpoolDirectory.open(Path.of(dir.trim()), format, idLength);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new MessagingException("directory: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        String id;
+        try {
+            id = directory.write(QueueFileMail.toSpooled(mail));
+        } catch (IOException e) {
+            throw new MessagingException("queuefile: cannot write mail " + mail.getName() + " to " + directory.directory() + ": " + e.getMessage(), e);
+        }
+        LOGGER.info("queuefile: wrote mail {} as {} ({} format) in {}", mail.getName(), id, directory.format().configName(), directory.directory());
+        if (passThrough) {
+            mail.setAttribute(new Attribute(QueueFileAttributes.QUEUEFILE_ID, AttributeValue.of(id)));
+        } else {
+            mail.setState(Mail.GHOST);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "QueueFile (James Exim Pack)";
+    }
+}

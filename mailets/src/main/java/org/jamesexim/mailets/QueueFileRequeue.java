@@ -1,0 +1,216 @@
+package org.jamesexim.mailets;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.annotation.PreDestroy;
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.utils.PropertiesProvider;
+import org.apache.james.utils.UserDefinedStartable;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.jamesexim.queuefile.RequeueSink;
+import org.jamesexim.queuefile.Requeuer;
+import org.jamesexim.queuefile.SpoolFormat;
+import org.jamesexim.queuefile.SpooledMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The way back from {@link QueueFile}: watches an incoming directory and puts every complete message found there
+ * (either format) into James's spool queue with its envelope restored, exactly once (see
+ * {@link org.jamesexim.queuefile.Requeuer} for the claim/commit protocol and docs/queuefile.md).
+ *
+ * <p>Started with the server. {@code conf/extensions.properties}:</p>
+ * <pre>
+ * guice.extension.startable=org.jamesexim.mailets.QueueFileRequeue
+ * </pre>
+ * <p>{@code conf/queuefile.properties}:</p>
+ * <pre>
+ * # required: the incoming directory (absolute, existing); claimed/, done/ and failed/ are created inside it
+ * directory=/var/spool/james-queuefile/in
+ * # james (default) or exim
+ * format=james
+ * # processor the mail re-enters (default transport, i.e. past the root processor that holds QueueFile)
+ * processor=transport
+ * # how often the directory is scanned (default 1s) and how old a message must be before it is taken
+ * # (default 0s for james, 2s for exim: Exim's own queuefile transport copies -H before -D)
+ * pollInterval=1s
+ * settle=2s
+ * # keep requeued files in done/ (true, default) or delete them (false)
+ * keepDone=true
+ * </pre>
+ * <p>Requeued mail is named {@code queuefile-<id>} and carries {@link QueueFileAttributes#QUEUEFILE_ID}. Messages
+ * that cannot be read or turned into James mail go to {@code failed/} with a {@code <id>.error} note; when the
+ * queue refuses a message it stays claimed and is retried at the next scan.</p>
+ */
+public class QueueFileRequeue implements UserDefinedStartable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(QueueFileRequeue.class);
+    private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|h)?\\s*");
+
+    private final MailQueueFactory<?> queues;
+    private final PropertiesProvider properties;
+    private ScheduledExecutorService scheduler;
+    private Requeuer requeuer;
+
+    @Inject
+    public QueueFileRequeue(MailQueueFactory<?> queues, PropertiesProvider properties) {
+        this.queues = queues;
+        this.properties = properties;
+    }
+
+    @Override
+    public void start() {
+        Configuration conf;
+        try {
+            conf = properties.getConfiguration("queuefile");
+        } catch (FileNotFoundException | ConfigurationException e) {
+            throw new IllegalStateException("queuefile.properties: cannot be read (" + e.getMessage() + ")", e);
+        }
+        String dir = conf.getString("directory", null);
+        if (dir == null || dir.isBlank()) {
+            throw new IllegalStateException("queuefile.properties: directory is required");
+        }
+        SpoolFormat format;
+        try {
+            format = SpoolFormat.parse(conf.getString("format", "james"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("queuefile.properties: format: " + e.getMessage());
+        }
+        String processor = conf.getString("processor", "transport").trim();
+        Duration poll = duration(conf, "pollInterval", Duration.ofSeconds(1));
+        Duration settle = duration(conf, "settle", format == SpoolFormat.EXIM ? Duration.ofSeconds(2) : Duration.ZERO);
+        String keep = conf.getString("keepDone", "true").trim();
+        if (!keep.equals("true") && !keep.equals("false")) {
+            throw new IllegalStateException("queuefile.properties: keepDone: expected true or false, got '" + keep + "'");
+        }
+        if (poll.isZero()) {
+            throw new IllegalStateException("queuefile.properties: pollInterval must be positive");
+        }
+        MailQueue spool = queues.createQueue(MailQueueFactory.SPOOL);
+        try {
+            requeuer = Requeuer.create(Path.of(dir.trim()), format, new SpoolSink(spool, processor), Boolean.parseBoolean(keep), settle, Clock.systemUTC());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("queuefile.properties: directory: " + e.getMessage(), e);
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jexim-queuefile-requeue");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::scan, 0, poll.toMillis(), TimeUnit.MILLISECONDS);
+        LOGGER.info("queuefile: requeueing {} format messages from {} into processor {} every {} ms", format.configName(), dir, processor, poll.toMillis());
+    }
+
+    /** One scan; also used by tests and tools. */
+    public Requeuer.Result scan() {
+        try {
+            Requeuer.Result r = requeuer.runOnce();
+            if (!r.requeued().isEmpty() || !r.recovered().isEmpty()) {
+                LOGGER.info("queuefile: requeued {} recovered {}", r.requeued(), r.recovered());
+            }
+            r.failed().forEach((id, why) -> LOGGER.error("queuefile: message {} moved to failed/: {}", id, why));
+            r.retrying().forEach((id, why) -> LOGGER.warn("queuefile: message {} not accepted by the spool, retrying: {}", id, why));
+            return r;
+        } catch (IOException | RuntimeException e) {
+            LOGGER.error("queuefile: scanning {} failed: {}", requeuer.incoming(), e.getMessage(), e);
+            return null;
+        }
+    }
+
+    @PreDestroy
+    public void stop() {
+        if (scheduler != null) {
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static Duration duration(Configuration conf, String key, Duration dflt) {
+        String v = conf.getString(key, null);
+        if (v == null) {
+            return dflt;
+        }
+        Matcher m = DURATION.matcher(v);
+        if (!m.matches()) {
+            throw new IllegalStateException("queuefile.properties: " + key + ": expected a duration like 500ms, 2s or 1m, got '" + v + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        switch (unit) {
+            case "ms": return Duration.ofMillis(n);
+            case "m": return Duration.ofMinutes(n);
+            case "h": return Duration.ofHours(n);
+            default: return Duration.ofSeconds(n);
+        }
+    }
+
+    /** James's spool queue as the requeuer's sink. */
+    static final class SpoolSink implements RequeueSink {
+        private final MailQueue spool;
+        private final String processor;
+
+        SpoolSink(MailQueue spool, String processor) {
+            this.spool = spool;
+            this.processor = processor;
+        }
+
+        @Override
+        public void enqueue(String key, SpooledMessage message) throws Exception {
+            List<String> skipped = new ArrayList<>();
+            MailImpl mail;
+            try {
+                mail = QueueFileMail.toMail(key, message, processor, skipped);
+            } catch (QueueFileMail.Unconvertible e) {
+                throw new PermanentFailure(e.getMessage(), e);
+            }
+            if (!skipped.isEmpty()) {
+                LOGGER.warn("queuefile: message {}: attributes James cannot restore were dropped: {}", message.id(), skipped);
+            }
+            mail.setAttribute(new Attribute(QueueFileAttributes.QUEUEFILE_ID, AttributeValue.of(message.id())));
+            spool.enQueue(mail);
+        }
+
+        @Override
+        public boolean contains(String key) throws Exception {
+            if (!(spool instanceof ManageableMailQueue)) {
+                return false;
+            }
+            ManageableMailQueue.MailQueueIterator it = ((ManageableMailQueue) spool).browse();
+            try {
+                while (it.hasNext()) {
+                    if (key.equals(it.next().getMail().getName())) {
+                        return true;
+                    }
+                }
+                return false;
+            } finally {
+                it.close();
+            }
+        }
+    }
+}
