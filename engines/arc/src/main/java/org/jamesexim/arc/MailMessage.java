@@ -135,6 +135,29 @@ public final class MailMessage {
         return out;
     }
 
+    /**
+     * The message (CRLF line endings) with {@code top} put first and every field for which {@code drop} says true
+     * left out; all other bytes are kept exactly.
+     */
+    public byte[] rewrite(List<HeaderField> top, java.util.function.Predicate<HeaderField> drop) {
+        StringBuilder sb = new StringBuilder(4096);
+        for (HeaderField f : top) {
+            sb.append(f.raw()).append("\r\n");
+        }
+        for (HeaderField f : headers) {
+            if (!drop.test(f)) {
+                sb.append(f.raw()).append("\r\n");
+            }
+        }
+        sb.append("\r\n");
+        byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        int bodyLen = data.length - bodyStart;
+        byte[] out = new byte[head.length + bodyLen];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(data, bodyStart, out, head.length, bodyLen);
+        return out;
+    }
+
     private static byte[] fromCrlf(byte[] in) {
         byte[] out = new byte[in.length];
         int o = 0;

@@ -1,0 +1,27 @@
+package org.jamesexim.mailets;
+
+import org.apache.mailet.AttributeName;
+
+/**
+ * The ARC mail attributes, named after Exim's variables ({@code $arc_state} → {@code jexim.arc_state}). Set by
+ * {@code org.jamesexim.smtp.ArcVerifyHook} at the end of DATA or by {@link ArcVerify} in the mailet container;
+ * read by the {@code ArcState} matcher, {@link AuthenticationResults} and {@link ArcSeal}.
+ */
+public final class ArcAttributes {
+    /** {@code pass}, {@code fail} or {@code none} (String). */
+    public static final AttributeName ARC_STATE = AttributeName.of("jexim.arc_state");
+    /** Why the chain failed, empty otherwise (String), e.g. {@code i=2 (AMS body hash miscompare)}. */
+    public static final AttributeName ARC_STATE_REASON = AttributeName.of("jexim.arc_state_reason");
+    /** The ARC-Seal d= of each set in chain order, colon-separated as Exim's {@code $arc_domains} (String). */
+    public static final AttributeName ARC_DOMAINS = AttributeName.of("jexim.arc_domains");
+    /** The lowest instance whose AMS (and every newer AMS) verifies; 0 when the chain did not pass (Integer). */
+    public static final AttributeName ARC_OLDEST_PASS = AttributeName.of("jexim.arc_oldest_pass");
+    /**
+     * Beyond Exim: set (to the sealer's domain, String) only when the chain passes and its newest ARC-Seal was made
+     * by a domain in the {@code trustedSealers} list, for local DMARC-override decisions.
+     */
+    public static final AttributeName ARC_TRUSTED_SEALER = AttributeName.of("jexim.arc_trusted_sealer");
+
+    private ArcAttributes() {
+    }
+}

@@ -1,0 +1,77 @@
+package org.jamesexim.mailets;
+
+import java.util.List;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.dnsservice.api.DNSService;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.arc.ArcVerification;
+import org.jamesexim.arc.ArcVerifier;
+import org.jamesexim.arc.MailMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies the message's ARC chain (RFC 8617) inside the mailet container, for setups without
+ * {@code org.jamesexim.smtp.ArcVerifyHook}, and sets {@link ArcAttributes}: {@code jexim.arc_state},
+ * {@code jexim.arc_state_reason}, {@code jexim.arc_domains}, {@code jexim.arc_oldest_pass} and, for a passing
+ * chain sealed last by a trusted sealer, {@code jexim.arc_trusted_sealer}. A mail already verified by the hook
+ * is left alone unless {@code force} is true. DNS failures give {@code fail} with a "temperror" reason; the
+ * mail always goes on.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.jamesexim.mailets.ArcVerify">
+ *     <dns>james</dns>                   <!-- james (default) | system | HOST [PORT] -->
+ *     <dnsTimeout>5</dnsTimeout>         <!-- seconds, for system / HOST (default 5) -->
+ *     <trustedSealers>google.com:microsoft.com</trustedSealers> <!-- optional -->
+ *     <force>false</force>               <!-- re-verify even if jexim.arc_state is set (default false) -->
+ * </mailet>
+ * }</pre>
+ */
+public class ArcVerify extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ArcVerify.class);
+    public static final org.apache.mailet.AttributeName ARC_STATE = ArcAttributes.ARC_STATE;
+
+    private final DNSService dnsService;
+    private ArcVerifier verifier;
+    private List<String> trustedSealers;
+    private boolean force;
+
+    @Inject
+    public ArcVerify(DNSService dnsService) {
+        this.dnsService = dnsService;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        try {
+            verifier = ArcSettings.verifier(name -> getInitParameter(name), dnsService);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("ArcVerify: " + e.getMessage());
+        }
+        trustedSealers = ArcSettings.list(getInitParameter("trustedSealers"));
+        force = getInitParameter("force", false);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        if (!force && mail.getAttribute(ArcAttributes.ARC_STATE).isPresent()) {
+            return;
+        }
+        try {
+            ArcVerification v = verifier.verify(MailMessage.parse(ArcSettings.bytes(mail)), System.currentTimeMillis() / 1000L);
+            ArcSettings.setAttributes(mail, v, trustedSealers);
+            LOGGER.info("ARC {} mail={}", ArcSettings.logFields(v), mail.getName());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOGGER.warn("ARC verification of {} could not run: {}", mail.getName(), e.toString());
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "ArcVerify: ARC chain verification (RFC 8617)";
+    }
+}
