@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *     <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain -->
  *     <reverseandforward>false</reverseandforward> <!-- true: also SRS-rewrite a non-null sender (Exim's reverseandforward) -->
  *     <eximSecret>old-exim-secret</eximSecret>    <!-- optional: also reverse Exim native ${srs_encode} addresses -->
+ *     <bouncesOnly>false</bouncesOnly>            <!-- true: only reverse mail with the null sender (Exim's senders = :) -->
  *     <!-- database mode: the same db* parameters as SrsForward -->
  * </mailet>
  * }</pre>
@@ -62,6 +63,7 @@ public class SrsReverse extends GenericMailet {
     private EximNativeSrs exim;
     private List<String> aliasDomains;
     private boolean reverseAndForward;
+    private boolean bouncesOnly;
 
     @Override
     public void init() throws MessagingException {
@@ -70,6 +72,8 @@ public class SrsReverse extends GenericMailet {
             aliasDomains = SrsSettings.domains(getInitParameter("aliasDomains"));
             String rf = getInitParameter("reverseandforward");
             reverseAndForward = rf != null && SrsConfig.boolField("reverseandforward", rf);
+            String bo = getInitParameter("bouncesOnly");
+            bouncesOnly = bo != null && SrsConfig.boolField("bouncesOnly", bo);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SrsReverse: " + e.getMessage());
         }
@@ -101,6 +105,9 @@ public class SrsReverse extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        if (bouncesOnly && mail.hasSender()) {
+            return;
+        }
         List<MailAddress> keep = new ArrayList<>();
         List<MailAddress> decoded = new ArrayList<>();
         List<Attribute> attributes = new ArrayList<>();

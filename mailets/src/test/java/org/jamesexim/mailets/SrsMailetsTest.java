@@ -162,4 +162,16 @@ class SrsMailetsTest {
         assertThat(sent.getSender().asString()).startsWith("SRS0=").endsWith("=remote.example=robot@example.test");
         assertThat(reply.getState()).isEqualTo(Mail.GHOST);
     }
+
+    @Test
+    void bouncesOnlyLeavesMailWithASenderAlone() throws Exception {
+        String srs = new SrsEngine(SrsConfig.builder().secrets(SECRET).build()).forward("alice@origin.example", "example.test").address();
+        Mail reply = mail("robot@remote.example", srs);
+        reverse("secrets", SECRET, "bouncesOnly", "true").service(reply);
+        assertThat(fake.getSentMails()).isEmpty();
+        assertThat(reply.getRecipients()).containsExactly(address(srs));
+        Mail bounce = mail(null, srs);
+        reverse("secrets", SECRET, "bouncesOnly", "true").service(bounce);
+        assertThat(fake.getSentMails()).hasSize(1);
+    }
 }

@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *         <maxage>31</maxage>
  *         <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain -->
  *         <eximSecret>old-exim-secret</eximSecret>    <!-- optional: also accept Exim native SRS -->
+ *         <bouncesOnly>false</bouncesOnly>            <!-- true: only the null sender may use SRS addresses (Exim's senders = :) -->
  *     </handler>
  *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
  * </handlerchain>
@@ -51,6 +52,7 @@ public class SrsRcptHook implements RcptHook {
     private SrsEngine engine;
     private EximNativeSrs exim;
     private List<String> aliasDomains = List.of();
+    private boolean bouncesOnly;
 
     @Inject
     public SrsRcptHook(DomainList domainList) {
@@ -62,6 +64,8 @@ public class SrsRcptHook implements RcptHook {
         try {
             engine = SrsSettings.engine(name -> config.getString(name, null));
             aliasDomains = SrsSettings.domains(config.getString("aliasDomains", null));
+            String b = config.getString("bouncesOnly", null);
+            bouncesOnly = b != null && org.jamesexim.srs.SrsConfig.boolField("bouncesOnly", b);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("SrsRcptHook: " + e.getMessage());
         }
@@ -87,6 +91,10 @@ public class SrsRcptHook implements RcptHook {
         }
         switch (r.status()) {
             case VALID:
+                if (bouncesOnly && sender != null && sender.asOptional().isPresent()) {
+                    LOGGER.info("SRS rcpt={} refused: bouncesOnly and the sender is not null", rcpt.asString());
+                    return deny("550", "5.7.1 <" + rcpt.asString() + ">: this SRS address only accepts bounces (null sender)");
+                }
                 return HookResult.builder().hookReturnCode(HookReturnCode.ok())
                     .smtpReturnCode("250").smtpDescription("2.1.5 Recipient <" + rcpt.asString() + "> OK (SRS)").build();
             case EXPIRED:
