@@ -174,4 +174,29 @@ class SrsMailetsTest {
         reverse("secrets", SECRET, "bouncesOnly", "true").service(bounce);
         assertThat(fake.getSentMails()).hasSize(1);
     }
+
+    @Test
+    void databaseModeThroughTheMailetParameters() throws Exception {
+        String url = "jdbc:h2:mem:srsglue" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
+            st.execute(org.jamesexim.srs.JdbcSrsDatabase.DEFAULT_CREATE);
+        }
+        String sender = "a.very.long.local.part.that.will.never.fit.into.sixty.four.octets@origin.example";
+        Mail m = mail(sender, "friend@remote.example");
+        forward("secrets", SECRET, "dburl", url, "dbmode", "toolong").service(m);
+        String srs = m.getMaybeSender().asString();
+        assertThat(srs).matches("SRS0=[A-Za-z0-9+/]{6}=[A-Z2-7]{2}=[A-Za-z0-9+/]{16}@example\\.test");
+        assertThat(m.getAttribute(SrsForward.SRS_DB_ADDRESS).map(a -> (Object) a.getValue().value())).contains(sender);
+        Mail bounce = mail(null, srs);
+        reverse("secrets", SECRET, "dburl", url).service(bounce);
+        FakeMailContext.SentMail sent = fake.getSentMails().get(0);
+        assertThat(sent.getRecipients()).containsExactly(address(sender));
+        assertThat(sent.getAttributes().get(SrsReverse.SRS_DB_KEY).getValue().value()).isEqualTo(srs.substring(srs.lastIndexOf('=') + 1, srs.indexOf('@')));
+        // a database that is not there: the sender stays as it was, nothing is thrown
+        Mail down = mail("bob@origin.example", "friend@remote.example");
+        forward("secrets", SECRET, "dburl", "jdbc:h2:mem:nosuchtable" + System.nanoTime(), "dbtimeout", "2").service(down);
+        assertThat(down.getMaybeSender().asString()).isEqualTo("bob@origin.example");
+        assertThatThrownBy(() -> forward("secrets", SECRET, "dburl", url, "dbdriver", "org.example.NoSuchDriver"))
+            .hasMessageContaining("dbdriver");
+    }
 }
