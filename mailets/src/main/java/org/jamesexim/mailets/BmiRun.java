@@ -10,9 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -71,6 +74,8 @@ public class BmiRun extends GenericMailet {
     /** The two failure policies ({@code on_error}). */
     public enum OnError { FAIL_OPEN, FAIL_CLOSED }
 
+    private final MailQueueFactory<?> queues;
+    private MailQueue spool;
     private BmiEngine engine;
     private OnError onError;
     private Duration retryDelay;
@@ -78,8 +83,27 @@ public class BmiRun extends GenericMailet {
     private String errorProcessor;
     private String processor;
 
+    /**
+     * James injects its queues: copies and retries are put straight into the spool, so they do not carry the
+     * "sent by mailet" mark that {@code MailetContext.sendMail} adds (which would send them to the relay processor
+     * in the usual transport).
+     */
+    @Inject
+    public BmiRun(MailQueueFactory<?> queues) {
+        this.queues = queues;
+    }
+
+    /** Without James's queues (unit tests): copies and retries go through {@code MailetContext.sendMail}. */
+    public BmiRun() {
+        this(null);
+    }
+
     @Override
     public void init() throws MessagingException {
+        if (queues != null) {
+            // the same call James's RemoteDelivery uses: returns the spool, creating it if the spooler has not yet
+            spool = queues.createQueue(MailQueueFactory.SPOOL);
+        }
         Endpoint endpoint = parse("endpoint", "127.0.0.1 11333", Endpoint::parse);
         Duration connectTimeout = parse("connect_timeout", "2s", BmiRun::duration);
         Duration timeout = parse("timeout", "10s", BmiRun::duration);
@@ -213,7 +237,7 @@ public class BmiRun extends GenericMailet {
         }
         Mail retry = mail.duplicate();
         retry.setAttribute(new Attribute(BmiAttributes.BMI_RETRIES, AttributeValue.of(retries + 1)));
-        getMailetContext().sendMail(retry, Mail.DEFAULT, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+        enqueue(retry, Mail.DEFAULT, retryDelay);
         LOGGER.warn("bmi scan of {} failed, retry {} of {} in {} ms as {} (on_error=fail_closed): {}",
             mail.getName(), retries + 1, retryMax, retryDelay.toMillis(), retry.getName(), reason);
         mail.setState(Mail.GHOST);
@@ -242,13 +266,22 @@ public class BmiRun extends GenericMailet {
             Mail copy = mail.duplicate();
             copy.setRecipients(group.getValue());
             copy.setAttribute(new Attribute(BmiAttributes.BMI_INHERITED_VERDICT, AttributeValue.of(group.getKey())));
-            getMailetContext().sendMail(copy, processor);
+            enqueue(copy, processor, Duration.ZERO);
             // the recipients now travel in the copy; if a later send fails the original still holds the rest
             remaining.removeAll(group.getValue());
             mail.setRecipients(remaining);
         }
         mail.setAttribute(new Attribute(BmiAttributes.BMI_INHERITED_VERDICT, AttributeValue.of(list.get(0).getKey())));
         mail.setState(processor);
+    }
+
+    private void enqueue(Mail mail, String state, Duration delay) throws MessagingException {
+        if (spool == null) {
+            getMailetContext().sendMail(mail, state, delay.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        mail.setState(state);
+        spool.enQueue(mail, delay);
     }
 
     @Override

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Use as {@code @ExtendWith(RspamdFixture.Extension.class)} and take a {@code RspamdFixture} parameter.</p>
  */
-public final class RspamdFixture implements ExtensionContext.Store.CloseableResource {
+public final class RspamdFixture implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     public static final String MARKER = "BMI-TEST-MARKER";
     public static final String SOFT_MARKER = "BMI-TEST-SOFT";
     public static final String INSTALL_SCRIPT = ".ci/install.d/70-bmi.sh";
@@ -61,12 +61,16 @@ public final class RspamdFixture implements ExtensionContext.Store.CloseableReso
     }
 
     public static RspamdFixture start() throws IOException, InterruptedException {
+        return start(freePort());
+    }
+
+    /** Starts on the given port of 127.0.0.1 (for tests that let a client fail first, then bring Rspamd up). */
+    public static RspamdFixture start(int port) throws IOException, InterruptedException {
         String binary = findBinary();
         Path dir = Files.createTempDirectory("bmi-rspamd-");
         Path local = Files.createDirectories(dir.resolve("local.d"));
         Files.createDirectories(dir.resolve("db"));
         Files.createDirectories(dir.resolve("run"));
-        int port = freePort();
         int deadDns = freePort();
         write(dir.resolve("rspamd.conf"), ".include \"$CONFDIR/common.conf\"\n"
             + "options {\n  pidfile = \"$RUNDIR/rspamd.pid\";\n  .include \"$CONFDIR/options.inc\"\n"

@@ -1,0 +1,185 @@
+package org.jamesexim.it.bmi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.utils.DataProbeImpl;
+import org.apache.james.utils.MailRepositoryProbeImpl;
+import org.jamesexim.bmi.BmiOutcome;
+import org.jamesexim.bmi.BmiVerdict;
+import org.jamesexim.bmi.testing.RspamdFixture;
+import org.jamesexim.it.ImapReader;
+import org.jamesexim.it.JamesHarness;
+import org.jamesexim.it.SmtpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * BMI in a real James 3.8.1 with a real Rspamd: the sample configuration of james-config/ (mailetcontainer.xml with
+ * BmiOptinLookup, BmiRun, BmiDontDeliver, BmiAddHeaders, BmiDeliverAlternate/BmiToAltLocation) with only the Rspamd
+ * endpoint changed and an opt-in file, mail sent over SMTP and read back over IMAP.
+ */
+class BmiEndToEndTest {
+    static final String OPTINS = "strict@example.test: strict\nlenient@example.test: lenient\nteam@example.test: lenient\n";
+    static final MailRepositoryUrl DONT_DELIVER = MailRepositoryUrl.from("memory://var/mail/bmi-dont-deliver/");
+
+    private static RspamdFixture rspamd;
+    private static JamesHarness james;
+
+    /** The sample mailetcontainer.xml with BmiRun pointed at {@code endpoint} (and optional extra BmiRun parameters). */
+    static String sampleMailetContainer(String endpoint, String extraBmiRunParams) throws IOException {
+        String xml = Files.readString(JamesHarness.defaultConfigDir().resolve("mailetcontainer.xml"));
+        assertThat(xml).contains("<endpoint>127.0.0.1 11333</endpoint>");
+        xml = xml.replace("<endpoint>127.0.0.1 11333</endpoint>", "<endpoint>" + endpoint + "</endpoint>" + extraBmiRunParams);
+        return xml;
+    }
+
+    @BeforeAll
+    static void boot() throws Exception {
+        rspamd = RspamdFixture.start();
+        james = JamesHarness.builder()
+            .config("mailetcontainer.xml", sampleMailetContainer(rspamd.endpoint(), ""))
+            .config("bmi_optin.txt", OPTINS)
+            .start();
+        james.addUser("strict@example.test", "secret");
+        james.addUser("lenient@example.test", "secret");
+        james.server().getProbe(DataProbeImpl.class).addAddressMapping("team", "example.test", JamesHarness.DEMO_USER);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (james != null) {
+            james.close();
+        }
+        if (rspamd != null) {
+            rspamd.close();
+        }
+    }
+
+    /** A message whose To: lists the envelope recipients (else Rspamd adds FORGED_RECIPIENTS and R_UNDISC_RCPT). */
+    static String message(List<String> to, String subject, String body) {
+        return "From: Alice <alice@example.com>\r\nTo: " + String.join(", ", to) + "\r\nSubject: " + subject + "\r\nDate: "
+            + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now()) + "\r\nMessage-ID: <" + System.nanoTime()
+            + "@example.com>\r\n\r\n" + body + "\r\n";
+    }
+
+    /** Messages of a folder whose text contains {@code marker}, waiting up to {@code timeout} for at least {@code count}. */
+    static List<String> await(JamesHarness james, String user, String password, String folder, String marker, int count, Duration timeout)
+        throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> found = new ArrayList<>();
+            try (ImapReader imap = ImapReader.login("127.0.0.1", james.imapPort(), user, password)) {
+                for (String m : imap.messages(folder)) {
+                    if (m.contains(marker)) {
+                        found.add(m);
+                    }
+                }
+            } catch (IOException folderMissingOrNotYet) {
+                // e.g. Junk not created yet: keep waiting
+            }
+            if (found.size() >= count || System.nanoTime() > deadline) {
+                return found;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static BmiVerdict verdictHeader(String message) {
+        Matcher m = Pattern.compile("(?m)^X-Brightmail-Verdict: (\\S+)").matcher(message);
+        assertThat(m.find()).as("X-Brightmail-Verdict in\n" + message).isTrue();
+        return BmiVerdict.decode(m.group(1));
+    }
+
+    @Test
+    void oneMessageThreeProfilesInboxJunkAndNotDelivered() throws Exception {
+        String subject = "three-profiles-" + System.nanoTime();
+        long keptBefore = james.server().getProbe(MailRepositoryProbeImpl.class).getRepositoryMailCount(DONT_DELIVER);
+        SmtpClient.Reply reply = james.send("alice@example.com",
+            List.of(JamesHarness.DEMO_USER, "strict@example.test", "lenient@example.test"),
+            message(List.of(JamesHarness.DEMO_USER, "strict@example.test", "lenient@example.test"), subject, "Hello all\r\n" + RspamdFixture.MARKER));
+        assertThat(reply.code).isEqualTo(250);
+
+        // demo has no profile: default thresholds, "add header" -> alternate location Junk
+        List<String> junk = await(james, JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, "Junk", subject, 1, Duration.ofSeconds(20));
+        assertThat(junk).hasSize(1);
+        BmiVerdict demo = verdictHeader(junk.get(0));
+        assertThat(demo.outcome()).isEqualTo(BmiOutcome.DELIVER_ALTERNATE);
+        assertThat(demo.action()).isEqualTo("add header");
+        assertThat(demo.recipients()).containsExactly(JamesHarness.DEMO_USER);
+        Matcher tracker = Pattern.compile("(?m)^X-Brightmail-Tracker: (\\S+)").matcher(junk.get(0));
+        assertThat(tracker.find()).isTrue();
+        assertThat(new String(Base64.getDecoder().decode(tracker.group(1)), StandardCharsets.UTF_8)).contains("BMI_TEST_MARKER");
+
+        // lenient profile: "no action" -> INBOX, with its own verdict
+        List<String> lenientInbox = await(james, "lenient@example.test", "secret", "INBOX", subject, 1, Duration.ofSeconds(20));
+        assertThat(lenientInbox).hasSize(1);
+        BmiVerdict lenient = verdictHeader(lenientInbox.get(0));
+        assertThat(lenient.outcome()).isEqualTo(BmiOutcome.DELIVER_DEFAULT);
+        assertThat(lenient.profile()).isEqualTo("lenient");
+        assertThat(lenient.rules()).contains("BMI_TEST_MARKER");
+
+        // strict profile: "reject" -> not delivered, kept in the bmi-dont-deliver repository
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (james.server().getProbe(MailRepositoryProbeImpl.class).getRepositoryMailCount(DONT_DELIVER) == keptBefore
+            && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(james.server().getProbe(MailRepositoryProbeImpl.class).getRepositoryMailCount(DONT_DELIVER)).isEqualTo(keptBefore + 1);
+        assertThat(await(james, "strict@example.test", "secret", "INBOX", subject, 1, Duration.ofSeconds(1))).isEmpty();
+        assertThat(await(james, "strict@example.test", "secret", "Junk", subject, 1, Duration.ofMillis(200))).isEmpty();
+        // and demo got it only in Junk, not in the INBOX
+        assertThat(await(james, JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, "INBOX", subject, 1, Duration.ofMillis(200))).isEmpty();
+    }
+
+    @Test
+    void cleanMessageGoesToInboxWithItsVerdict() throws Exception {
+        String subject = "clean-" + System.nanoTime();
+        assertThat(james.send("alice@example.com", List.of(JamesHarness.DEMO_USER),
+            message(List.of(JamesHarness.DEMO_USER), subject, "Lunch at noon?")).code).isEqualTo(250);
+        List<String> inbox = await(james, JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, "INBOX", subject, 1, Duration.ofSeconds(20));
+        assertThat(inbox).hasSize(1);
+        BmiVerdict clean = verdictHeader(inbox.get(0));
+        assertThat(clean.action()).isEqualTo("no action");
+    }
+
+    @Test
+    void aliasInheritsTheVerdictOfTheAddressItCameFrom() throws Exception {
+        // team@ (lenient profile) is an alias of demo@ (no profile). The same spammy message sent to both:
+        // the copy for team@ keeps the lenient verdict after the rewrite to demo@ -> INBOX; demo@'s own -> Junk.
+        String subject = "alias-" + System.nanoTime();
+        assertThat(james.send("alice@example.com", List.of("team@example.test", JamesHarness.DEMO_USER),
+            message(List.of("team@example.test", JamesHarness.DEMO_USER), subject, RspamdFixture.MARKER)).code).isEqualTo(250);
+        List<String> inbox = await(james, JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, "INBOX", subject, 1, Duration.ofSeconds(20));
+        List<String> junk = await(james, JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, "Junk", subject, 1, Duration.ofSeconds(20));
+        assertThat(inbox).hasSize(1);
+        assertThat(junk).hasSize(1);
+        assertThat(verdictHeader(inbox.get(0)).recipients()).containsExactly("team@example.test");
+        assertThat(verdictHeader(inbox.get(0)).profile()).isEqualTo("lenient");
+        assertThat(verdictHeader(junk.get(0)).recipients()).containsExactly(JamesHarness.DEMO_USER);
+    }
+
+    @Test
+    void forgedVerdictHeadersFromTheSenderAreReplaced() throws Exception {
+        String subject = "forged-" + System.nanoTime();
+        assertThat(james.send("alice@example.com", List.of("lenient@example.test"),
+            "X-Brightmail-Verdict: Zm9yZ2Vk\r\n" + message(List.of("lenient@example.test"), subject, "hello")).code).isEqualTo(250);
+        List<String> inbox = await(james, "lenient@example.test", "secret", "INBOX", subject, 1, Duration.ofSeconds(20));
+        assertThat(inbox).hasSize(1);
+        assertThat(inbox.get(0)).doesNotContain("Zm9yZ2Vk");
+        assertThat(verdictHeader(inbox.get(0)).profile()).isEqualTo("lenient");
+    }
+}
