@@ -87,7 +87,13 @@ public class DovecotAuthHook implements AuthHook {
                 + "or \"host port\")");
         }
         try {
-            DovecotAuthConfig.Builder b = DovecotAuthConfig.builder(Endpoint.parse(socket.trim()));
+            Endpoint endpoint;
+            try {
+                endpoint = Endpoint.parse(socket.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("server_socket: " + e.getMessage(), e);
+            }
+            DovecotAuthConfig.Builder b = DovecotAuthConfig.builder(endpoint);
             String setIdText = config.getString("server_set_id", "user").trim().toLowerCase(Locale.ROOT);
             switch (setIdText) {
                 case "user": case "$auth1": setId = SetId.USER; break;

@@ -90,6 +90,11 @@ class DovecotAuthTest {
             // Dovecot lower-cases the login (%Lu); server_set_id=user makes James use Dovecot's user=
             SmtpClient.Reply auth = c.authPlain("BoB", PW);
             assertThat(auth.code).isEqualTo(235);
+            // the request as Dovecot received it (auth_debug): addresses and ports of this SMTP session, secured
+            // because client and server share an address (Exim's rule), James's session id, the data hidden by Dovecot
+            awaitDovecotLog("client in: AUTH\t[1-9][0-9]*\tPLAIN\tservice=smtp\tlip=127\\.0\\.0\\.1"
+                + "\trip=127\\.0\\.0\\.1\tlport=" + james.smtpPort() + "\trport=" + c.socket().getLocalPort()
+                + "\tsecured\tsession=[^\t]+\tresp=<hidden>");
             assertThat(c.mailFrom("bob@example.test").code).isEqualTo(250);
             assertThat(c.rcptTo("someone@elsewhere.example").code).as("relay after AUTH").isEqualTo(250);
             assertThat(c.command("RSET").code).isEqualTo(250);
@@ -121,6 +126,9 @@ class DovecotAuthTest {
             assertThat(r.text()).startsWith("5.7.8");
             assertThat(c.mailFrom("alice@example.test").code).isEqualTo(250);
             assertThat(c.rcptTo("someone@elsewhere.example").code).isGreaterThanOrEqualTo(500);
+            // another client address than the server's: not "secured" (no TLS either)
+            awaitDovecotLog("client in: AUTH\t[0-9]+\tPLAIN\tservice=smtp\tlip=127\\.0\\.0\\.1"
+                + "\trip=127\\.0\\.0\\.2\tlport=[0-9]+\trport=" + c.socket().getLocalPort() + "\tsession=");
         }
         try (SmtpClient c = smtpFrom("127.0.0.3")) {
             assertThat(c.authLogin("nobody", PW).code).isEqualTo(535);
@@ -224,6 +232,16 @@ class DovecotAuthTest {
                 dovecot.restart();
             }
         }
+    }
+
+    /** Dovecot's log passes through its log process: wait (at most 5 s) until a line matches. */
+    private static void awaitDovecotLog(String regex) throws InterruptedException {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!p.matcher(dovecot.log()).find() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(dovecot.log()).containsPattern(p);
     }
 
     /** AUTH PLAIN every 200 ms until something else than 454 comes (at most 10 s: backoff_max is 2s). */

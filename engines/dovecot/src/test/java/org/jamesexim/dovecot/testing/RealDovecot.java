@@ -79,6 +79,8 @@ public final class RealDovecot implements AutoCloseable {
             + "auth_mechanisms = plain login cram-md5\n"
             + "auth_failure_delay = 0\n"
             + "auth_verbose = yes\n"
+            // logs each request line as received ("client in: AUTH ... resp=<hidden>"), so tests can check the wire
+            + "auth_debug = yes\n"
             + "passdb {\n  driver = passwd-file\n  args = " + usersFile + "\n}\n"
             + "passdb {\n  driver = checkpassword\n  args = " + tempfail + "\n}\n"
             + "userdb {\n  driver = static\n  args = uid=dovecot gid=dovecot home=/nonexistent\n}\n"
