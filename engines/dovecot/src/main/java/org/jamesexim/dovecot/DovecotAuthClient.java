@@ -47,7 +47,10 @@ public final class DovecotAuthClient implements AutoCloseable {
         return config;
     }
 
-    /** Runs one SASL exchange; blocks at most about {@code connect_timeout + timeout}. */
+    /**
+     * Runs one SASL exchange. Returns within {@code connect_timeout + timeout} (connect, TLS and Dovecot handshakes
+     * and the reply all share that budget; the reply wait alone is also capped at {@code timeout}).
+     */
     public AuthResult authenticate(AuthRequest request) {
         Objects.requireNonNull(request, "request");
         long deadline = System.nanoTime() + config.connectTimeout().toNanos() + config.timeout().toNanos();
@@ -69,13 +72,14 @@ public final class DovecotAuthClient implements AutoCloseable {
                 notSent = e;
                 continue;
             }
-            return await(c, p);
+            return await(c, p, deadline);
         }
         return AuthResult.tempfail("cannot send to Dovecot: " + notSent.getMessage());
     }
 
-    private AuthResult await(DovecotConnection c, DovecotConnection.Pending p) {
-        long waitNanos = config.timeout().toNanos() - (System.nanoTime() - p.sentNanos);
+    private AuthResult await(DovecotConnection c, DovecotConnection.Pending p, long deadline) {
+        long now = System.nanoTime();
+        long waitNanos = Math.min(config.timeout().toNanos() - (now - p.sentNanos), deadline - now);
         try {
             return p.future.get(Math.max(waitNanos, 1), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -169,7 +173,7 @@ public final class DovecotAuthClient implements AutoCloseable {
             checkBackoff();
             try {
                 c = DovecotConnection.open(config, "jexim-dovecot-auth-" + threadCount.incrementAndGet() + " "
-                    + config.endpoint());
+                    + config.endpoint(), deadline);
             } catch (IOException e) {
                 recordFailure(e);
                 throw new IOException("cannot use Dovecot at " + config.endpoint() + ": " + e.getMessage(), e);

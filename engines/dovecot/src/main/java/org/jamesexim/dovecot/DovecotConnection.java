@@ -70,21 +70,23 @@ final class DovecotConnection {
 
     /**
      * Connects, sends {@code VERSION}/{@code CPID} at once (works with Dovecot 2.3 and 2.4, which waits for them),
-     * reads the server's handshake up to {@code DONE}, and starts the reader thread.
+     * reads the server's handshake up to {@code DONE}, and starts the reader thread. The TLS and Dovecot handshakes
+     * together end by {@code deadline} ({@link System#nanoTime()} based) and within {@code timeout}.
      */
-    static DovecotConnection open(DovecotAuthConfig config, String threadName) throws IOException {
+    static DovecotConnection open(DovecotAuthConfig config, String threadName, long deadline) throws IOException {
         long timeoutMs = config.timeout().toMillis();
         Socket socket = config.endpoint().connect(config.connectTimeout(), config.timeout());
+        long handshakeDeadline = Math.min(deadline - System.nanoTime(), config.timeout().toNanos()) + System.nanoTime();
         try {
             if (config.tls()) {
+                socket.setSoTimeout(remainingMs(handshakeDeadline));
                 socket = startTls(config, socket);
             }
             OutputStream out = socket.getOutputStream();
             out.write(("VERSION\t1\t0\nCPID\t" + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             DovecotWire.LineReader reader = new DovecotWire.LineReader(socket.getInputStream(), DovecotWire.MAX_SERVER_LINE);
-            Set<String> mechanisms = handshake(reader, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs),
-                config.timeout().toString());
+            Set<String> mechanisms = handshake(socket, reader, handshakeDeadline, config.timeout().toString());
             socket.setSoTimeout((int) Math.min(TICK_MS, timeoutMs));
             DovecotConnection c = new DovecotConnection(config, socket, out, reader, mechanisms);
             Thread t = new Thread(c::readLoop, threadName);
@@ -95,6 +97,11 @@ final class DovecotConnection {
             closeQuietly(socket);
             throw e;
         }
+    }
+
+    /** Milliseconds until {@code deadline}, at least 1 (SO_TIMEOUT 0 would mean "forever"). */
+    private static int remainingMs(long deadline) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
 
     private static Socket startTls(DovecotAuthConfig config, Socket plain) throws IOException {
@@ -116,7 +123,7 @@ final class DovecotConnection {
         return ssl;
     }
 
-    private static Set<String> handshake(DovecotWire.LineReader reader, long deadline, String timeoutText)
+    private static Set<String> handshake(Socket socket, DovecotWire.LineReader reader, long deadline, String timeoutText)
         throws IOException {
         Set<String> mechanisms = new LinkedHashSet<>();
         boolean version = false;
@@ -126,6 +133,7 @@ final class DovecotConnection {
             }
             String line;
             try {
+                socket.setSoTimeout(remainingMs(deadline));
                 line = reader.readLine();
             } catch (SocketTimeoutException e) {
                 throw new SocketTimeoutException("no complete handshake from Dovecot within " + timeoutText);
@@ -215,15 +223,16 @@ final class DovecotConnection {
     }
 
     /**
-     * The caller stopped waiting. When nothing at all came from Dovecot since the request was sent, the connection
-     * is considered stalled and closed; otherwise only this request is cancelled.
+     * The caller stopped waiting. When nothing at all came from Dovecot during a whole {@code timeout} since the
+     * request was sent, the connection is considered stalled and closed; otherwise only this request is cancelled.
      */
     void abandon(Pending p, String reason) {
         if (!pending.remove(p.id, p)) {
             return;
         }
         p.future.complete(AuthResult.tempfail(reason));
-        if (lastLineNanos - p.sentNanos < 0) {
+        long waited = System.nanoTime() - p.sentNanos;
+        if (lastLineNanos - p.sentNanos < 0 && waited >= config.timeout().toNanos() - TimeUnit.MILLISECONDS.toNanos(1)) {
             close("Dovecot stalled: " + reason);
             return;
         }

@@ -112,6 +112,25 @@ class FaultyPeerTest {
     }
 
     @Test
+    void aTricklingHandshakeStillEndsWithinTheTimeout() throws Exception {
+        try (FakeAuthServer server = new FakeAuthServer(conn -> {
+            conn.send("VERSION\t1\t2\n");
+            for (int i = 0; i < 100; i++) {
+                conn.send("MECH\tX" + i + "\n");
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }); DovecotAuthClient c = client(server, Duration.ofSeconds(1))) {
+            long t0 = System.nanoTime();
+            assertTempfail(c.authenticate(AuthRequest.plain("alice", SECRET)), "no complete handshake");
+            assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.MILLISECONDS.toNanos(1900));
+        }
+    }
+
+    @Test
     void stallAfterTheRequestIsTempfailAndTheNextRequestReconnects() throws Exception {
         try (FakeAuthServer server = new FakeAuthServer(conn -> {
             conn.handshake();

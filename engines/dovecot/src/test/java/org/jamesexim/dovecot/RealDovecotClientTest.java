@@ -152,10 +152,14 @@ class RealDovecotClientTest {
     void tlsThroughATerminatorWithTheConfiguredTrustStore() throws Exception {
         Path dir = Files.createTempDirectory("jexim-tls-");
         try (SocatTls tls = SocatTls.start(dir, dovecot.port())) {
-            DovecotAuthConfig trusted = DovecotAuthConfig.builder(Endpoint.parse(tls.inetSocket()))
+            DovecotAuthConfig trusted = DovecotAuthConfig.builder(Endpoint.parse(tls.inetSocket())).poolSize(1)
                 .trustStore(tls.trustStore(), "PKCS12", SocatTls.TRUST_STORE_PASSWORD.toCharArray()).build();
             try (DovecotAuthClient c = new DovecotAuthClient(trusted)) {
                 assertThat(c.authenticate(fromNewIp(AuthRequest.plain("alice", PW))).isOk()).isTrue();
+                // the reader wakes every second on an idle socket: the TLS connection must survive those timeouts
+                Thread.sleep(2500);
+                assertThat(c.authenticate(fromNewIp(AuthRequest.plain("bob", PW))).isOk()).isTrue();
+                assertThat(c.openConnections()).isEqualTo(1);
                 assertThat(c.authenticate(fromNewIp(AuthRequest.plain("alice", "bad"))).status())
                     .isEqualTo(AuthResult.Status.FAIL);
             }
