@@ -109,6 +109,22 @@ class DovecotAuthTest {
     }
 
     @Test
+    void swaksAuthenticatesAndRelays() throws Exception {
+        String swaks = RealDovecot.findBinary("swaks");
+        for (String mech : List.of("PLAIN", "LOGIN")) {
+            Process p = new ProcessBuilder(swaks, "--server", "127.0.0.1:" + james.smtpPort(), "--ehlo", "client.example.net",
+                "--from", "bob@example.test", "--to", "someone@elsewhere.example", "--auth", mech,
+                "--auth-user", "bob", "--auth-password", PW, "--quit-after", "RCPT")
+                .redirectErrorStream(true).start();
+            String transcript = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(transcript).isZero();
+            assertThat(transcript).contains("<-  235 2.7.0")
+                .containsPattern("-> RCPT TO:<someone@elsewhere.example>\\n<-  250 [^\\n]*\\n -> QUIT");
+        }
+    }
+
+    @Test
     void loginAuthWithAHashedPassword() throws Exception {
         try (SmtpClient c = smtpFrom("127.0.0.1")) {
             assertThat(c.authLogin("alice", PW).code).isEqualTo(235);
