@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import javax.mail.MessagingException;
+import javax.mail.internet.AddressException;
+
+import org.apache.james.core.MailAddress;
 
 import org.apache.james.core.MaybeSender;
 import org.apache.james.core.builder.MimeMessageBuilder;
@@ -23,7 +26,15 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
 class DsnInfoBounceTest {
-    private final FakeMailContext context = FakeMailContext.defaultContext();
+    private final FakeMailContext context = postmasterContext();
+
+    private static FakeMailContext postmasterContext() {
+        try {
+            return FakeMailContext.builder().postmaster(new MailAddress("postmaster@example.test")).build();
+        } catch (AddressException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private DsnInfoBounce mailet(String... params) throws MessagingException {
         DsnInfoBounce mailet = new DsnInfoBounce(dns());
@@ -47,7 +58,11 @@ class DsnInfoBounceTest {
     }
 
     private static Mail failedMail() throws Exception {
-        return FakeMail.builder().name("m1").sender("alice@example.test").recipient("bob@remote.test")
+        return failedMail(MaybeSender.getMailSender("alice@example.test"));
+    }
+
+    private static Mail failedMail(MaybeSender sender) throws Exception {
+        return FakeMail.builder().name("m1").sender(sender).recipient("bob@remote.test")
             .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("hi").setText("body").addHeader("Message-ID", "<m1@example.test>"))
             .attribute(new Attribute(DsnInfoRemoteDelivery.HOST, AttributeValue.of("mx.remote.test")))
             .attribute(new Attribute(DsnInfoRemoteDelivery.HOST_ADDRESS, AttributeValue.of("192.0.2.1")))
@@ -99,8 +114,7 @@ class DsnInfoBounceTest {
 
     @Test
     void mailWithANullSenderIsNotBounced() throws Exception {
-        Mail mail = failedMail();
-        mail.setSender(null);
+        Mail mail = failedMail(MaybeSender.nullSender());
         assertThat(mail.getMaybeSender()).isEqualTo(MaybeSender.nullSender());
         mailet("dsnInfo", "true").service(mail);
         assertThat(context.getSentMails()).isEmpty();
