@@ -1,0 +1,14 @@
+#!/bin/sh
+# One-shot setup shared by all James nodes (docker-compose.yml service "init"); safe to run again.
+set -eu
+Q=/var/spool/james-queuefile
+# QueueFile writes to out/ (shared); each node's QueueFileRequeue reads its own in/<node>/ (queuefile.properties)
+mkdir -p "$Q/out" "$Q/in/james-1" "$Q/in/james-2"
+chmod 0700 "$Q/out" "$Q/in" "$Q/in/james-1" "$Q/in/james-2"
+# ArcSeal <key>/etc/james/arc/arc.pem</key>: one key for every node, made once
+if [ ! -s /etc/james/arc/arc.pem ]; then
+    umask 077
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out /etc/james/arc/arc.pem
+fi
+echo "ARC public key (publish as arc._domainkey.example.test TXT \"v=DKIM1; k=rsa; p=<base64 below>\"):"
+openssl pkey -in /etc/james/arc/arc.pem -pubout
