@@ -84,7 +84,8 @@ public final class HeaderValues {
      * Lines are separated by CRLF.
      */
     public static String fold(String name, String value) {
-        String v = value;
+        // folding only adds characters, so nothing past FIELD_MAX of the value can survive
+        String v = value.length() > FIELD_MAX ? value.substring(0, FIELD_MAX) : value;
         String folded = foldOnce(name, v);
         while (folded.length() > FIELD_MAX && !v.isEmpty()) {
             v = v.substring(0, Math.max(0, v.length() - (folded.length() - FIELD_MAX)));
