@@ -20,21 +20,21 @@ import java.util.concurrent.TimeUnit;
  * A real Exim (Debian exim4-daemon-light) with its own configuration and spool in a temporary directory.
  * No daemon is started: every call is one {@code exim4 -C <conf> ...} command. Runs as root (as CI does).
  */
-final class EximFixture implements AutoCloseable {
+public final class EximFixture implements AutoCloseable {
     /** The tests' Exim: the one .ci/install.d/80-queuefile.sh unpacks (it coexists with postfix), else the system one. */
-    static final String EXIM = Files.isExecutable(Path.of("/opt/jexim-exim4/usr/sbin/exim4")) ? "/opt/jexim-exim4/usr/sbin/exim4" : "/usr/sbin/exim4";
-    static final String EXIM_USER = "Debian-exim";
+    public static final String EXIM = Files.isExecutable(Path.of("/opt/jexim-exim4/usr/sbin/exim4")) ? "/opt/jexim-exim4/usr/sbin/exim4" : "/usr/sbin/exim4";
+    public static final String EXIM_USER = "Debian-exim";
 
-    final Path base;
-    final Path conf;
-    final Path spool;
-    final Path input;
-    final Path mail;
+    public final Path base;
+    public final Path conf;
+    public final Path spool;
+    public final Path input;
+    public final Path mail;
 
     /** The result of one Exim command. */
-    static final class Run {
-        final int exit;
-        final String out;
+    public static final class Run {
+        public final int exit;
+        public final String out;
 
         Run(int exit, String out) {
             this.exit = exit;
@@ -47,7 +47,7 @@ final class EximFixture implements AutoCloseable {
         }
     }
 
-    EximFixture() throws IOException {
+    public EximFixture() throws IOException {
         if (!Files.isExecutable(Path.of(EXIM))) {
             throw new IllegalStateException(EXIM + " is missing: run .ci/install.d/80-queuefile.sh (unpacks Debian's exim4-daemon-light into /opt/jexim-exim4)");
         }
@@ -115,12 +115,12 @@ final class EximFixture implements AutoCloseable {
     }
 
     /** What an operator (or MailScanner) does when placing files into Exim's spool: Exim's owner, mode 0640. */
-    void handOver(Path file) throws IOException {
+    public void handOver(Path file) throws IOException {
         own(file);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
     }
 
-    Run exim(byte[] stdin, String... args) throws IOException, InterruptedException {
+    public Run exim(byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(EXIM);
         cmd.add("-C");
@@ -143,12 +143,12 @@ final class EximFixture implements AutoCloseable {
         return new Run(p.exitValue(), out.toString(StandardCharsets.ISO_8859_1));
     }
 
-    String mainlog() throws IOException {
+    public String mainlog() throws IOException {
         Path log = spool.resolve("log").resolve("mainlog");
         return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
     }
 
-    String paniclog() throws IOException {
+    public String paniclog() throws IOException {
         Path log = spool.resolve("log").resolve("paniclog");
         return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
     }

@@ -39,31 +39,7 @@ class QueueFileRoundTripTest {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Path in = Files.createDirectories(tmp.resolve("in"));
         Path after = Files.createDirectories(tmp.resolve("after"));
-        Path examples = JamesHarness.defaultConfigDir().resolve("examples");
-        String xml = Files.readString(examples.resolve("queuefile-mailetcontainer.xml"))
-                .replace("<directory>/var/spool/james-queuefile/out</directory>", "<directory>" + out + "</directory>")
-                .replace("<format>james</format>", "<format>" + format.configName() + "</format>");
-        String probeBefore = "            <mailet match=\"All\" class=\"SetMailAttribute\">\n"
-                + "                <org.example.scanner-tag>tagged-before-queuefile</org.example.scanner-tag>\n"
-                + "            </mailet>\n";
-        xml = xml.replace("            <mailet match=\"All\" class=\"org.jamesexim.mailets.QueueFile\">",
-                probeBefore + "            <mailet match=\"All\" class=\"org.jamesexim.mailets.QueueFile\">");
-        String probeAfter = "        <processor state=\"transport\" enableJmx=\"false\">\n"
-                + "            <mailet match=\"All\" class=\"org.jamesexim.mailets.QueueFile\">\n"
-                + "                <directory>" + after + "</directory>\n"
-                + "                <passThrough>true</passThrough>\n"
-                + "            </mailet>\n";
-        xml = xml.replace("        <processor state=\"transport\" enableJmx=\"false\">\n", probeAfter);
-        String props = Files.readString(examples.resolve("queuefile.properties"))
-                .replace("directory=/var/spool/james-queuefile/in", "directory=" + in)
-                .replace("format=james", "format=" + format.configName())
-                .replace("pollInterval=1s", "pollInterval=200ms");
-
-        try (JamesHarness james = JamesHarness.builder()
-                .config("mailetcontainer.xml", xml)
-                .extraConfig("queuefile.properties", props)
-                .extraConfig("extensions.properties", Files.readString(examples.resolve("queuefile-extensions.properties")))
-                .start()) {
+        try (JamesHarness james = boot(format, out, in, after)) {
             james.addUser("bob@example.test", "bobpw");
             String raw = "From: Alice <alice@example.net>\r\n"
                     + "To: demo@example.test, bob@example.test\r\n"
@@ -95,6 +71,21 @@ class QueueFileRoundTripTest {
             assertThat(e1.attributes()).containsKey("org.example.scanner-tag");
             String writtenBody = body(new String(written.content(), StandardCharsets.UTF_8));
             assertThat(writtenBody).isEqualTo(body(raw));
+            if (format == SpoolFormat.EXIM) {
+                // the pair James wrote is a valid Exim spool message: real Exim lists and shows it
+                try (org.jamesexim.queuefile.EximFixture exim = new org.jamesexim.queuefile.EximFixture()) {
+                    for (String f : List.of(id + "-D", id + "-H")) {
+                        Files.copy(out.resolve(f), exim.input.resolve(f));
+                        exim.handOver(exim.input.resolve(f));
+                    }
+                    org.jamesexim.queuefile.EximFixture.Run bp = exim.exim(null, "-bp");
+                    assertThat(bp.out).as(bp.toString()).contains(id).contains("<alice@example.net>")
+                            .contains("demo@example.test").contains("bob@example.test").doesNotContain("error");
+                    org.jamesexim.queuefile.EximFixture.Run mvh = exim.exim(null, "-Mvh", id);
+                    assertThat(mvh.out).as(mvh.toString()).contains("<alice@example.net>").contains("--helo_name client.example.net")
+                            .contains("\n2\ndemo@example.test\nbob@example.test\n").contains("org.example.scanner-tag");
+                }
+            }
             // ghosted: nothing reaches the mailbox before the way back
             assertThat(james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 0, Duration.ofSeconds(1))).isEmpty();
 
@@ -139,13 +130,42 @@ class QueueFileRoundTripTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("jexim-queuefile-requeue") && t.isAlive());
     }
 
+    /** The example configuration with its directories and format set, and the two probes. */
+    static JamesHarness boot(SpoolFormat format, Path out, Path in, Path after) throws Exception {
+        Path examples = JamesHarness.defaultConfigDir().resolve("examples");
+        String xml = Files.readString(examples.resolve("queuefile-mailetcontainer.xml"))
+                .replace("<directory>/var/spool/james-queuefile/out</directory>", "<directory>" + out + "</directory>")
+                .replace("<format>james</format>", "<format>" + format.configName() + "</format>");
+        String probeBefore = "            <mailet match=\"All\" class=\"SetMailAttribute\">\n"
+                + "                <org.example.scanner-tag>tagged-before-queuefile</org.example.scanner-tag>\n"
+                + "            </mailet>\n";
+        xml = xml.replace("            <mailet match=\"All\" class=\"org.jamesexim.mailets.QueueFile\">",
+                probeBefore + "            <mailet match=\"All\" class=\"org.jamesexim.mailets.QueueFile\">");
+        String probeAfter = "        <processor state=\"transport\" enableJmx=\"false\">\n"
+                + "            <mailet match=\"All\" class=\"org.jamesexim.mailets.QueueFile\">\n"
+                + "                <directory>" + after + "</directory>\n"
+                + "                <passThrough>true</passThrough>\n"
+                + "            </mailet>\n";
+        xml = xml.replace("        <processor state=\"transport\" enableJmx=\"false\">\n", probeAfter);
+        String props = Files.readString(examples.resolve("queuefile.properties"))
+                .replace("directory=/var/spool/james-queuefile/in", "directory=" + in)
+                .replace("format=james", "format=" + format.configName())
+                .replace("pollInterval=1s", "pollInterval=200ms");
+
+        return JamesHarness.builder()
+                .config("mailetcontainer.xml", xml)
+                .extraConfig("queuefile.properties", props)
+                .extraConfig("extensions.properties", Files.readString(examples.resolve("queuefile-extensions.properties")))
+                .start();
+    }
+
     private static List<String> concat(java.util.Set<String> s, String extra) {
         List<String> l = new java.util.ArrayList<>(s);
         l.add(extra);
         return l;
     }
 
-    private static List<String> await(SpoolDirectory dir, int count) throws Exception {
+    static List<String> await(SpoolDirectory dir, int count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             List<String> ids = dir.committedIds();
@@ -160,7 +180,7 @@ class QueueFileRoundTripTest {
     }
 
     /** The body: everything after the first empty line, line ends normalised to CRLF. */
-    private static String body(String message) {
+    static String body(String message) {
         String m = message.replace("\r\n", "\n").replace("\n", "\r\n");
         int i = m.indexOf("\r\n\r\n");
         return m.substring(i + 4);

@@ -1,0 +1,82 @@
+package org.jamesexim.it.queuefile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.jamesexim.it.JamesHarness;
+import org.jamesexim.queuefile.EximFixture;
+import org.jamesexim.queuefile.SpoolDirectory;
+import org.jamesexim.queuefile.SpoolEnvelope;
+import org.jamesexim.queuefile.SpoolFormat;
+import org.jamesexim.queuefile.SpoolRecipient;
+import org.jamesexim.queuefile.SpooledMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A message queued by real Exim 4.96 (Debian; own configuration and spool in a temp dir, {@code -odq}, no daemon)
+ * is handed to James's incoming directory as Exim's queuefile transport would (its {@code -D} and {@code -H}) and
+ * QueueFileRequeue delivers it in a real James with Exim's envelope: sender, recipients, HELO, client address and
+ * the DATA ACL's {@code acl_m_scan} as {@code jexim.acl_m_scan}.
+ */
+class EximToJamesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aMessageEximQueuedIsDeliveredByJames() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path after = Files.createDirectories(tmp.resolve("after"));
+        try (EximFixture exim = new EximFixture();
+             JamesHarness james = QueueFileRoundTripTest.boot(SpoolFormat.EXIM, out, in, after)) {
+            james.addUser("bob@example.test", "bobpw");
+            String smtp = "EHLO client.example\r\n"
+                    + "MAIL FROM:<alice@example.net>\r\n"
+                    + "RCPT TO:<demo@example.test>\r\n"
+                    + "RCPT TO:<bob@example.test>\r\n"
+                    + "DATA\r\n"
+                    + "From: Alice <alice@example.net>\r\nTo: demo@example.test, bob@example.test\r\nSubject: queued by Exim\r\n"
+                    + "Message-ID: <exim-to-james@example.net>\r\n\r\nfirst line\r\n..dot line\r\nlast line\r\n.\r\nQUIT\r\n";
+            EximFixture.Run bs = exim.exim(smtp.getBytes(StandardCharsets.US_ASCII), "-odq", "-bs", "-oMa", "192.0.2.10.42424");
+            assertThat(bs.out).as(bs.toString()).contains("250 OK id=");
+            String id;
+            try (Stream<Path> s = Files.list(exim.input)) {
+                List<String> hs = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-H")).collect(Collectors.toList());
+                assertThat(hs).hasSize(1);
+                id = hs.get(0).substring(0, hs.get(0).length() - 2);
+            }
+            assertThat(exim.exim(null, "-bp").out).contains(id).contains("<alice@example.net>");
+
+            // queuefile hand-off, link mode: -D then -H appear in the incoming directory
+            Files.copy(exim.input.resolve(id + "-D"), in.resolve(id + "-D"));
+            Files.copy(exim.input.resolve(id + "-H"), in.resolve(id + "-H"));
+
+            List<String> demo = james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 1, Duration.ofSeconds(30));
+            List<String> bob = james.awaitMailbox("bob@example.test", "bobpw", 1, Duration.ofSeconds(30));
+            for (String m : List.of(demo.get(0), bob.get(0))) {
+                assertThat(m).contains("Subject: queued by Exim").contains("by mx.test.example with esmtp (Exim 4.96)")
+                        .contains("id " + id);
+                assertThat(QueueFileRoundTripTest.body(m)).isEqualTo("first line\r\n.dot line\r\nlast line\r\n");
+            }
+            SpoolDirectory afterDir = SpoolDirectory.open(after, SpoolFormat.JAMES);
+            SpooledMessage requeued = afterDir.read(QueueFileRoundTripTest.await(afterDir, 1).get(0));
+            SpoolEnvelope e = requeued.envelope();
+            assertThat(e.name()).isEqualTo("queuefile-" + id);
+            assertThat(e.sender()).isEqualTo("alice@example.net");
+            assertThat(e.recipients()).extracting(SpoolRecipient::address).containsExactly("demo@example.test", "bob@example.test");
+            assertThat(e.heloName()).isEqualTo("client.example");
+            assertThat(e.remoteAddr()).isEqualTo("192.0.2.10");
+            assertThat(e.attributes()).containsEntry("jexim.acl_m_scan", "{\"serializer\":\"StringSerializer\",\"value\":\"clean\"}")
+                    .containsEntry("jexim.queuefile_id", "{\"serializer\":\"StringSerializer\",\"value\":\"" + id + "\"}");
+            assertThat(in.resolve("done").resolve(id + "-H")).exists();
+        }
+    }
+}
