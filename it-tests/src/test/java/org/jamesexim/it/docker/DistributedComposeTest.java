@@ -101,7 +101,9 @@ class DistributedComposeTest {
             assertThat((List<String>) s.get("volumes")).contains("./conf:/root/conf:ro");
             nodeNames.add(String.valueOf(((Map<String, Object>) s.get("environment")).get("JEXIM_NODE")));
             for (Object p : (List<Object>) s.get("ports")) {
-                assertThat(hostPorts.add(String.valueOf(p).split(":")[0])).as("host port of " + p + " used once").isTrue();
+                String mapping = String.valueOf(p);
+                String host = mapping.substring(0, mapping.lastIndexOf(':'));
+                assertThat(hostPorts.add(host.contains(":") ? host.substring(host.indexOf(':') + 1) : host)).as("host port of " + p + " used once").isTrue();
             }
             assertThat(((Map<String, Object>) s.get("depends_on")).keySet())
                 .containsAll(List.of("cassandra", "rabbitmq", "opensearch", "s3", "postgres", "dovecot", "rspamd", "dccifd", "init"));
@@ -363,6 +365,14 @@ class DistributedComposeTest {
         }
         assertThat((List<String>) services.get("init").get("volumes")).contains("arc-keys:/etc/james/arc");
         assertThat(Files.readString(DIST.resolve("init/init.sh"))).contains("-out " + key);
+    }
+
+    @Test
+    void theReadmeAndTheDocsStartThisComposeFile() throws Exception {
+        String command = "docker compose -f docker/distributed/docker-compose.yml up -d --build";
+        assertThat(Files.readString(ROOT.resolve("README.md"))).contains("## Scaling out", command, "docs/distributed.md");
+        assertThat(Files.readString(ROOT.resolve("docs/distributed.md"))).contains(command);
+        assertThat(Files.readString(DIST.resolve("docker-compose.yml"))).contains(command);
     }
 
     // ---------------------------------------------------------------- helpers
