@@ -55,8 +55,11 @@ class DccDropInJarIT {
                 "-cp", classpath, "org.jamesexim.it.EmbeddedJames", "--config-dir", conf.toString(),
                 "--random-ports", "--work-dir", work.resolve("james").toString(), "--extension-jar", jar.toString());
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            // whatever happens, the child James goes away after 3 minutes (its closed output then ends every read)
+            java.util.concurrent.CompletableFuture.delayedExecutor(180, java.util.concurrent.TimeUnit.SECONDS).execute(p::destroyForcibly);
             List<String> output = new ArrayList<>();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            try {
                 int smtp = -1;
                 int imap = -1;
                 String line;
@@ -90,9 +93,12 @@ class DccDropInJarIT {
                 assertThat(mail).contains("Subject: clean").contains("X-DCC-SIM-Metrics: sim.dcc.test 1201;");
                 assertThat(sim.requests()).extracting(q -> q.helo).containsExactly("dropin.example.net", "dropin.example.net");
             } finally {
+                // stop the child first: the drain thread holds the reader until the child's output ends
                 p.destroy();
-                p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-                p.destroyForcibly();
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                out.close();
             }
         }
     }
