@@ -62,6 +62,8 @@ public final class Requeuer {
     private final boolean keepDone;
     private final Duration settle;
     private final Clock clock;
+    /** done/ is only walked at the first run and after a failed clean-up, not at every scan (it grows with keepDone). */
+    private boolean doneChecked;
 
     private Requeuer(Path incoming, SpoolFormat format, RequeueSink sink, boolean keepDone, Duration settle, Clock clock) {
         this.incoming = incoming;
@@ -134,11 +136,14 @@ public final class Requeuer {
         Map<String, String> retrying = new LinkedHashMap<>();
 
         // crash between commit and clean-up: only the clean-up is left
-        for (String id : ids(done)) {
-            if (Files.exists(incoming.resolve(SpoolDirectory.dataFileName(format, id)), LinkOption.NOFOLLOW_LINKS) || !keepDone) {
-                cleanUp(id);
-                recovered.add(id);
+        if (!doneChecked) {
+            for (String id : ids(done)) {
+                if (Files.exists(incoming.resolve(SpoolDirectory.dataFileName(format, id)), LinkOption.NOFOLLOW_LINKS) || !keepDone) {
+                    cleanUp(id);
+                    recovered.add(id);
+                }
             }
+            doneChecked = true;
         }
         // crash (or temporary sink failure) between claim and commit
         for (String id : ids(claimed)) {
@@ -184,7 +189,9 @@ public final class Requeuer {
             return;
         }
         move(claimed, done, commitName);
+        doneChecked = false; // until the clean-up below has succeeded
         cleanUp(id);
+        doneChecked = true;
     }
 
     private void cleanUp(String id) throws IOException {

@@ -130,6 +130,28 @@ class QueueFileRoundTripTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("jexim-queuefile-requeue") && t.isAlive());
     }
 
+    @org.junit.jupiter.api.Test
+    void aMessageLeftClaimedByACrashIsDeliveredOnceAfterTheRestart() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path after = Files.createDirectories(tmp.resolve("after"));
+        // the state a requeuer killed between claim and commit leaves behind
+        SpoolDirectory incoming = SpoolDirectory.open(in, SpoolFormat.JAMES);
+        String id = incoming.write(new SpooledMessage(null, SpoolEnvelope.builder().sender("alice@example.net")
+                .addRecipient("demo@example.test").build(),
+                "From: alice@example.net\r\nSubject: left claimed\r\n\r\nrecovered body\r\n".getBytes(StandardCharsets.UTF_8)));
+        Files.createDirectories(in.resolve("claimed"));
+        Files.move(in.resolve(id + ".json"), in.resolve("claimed").resolve(id + ".json"), StandardCopyOption.ATOMIC_MOVE);
+        try (JamesHarness james = boot(SpoolFormat.JAMES, out, in, after)) {
+            List<String> demo = james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 1, Duration.ofSeconds(30));
+            assertThat(demo.get(0)).contains("Subject: left claimed").contains("recovered body");
+            Thread.sleep(1500); // several more scans
+            assertThat(james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 1, Duration.ofSeconds(5))).hasSize(1);
+            assertThat(in.resolve("claimed").resolve(id + ".json")).doesNotExist();
+            assertThat(in.resolve("done").resolve(id + ".json")).exists();
+        }
+    }
+
     /** The example configuration with its directories and format set, and the two probes. */
     static JamesHarness boot(SpoolFormat format, Path out, Path in, Path after) throws Exception {
         Path examples = JamesHarness.defaultConfigDir().resolve("examples");
