@@ -10,6 +10,8 @@ import java.util.List;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * DSN extra information end to end: the sample configuration's DsnInfoRemoteDelivery delivers (through its
@@ -42,6 +44,29 @@ class DsnInfoIT {
                 + "Diagnostic-Code: smtp; 500 5.3.0 Error: command failed\r\n");
             // the original's header comes back too
             assertThat(bounce).contains("Content-Type: text/rfc822-headers").contains("Message-ID: <dsn-it@example.test>");
+        }
+    }
+
+    /**
+     * The transaction-level refusals (MAIL, DATA) take another path through javax.mail (SMTPSendFailedException
+     * instead of SMTPAddressFailedException): the diagnostic names the command smtp-sink refused.
+     */
+    @ParameterizedTest(name = "smtp-sink -f {0}")
+    @CsvSource(delimiter = '|', value = {
+        "mail|MAIL FROM:<demo@example.test>",
+        "data|DATA"})
+    void refusedTransactionNamesTheCommand(String refused, String command) throws Exception {
+        try (SmtpSink sink = SmtpSink.start("mx.sink.test", "-f", refused);
+             JamesHarness james = JamesHarness.builder().config("mailetcontainer.xml", sampleWithGateway(sink.port())).start()) {
+            assertThat(james.send(JamesHarness.DEMO_USER, List.of("nobody@remote.test"), "Subject: refused\r\n\r\nhello\r\n").code)
+                .isEqualTo(250);
+            String bounce = james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 1, Duration.ofSeconds(60)).get(0);
+            assertThat(bounce).contains("Remote-MTA: X-ip; [127.0.0.1]:" + sink.port() + "\r\n"
+                + "X-Remote-MTA-smtp-greeting: X-str; 220 mx.sink.test ESMTP\r\n"
+                + "X-Remote-MTA-helo-response: X-str; 250-mx.sink.test\r\n");
+            assertThat(bounce.replace("\r\n ", " ")).contains("X-James-Exim-Diagnostic: X-str; SMTP error from remote mail server after "
+                + command + ": 500 5.3.0 Error: command failed\r\n"
+                + "Diagnostic-Code: smtp; 500 5.3.0 Error: command failed\r\n");
         }
     }
 
