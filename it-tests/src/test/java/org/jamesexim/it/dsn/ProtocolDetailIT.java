@@ -29,6 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -38,7 +40,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
 /**
- * protocol_detail in the real James: a real TLS client (JDK SSLSocket, implicit TLS) sends QUIT and resets TCP
+ * protocol_detail in the real James: a real TLS client (JDK SSLSocket, implicit TLS or STARTTLS) sends QUIT and resets TCP
  * (SO_LINGER 0, no close_notify). With ProtocolDetailHook listed (as in the sample smtpserver.xml) exactly one INFO
  * line and no ERROR; without it, James's ERROR with its stack trace; other errors keep James's logging.
  * James only sees the reset when it reads it before closing after its 221, a race that real clients also run:
@@ -82,12 +84,13 @@ class ProtocolDetailIT {
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(captured);
     }
 
-    @Test
-    void quitThenResetUnderTlsGivesOneInfoLineAndNoError() throws Exception {
-        try (JamesHarness james = boot(true)) {
+    @ParameterizedTest(name = "implicit TLS: {0}")
+    @ValueSource(booleans = {true, false})
+    void quitThenResetUnderTlsGivesOneInfoLineAndNoError(boolean implicitTls) throws Exception {
+        try (JamesHarness james = boot(true, implicitTls)) {
             List<ILoggingEvent> hit = null;
             for (int attempt = 0; attempt < ATTEMPTS && hit == null; attempt++) {
-                List<ILoggingEvent> events = connection(() -> tlsClient(james.smtpPort(), true));
+                List<ILoggingEvent> events = connection(() -> tlsClient(james.smtpPort(), true, implicitTls));
                 // whichever way the race went, James logged no error and no stack trace for the connection ...
                 assertThat(events).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN) && isSession(e));
                 assertThat(events).noneMatch(e -> e.getThrowableProxy() != null && isSession(e));
@@ -107,7 +110,7 @@ class ProtocolDetailIT {
         try (JamesHarness james = boot(false)) {
             boolean error = false;
             for (int attempt = 0; attempt < ATTEMPTS && !error; attempt++) {
-                List<ILoggingEvent> events = connection(() -> tlsClient(james.smtpPort(), true));
+                List<ILoggingEvent> events = connection(() -> tlsClient(james.smtpPort(), true, true));
                 assertThat(detailLines(events)).isEmpty();
                 error = events.stream().anyMatch(ProtocolDetailIT::isJamesError);
             }
@@ -118,7 +121,7 @@ class ProtocolDetailIT {
     @Test
     void aResetWithoutQuitIsStillLoggedByJames() throws Exception {
         try (JamesHarness james = boot(true)) {
-            List<ILoggingEvent> events = connection(() -> tlsClient(james.smtpPort(), false));
+            List<ILoggingEvent> events = connection(() -> tlsClient(james.smtpPort(), false, true));
             assertThat(detailLines(events)).isEmpty();
             assertThat(events).anyMatch(ProtocolDetailIT::isJamesError);
         }
@@ -130,13 +133,17 @@ class ProtocolDetailIT {
     }
 
     private JamesHarness boot(boolean protocolDetail) throws Exception {
+        return boot(protocolDetail, true);
+    }
+
+    private JamesHarness boot(boolean protocolDetail, boolean implicitTls) throws Exception {
         String xml = Files.readString(JamesHarness.defaultConfigDir().resolve("smtpserver.xml"));
         String hook = "<handler class=\"org.jamesexim.smtp.ProtocolDetailHook\"/>";
         assertThat(xml).as("the sample smtpserver.xml lists ProtocolDetailHook").contains(hook);
         if (!protocolDetail) {
             xml = xml.replace(hook, "");
         }
-        xml = xml.replaceFirst("<tls [^>]*/>", "<tls socketTLS=\"true\" startTLS=\"false\"><keystore>file://conf/smtp-tls.p12</keystore>"
+        xml = xml.replaceFirst("<tls [^>]*/>", "<tls socketTLS=\"" + implicitTls + "\" startTLS=\"" + !implicitTls + "\"><keystore>file://conf/smtp-tls.p12</keystore>"
                 + "<keystoreType>PKCS12</keystoreType><secret>changeit</secret></tls>");
         return JamesHarness.builder().config("smtpserver.xml", xml).configFile("smtp-tls.p12", keystore).start();
     }
@@ -154,20 +161,30 @@ class ProtocolDetailIT {
     }
 
     /**
-     * Implicit TLS, EHLO, then QUIT (or not) and at once a TCP reset without TLS close_notify, as Outlook does.
-     * Whether James reads the reset before it closes is a race (about one connection in five here).
+     * Implicit TLS (or STARTTLS), EHLO, then QUIT (or not) and at once a TCP reset without TLS close_notify, as
+     * Outlook does. Whether James reads the reset before it closes is a race (about one connection in five here).
      */
-    private static void tlsClient(int port, boolean sendQuit) throws Exception {
+    private static void tlsClient(int port, boolean sendQuit, boolean implicitTls) throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
         Socket tcp = new Socket();
         tcp.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         tcp.setSoTimeout(5000);
+        if (!implicitTls) {
+            BufferedReader plainIn = new BufferedReader(new InputStreamReader(tcp.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(reply(plainIn)).startsWith("220");
+            tcp.getOutputStream().write("EHLO rst.example\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(reply(plainIn)).startsWith("250").contains("STARTTLS");
+            tcp.getOutputStream().write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(reply(plainIn)).startsWith("220");
+        }
         SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(tcp, "localhost", port, false);
         ssl.startHandshake();
         BufferedReader in = new BufferedReader(new InputStreamReader(ssl.getInputStream(), StandardCharsets.US_ASCII));
         OutputStream out = ssl.getOutputStream();
-        assertThat(reply(in)).startsWith("220");
+        if (implicitTls) {
+            assertThat(reply(in)).startsWith("220");
+        }
         out.write("EHLO rst.example\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         assertThat(reply(in)).startsWith("250");
