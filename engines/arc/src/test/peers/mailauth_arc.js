@@ -78,11 +78,13 @@ async function main() {
         }
         await op();
         let n = 0;
+        const cpu0 = process.cpuUsage();
         const start = process.hrtime.bigint();
         const limit = BigInt(Math.round(Number(seconds) * 1e9));
         while (process.hrtime.bigint() - start < limit) { await op(); n++; }
         const secs = Number(process.hrtime.bigint() - start) / 1e9;
-        process.stdout.write(JSON.stringify({ ops_per_s: n / secs }) + '\n');
+        const cpu = process.cpuUsage(cpu0);
+        process.stdout.write(JSON.stringify({ ops_per_s: n / secs, ops_per_cpu_s: n / ((cpu.user + cpu.system) / 1e6) }) + '\n');
     } else {
         throw new Error('unknown command ' + cmd);
     }

@@ -71,8 +71,11 @@ if ($cmd eq 'verify') {
                                : sub { my $out = seal($msg, @seal, 1700000000); die "not sealed" if $out eq $msg; };
     $op->();
     my ($n, $start) = (0, time);
+    my ($u0, $s0) = times;
     while (time - $start < $seconds) { $op->(); $n++; }
-    print encode_json({ops_per_s => $n / (time - $start)}), "\n";
+    my $wall = time - $start;
+    my ($u1, $s1) = times;
+    print encode_json({ops_per_s => $n / $wall, ops_per_cpu_s => $n / (($u1 - $u0) + ($s1 - $s0))}), "\n";
 } else {
     die "unknown command $cmd\n";
 }
