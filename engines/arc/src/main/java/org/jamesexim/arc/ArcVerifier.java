@@ -198,8 +198,10 @@ public final class ArcVerifier {
         if (alg == null) {
             throw new Failure(p + "unsupported algorithm a=" + t.get("a"));
         }
-        Canonicalization headerCanon = Canonicalization.RELAXED;
-        Canonicalization bodyCanon = Canonicalization.RELAXED;
+        // RFC 8617 4.1.2: the AMS has the syntax and semantics of DKIM-Signature, so a missing c= means
+        // simple/simple (RFC 6376 3.5); the draft-era suite (ams_fields_c_na) assumed relaxed/relaxed
+        Canonicalization headerCanon = Canonicalization.SIMPLE;
+        Canonicalization bodyCanon = Canonicalization.SIMPLE;
         String c = t.get("c");
         if (c != null) {
             int slash = c.indexOf('/');
