@@ -15,7 +15,7 @@ if [ ! -x "$PREFIX/usr/sbin/exim4" ]; then
   dpkg-deb -x "$tmp"/exim4-daemon-light_*.deb "$PREFIX"
   rm -rf "$tmp"
 fi
-getent group Debian-exim >/dev/null || addgroup --system --quiet Debian-exim
-getent passwd Debian-exim >/dev/null || adduser --system --quiet --ingroup Debian-exim --no-create-home \
-  --home /var/spool/exim4 --shell /usr/sbin/nologin Debian-exim
+getent group Debian-exim >/dev/null || groupadd --system Debian-exim
+getent passwd Debian-exim >/dev/null || useradd --system --gid Debian-exim --no-create-home \
+  --home-dir /var/spool/exim4 --shell /usr/sbin/nologin Debian-exim
 "$PREFIX/usr/sbin/exim4" -bV >/dev/null

@@ -75,6 +75,9 @@ public final class SpoolDirectory {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("queuefile directory " + dir + " does not exist or is not a directory");
         }
+        if (!Files.isWritable(dir) || !Files.isExecutable(dir)) {
+            throw new IOException("queuefile directory " + dir + " is not writable by this process");
+        }
         return new SpoolDirectory(dir, format, new EximMessageIds(idLength));
     }
 
