@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -78,21 +76,8 @@ public final class DovecotAuthClient implements AutoCloseable {
     }
 
     private AuthResult await(DovecotConnection c, DovecotConnection.Pending p, long deadline) {
-        long now = System.nanoTime();
-        long waitNanos = Math.min(config.timeout().toNanos() - (now - p.sentNanos), deadline - now);
-        try {
-            return p.future.get(Math.max(waitNanos, 1), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            String reason = "no reply from Dovecot within " + format(config.timeout());
-            c.abandon(p, reason);
-            return p.future.getNow(AuthResult.tempfail(reason));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            c.abandon(p, "interrupted while waiting for Dovecot");
-            return AuthResult.tempfail("interrupted while waiting for Dovecot");
-        } catch (ExecutionException e) {
-            return AuthResult.tempfail("Dovecot request failed: " + e.getCause());
-        }
+        long until = Math.min(p.sentNanos + config.timeout().toNanos(), deadline);
+        return c.await(p, until, "no reply from Dovecot within " + format(config.timeout()));
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLParameters;
@@ -23,13 +24,25 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * One connection to Dovecot's auth service: handshake, then many requests in flight at once, matched to replies by
- * request id. A reader thread dispatches the replies; callers wait on {@link Pending#future} with their own deadline.
- * Any protocol violation, EOF or I/O error closes the connection and fails every request in flight as a temporary
- * failure. Thread-safe.
+ * request id. Any protocol violation, EOF or I/O error closes the connection and fails every request in flight as a
+ * temporary failure. Thread-safe.
+ *
+ * <p>Reading is leader/follower: a waiting caller that gets the read lock reads and dispatches replies (its own and
+ * everyone else's) until its own has come, then hands the lock on by waking another waiting caller; the others park
+ * until their reply is dispatched or the lock is handed to them. One caller alone thus reads its own reply, with no
+ * thread hand-off. While the connection is idle, a watcher thread holds the read lock in short reads, so that a
+ * Dovecot that closes or restarts is noticed at once (the next request then reconnects instead of failing); it also
+ * breaks a write that blocks longer than {@code timeout}.</p>
  */
 final class DovecotConnection {
-    /** How often the reader wakes up on an idle socket to check a blocked write. */
+    /** Longest single blocking read of a leader (it re-checks its deadline in between). */
     private static final long TICK_MS = 1000;
+    /** The watcher starts reading after this long without requests, and reads in slices of WATCH_READ_MS. */
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final int WATCH_READ_MS = 100;
+    private static final long WATCH_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A parked follower re-checks at least this often (a safety net; it is normally woken). */
+    private static final long FOLLOWER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final DovecotAuthConfig config;
     private final Socket socket;
@@ -39,6 +52,9 @@ final class DovecotConnection {
     private final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock readLock = new ReentrantLock();
+    private volatile long lastActivityNanos;
+    private int currentSoTimeout; // guarded by readLock
     private final AtomicReference<String> closedReason = new AtomicReference<>();
     private volatile long writeStartedNanos;
     private volatile long lastLineNanos;
@@ -49,7 +65,8 @@ final class DovecotConnection {
         final AuthRequest request;
         final long sentNanos;
         final CompletableFuture<AuthResult> future = new CompletableFuture<>();
-        int rounds; // touched by the reader thread only
+        volatile Thread waiter;
+        int rounds; // touched by the read-lock holder only
 
         Pending(int id, AuthRequest request, long sentNanos) {
             this.id = id;
@@ -66,6 +83,7 @@ final class DovecotConnection {
         this.reader = reader;
         this.mechanisms = mechanisms;
         this.lastLineNanos = System.nanoTime();
+        this.lastActivityNanos = lastLineNanos;
     }
 
     /**
@@ -89,7 +107,7 @@ final class DovecotConnection {
             Set<String> mechanisms = handshake(socket, reader, handshakeDeadline, config.timeout().toString());
             socket.setSoTimeout((int) Math.min(TICK_MS, timeoutMs));
             DovecotConnection c = new DovecotConnection(config, socket, out, reader, mechanisms);
-            Thread t = new Thread(c::readLoop, threadName);
+            Thread t = new Thread(c::watchLoop, threadName);
             t.setDaemon(true);
             t.start();
             return c;
@@ -204,10 +222,11 @@ final class DovecotConnection {
         byte[] line = ("AUTH\t" + id + "\t" + request.fieldsAfterId(config.service()) + "\n")
             .getBytes(StandardCharsets.UTF_8);
         if (line.length > DovecotWire.MAX_CLIENT_LINE) {
-            p.future.complete(AuthResult.fail("authentication data too long for Dovecot (" + line.length + " bytes)"));
+            complete(p, AuthResult.fail("authentication data too long for Dovecot (" + line.length + " bytes)"));
             return p;
         }
         pending.put(id, p);
+        lastActivityNanos = System.nanoTime();
         if (closedReason.get() != null) {
             pending.remove(id);
             throw new IOException(closedReason.get());
@@ -230,7 +249,7 @@ final class DovecotConnection {
         if (!pending.remove(p.id, p)) {
             return;
         }
-        p.future.complete(AuthResult.tempfail(reason));
+        complete(p, AuthResult.tempfail(reason));
         long waited = System.nanoTime() - p.sentNanos;
         if (lastLineNanos - p.sentNanos < 0 && waited >= config.timeout().toNanos() - TimeUnit.MILLISECONDS.toNanos(1)) {
             close("Dovecot stalled: " + reason);
@@ -273,34 +292,137 @@ final class DovecotConnection {
         }
     }
 
-    private void readLoop() {
-        while (isOpen()) {
-            String line;
-            try {
-                line = reader.readLine();
-            } catch (SocketTimeoutException e) {
-                long started = writeStartedNanos;
-                if (started != 0 && System.nanoTime() - started > config.timeout().toNanos()) {
-                    close("writing to Dovecot blocked for more than " + config.timeout());
+    /**
+     * Waits for the request's result until {@code deadline} ({@link System#nanoTime()} based), reading replies
+     * itself whenever no one else does. At the deadline the request is abandoned with {@code timeoutReason}.
+     */
+    AuthResult await(Pending p, long deadline, String timeoutReason) {
+        p.waiter = Thread.currentThread();
+        try {
+            while (true) {
+                if (p.future.isDone()) {
+                    return p.future.getNow(null);
                 }
-                continue;
-            } catch (IOException e) {
-                close(e instanceof DovecotProtocolException ? e.getMessage()
-                    : "connection to Dovecot lost: " + e.getMessage());
+                long now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    abandon(p, timeoutReason);
+                    return p.future.getNow(AuthResult.tempfail(timeoutReason));
+                }
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    abandon(p, "interrupted while waiting for Dovecot");
+                    return p.future.getNow(AuthResult.tempfail("interrupted while waiting for Dovecot"));
+                }
+                if (readLock.tryLock()) {
+                    try {
+                        lead(p, deadline);
+                    } finally {
+                        readLock.unlock();
+                        passLock();
+                    }
+                } else {
+                    LockSupport.parkNanos(this, Math.min(deadline - now, FOLLOWER_PARK_NANOS));
+                }
+            }
+        } finally {
+            p.waiter = null;
+        }
+    }
+
+    /** Reads and dispatches lines until {@code p} has its result, the deadline passes or the connection closes. */
+    private void lead(Pending p, long deadline) {
+        while (!p.future.isDone() && isOpen()) {
+            long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (remainingMs <= 0) {
                 return;
             }
-            lastLineNanos = System.nanoTime();
-            try {
-                dispatch(line);
-            } catch (DovecotProtocolException e) {
-                close(e.getMessage());
+            if (!readAndDispatch((int) Math.min(remainingMs, TICK_MS))) {
                 return;
-            } catch (IOException e) {
-                close("cannot write to Dovecot: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * One line: read (at most {@code soTimeoutMs}) and dispatch. Caller holds the read lock.
+     *
+     * @return false when the connection was closed
+     */
+    private boolean readAndDispatch(int soTimeoutMs) {
+        String line;
+        try {
+            int t = Math.max(1, soTimeoutMs);
+            if (t != currentSoTimeout) {
+                socket.setSoTimeout(t);
+                currentSoTimeout = t;
+            }
+            line = reader.readLine();
+        } catch (SocketTimeoutException e) {
+            checkBlockedWrite();
+            return isOpen();
+        } catch (IOException e) {
+            close(e instanceof DovecotProtocolException ? e.getMessage() : "connection to Dovecot lost: " + e.getMessage());
+            return false;
+        }
+        lastLineNanos = System.nanoTime();
+        try {
+            dispatch(line);
+            return true;
+        } catch (DovecotProtocolException e) {
+            close(e.getMessage());
+        } catch (IOException e) {
+            close("cannot write to Dovecot: " + e.getMessage());
+        } catch (RuntimeException e) {
+            close("internal error on Dovecot reply: " + e);
+        }
+        return false;
+    }
+
+    /** After releasing the read lock: wake one caller still waiting, so that someone reads its reply. */
+    private void passLock() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (Pending q : pending.values()) {
+            Thread w = q.waiter;
+            if (w != null && !q.future.isDone()) {
+                LockSupport.unpark(w);
                 return;
-            } catch (RuntimeException e) {
-                close("internal error on Dovecot reply: " + e);
-                return;
+            }
+        }
+    }
+
+    private void checkBlockedWrite() {
+        long started = writeStartedNanos;
+        if (started != 0 && System.nanoTime() - started > config.timeout().toNanos()) {
+            close("writing to Dovecot blocked for more than " + config.timeout());
+        }
+    }
+
+    /** The watcher thread: reads while the connection is idle (EOF, garbage), and breaks blocked writes. */
+    private void watchLoop() {
+        while (isOpen()) {
+            checkBlockedWrite();
+            if (pending.isEmpty() && System.nanoTime() - lastActivityNanos >= IDLE_NANOS && readLock.tryLock()) {
+                try {
+                    if (pending.isEmpty()) {
+                        readAndDispatch(WATCH_READ_MS);
+                    }
+                } finally {
+                    readLock.unlock();
+                    passLock();
+                }
+            } else {
+                LockSupport.parkNanos(this, WATCH_PARK_NANOS);
+            }
+        }
+    }
+
+    /** Completes the request and wakes its waiting caller. */
+    private static void complete(Pending p, AuthResult result) {
+        if (p.future.complete(result)) {
+            Thread w = p.waiter;
+            if (w != null) {
+                LockSupport.unpark(w);
             }
         }
     }
@@ -338,9 +460,9 @@ final class DovecotConnection {
         Map<String, String> params = DovecotWire.params(f, 2);
         if ("OK".equals(cmd)) {
             if (params.get("user") == null || params.get("user").isEmpty()) {
-                p.future.complete(AuthResult.tempfail("Dovecot replied OK without user="));
+                complete(p, AuthResult.tempfail("Dovecot replied OK without user="));
             } else {
-                p.future.complete(AuthResult.fromReply(AuthResult.Status.OK, params, params.get("reason")));
+                complete(p, AuthResult.fromReply(AuthResult.Status.OK, params, params.get("reason")));
             }
             return;
         }
@@ -349,7 +471,7 @@ final class DovecotConnection {
         if (reason == null) {
             reason = temp ? "Dovecot: temporary authentication failure" : "Dovecot: authentication failed";
         }
-        p.future.complete(AuthResult.fromReply(temp ? AuthResult.Status.TEMPFAIL : AuthResult.Status.FAIL, params, reason));
+        complete(p, AuthResult.fromReply(temp ? AuthResult.Status.TEMPFAIL : AuthResult.Status.FAIL, params, reason));
     }
 
     private void onChallenge(Pending p, String base64) throws IOException {
@@ -382,7 +504,7 @@ final class DovecotConnection {
 
     private void cancel(Pending p, AuthResult result) throws IOException {
         if (pending.remove(p.id, p)) {
-            p.future.complete(result);
+            complete(p, result);
             write(("CANCEL\t" + p.id + "\n").getBytes(StandardCharsets.US_ASCII));
         }
     }
@@ -395,7 +517,7 @@ final class DovecotConnection {
         closeQuietly(socket);
         for (Pending p : pending.values()) {
             if (pending.remove(p.id, p)) {
-                p.future.complete(AuthResult.tempfail(reason));
+                complete(p, AuthResult.tempfail(reason));
             }
         }
     }

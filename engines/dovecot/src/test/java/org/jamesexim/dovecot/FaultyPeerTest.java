@@ -150,6 +150,29 @@ class FaultyPeerTest {
     }
 
     @Test
+    void anIdleConnectionClosedByThePeerIsReplacedBeforeTheNextRequest() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        try (FakeAuthServer server = new FakeAuthServer(conn -> {
+            int n = connections.incrementAndGet();
+            conn.handshake();
+            String auth = conn.readUntil("AUTH\t");
+            conn.send("OK\t" + auth.split("\t")[1] + "\tuser=u" + n + "\n");
+            if (n == 1) {
+                conn.close(); // like a Dovecot restart while the client is idle
+                return;
+            }
+            conn.readUntil("NEVER");
+        }); DovecotAuthClient c = client(server, Duration.ofSeconds(5))) {
+            assertThat(c.authenticate(AuthRequest.plain("a", SECRET)).user()).contains("u1");
+            Thread.sleep(600); // the idle watcher reads the EOF
+            assertThat(c.openConnections()).isZero();
+            AuthResult second = c.authenticate(AuthRequest.plain("a", SECRET));
+            assertThat(second.status()).isEqualTo(AuthResult.Status.OK);
+            assertThat(second.user()).contains("u2");
+        }
+    }
+
+    @Test
     void notDovecotIsTempfail() throws Exception {
         try (FakeAuthServer server = new FakeAuthServer(conn -> {
             conn.send("220 mail.example ESMTP\r\n");

@@ -189,6 +189,22 @@ class RealDovecotClientTest {
     }
 
     @Test
+    void anIdleConnectionSurvivesADovecotRestartWithoutAFailedRequest() throws Exception {
+        DovecotAuthConfig cfg = DovecotAuthConfig.builder(Endpoint.parse(dovecot.inetSocket())).poolSize(1).build();
+        try (DovecotAuthClient c = new DovecotAuthClient(cfg)) {
+            assertThat(c.authenticate(fromNewIp(AuthRequest.plain("user03", PW))).isOk()).isTrue();
+            dovecot.restart();
+            Thread.sleep(600);
+            // the old connection's EOF was noticed while idle: the first request after the restart just reconnects
+            assertThat(c.authenticate(fromNewIp(AuthRequest.plain("user03", PW))).status()).isEqualTo(AuthResult.Status.OK);
+        } finally {
+            if (!dovecot.isRunning()) {
+                dovecot.restart();
+            }
+        }
+    }
+
+    @Test
     void killedMidRequestIsTempfailThenRecoversAfterRestart() throws Exception {
         DovecotAuthConfig cfg = DovecotAuthConfig.builder(Endpoint.parse(dovecot.inetSocket()))
             .timeout(Duration.ofSeconds(30)).backoff(Duration.ofMillis(50), Duration.ofMillis(400)).build();
