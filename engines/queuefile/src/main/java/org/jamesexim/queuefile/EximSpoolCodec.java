@@ -132,6 +132,21 @@ public final class EximSpoolCodec {
         if (dataFile.length < idLine.length || !startsWith(dataFile, idLine)) {
             throw new SpoolFormatException(source + ": -D file does not start with its id line '" + h.id() + "-D'");
         }
+        EximHeaderFile.Option lc = h.option("body_linecount");
+        if (lc != null && lc.value() != null && lc.value().trim().matches("\\d+")) {
+            long expected = Long.parseLong(lc.value().trim());
+            long lf = 0;
+            for (int i = idLine.length; i < dataFile.length; i++) {
+                if (dataFile[i] == '\n') {
+                    lf++;
+                }
+            }
+            boolean open = dataFile.length > idLine.length && dataFile[dataFile.length - 1] != '\n';
+            if (expected != lf && !(open && expected == lf + 1)) {
+                throw new SpoolFormatException(source + ": -D has " + lf + " lines, -H says -body_linecount " + expected
+                        + " (-D incomplete or changed)");
+            }
+        }
         List<EximHeaderFile.Recipient> pending = pendingRecipients(h);
         if (pending.isEmpty()) {
             throw new SpoolFormatException(source + ": no undelivered recipients (all are in the non-recipients tree)");
