@@ -60,9 +60,6 @@ public final class EximSpoolCodec {
                 lines++;
             }
         }
-        if (body.length > 0 && body[body.length - 1] != '\n') {
-            lines++;
-        }
 
         List<EximHeaderFile.Option> opts = new ArrayList<>();
         Instant t = e.receivedTime();
@@ -141,8 +138,7 @@ public final class EximSpoolCodec {
                     lf++;
                 }
             }
-            boolean open = dataFile.length > idLine.length && dataFile[dataFile.length - 1] != '\n';
-            if (expected != lf && !(open && expected == lf + 1)) {
+            if (expected != lf) {
                 throw new SpoolFormatException(source + ": -D has " + lf + " lines, -H says -body_linecount " + expected
                         + " (-D incomplete or changed)");
             }
