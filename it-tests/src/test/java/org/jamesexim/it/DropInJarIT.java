@@ -3,7 +3,6 @@ package org.jamesexim.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,12 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +31,7 @@ class DropInJarIT {
         Path jar = Paths.get(System.getProperty("jexim.pack.jar"));
         assertThat(jar).as("the drop-in JAR is built by the package phase").isRegularFile();
 
-        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .filter(e -> !isPackEntry(e))
-            .collect(Collectors.joining(File.pathSeparator));
+        String classpath = DropInClasspath.withoutPack();
         assertThat(classpath).doesNotContain("jexim-mailets").doesNotContain("/mailets/target");
 
         List<String> cmd = new ArrayList<>(List.of(
@@ -99,13 +94,4 @@ class DropInJarIT {
         }
     }
 
-    /** Our modules (as reactor target dirs or installed jars) must not be on the child's classpath. */
-    private static boolean isPackEntry(String entry) {
-        String e = entry.replace('\\', '/');
-        return e.contains("jexim-mailets") || e.contains("jexim-matchers") || e.contains("jexim-smtp-hooks")
-            || e.contains("jexim-engine-") || e.contains("james-exim-pack") || e.contains("james-exim-cli")
-            || e.endsWith("/mailets/target/classes") || e.endsWith("/matchers/target/classes")
-            || e.endsWith("/smtp-hooks/target/classes") || e.contains("/engines/") || e.endsWith("/pack/target/classes")
-            || e.contains("/test-classes");
-    }
 }

@@ -2,21 +2,19 @@ package org.jamesexim.it.dsn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.jamesexim.it.DropInClasspath;
 import org.jamesexim.it.ImapReader;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
@@ -48,8 +46,7 @@ class DsnInfoDropInIT {
             }
             Files.writeString(config.resolve("mailetcontainer.xml"), DsnInfoIT.sampleWithGateway(sink.port()));
 
-            String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !isPackEntry(e)).collect(Collectors.joining(File.pathSeparator));
+            String classpath = DropInClasspath.withoutPack();
             Path log = work.resolve("james.log");
             List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djames.exit.on.startup.error=false", "-Djames.lifecycle.leak.detection.mode=NONE",
@@ -111,13 +108,4 @@ class DsnInfoDropInIT {
         }
     }
 
-    /** Our modules (reactor target dirs or installed jars) and test classes must not be on the child's class path. */
-    private static boolean isPackEntry(String entry) {
-        String e = entry.replace('\\', '/');
-        return e.contains("jexim-mailets") || e.contains("jexim-matchers") || e.contains("jexim-smtp-hooks")
-            || e.contains("jexim-engine-") || e.contains("james-exim-pack") || e.contains("james-exim-cli")
-            || e.endsWith("/mailets/target/classes") || e.endsWith("/matchers/target/classes")
-            || e.endsWith("/smtp-hooks/target/classes") || e.contains("/engines/") || e.endsWith("/pack/target/classes")
-            || e.contains("/test-classes");
-    }
 }
