@@ -58,13 +58,19 @@ class ProtocolDetailIT {
 
     @BeforeAll
     static void makeKeystore() throws Exception {
-        keystore = keys.resolve("smtp-tls.p12");
+        keystore = makeKeystore(keys);
+    }
+
+    /** A self-signed PKCS12 keystore {@code smtp-tls.p12} (password changeit) made by the JDK's keytool. */
+    static Path makeKeystore(Path dir) throws Exception {
+        Path keystore = dir.resolve("smtp-tls.p12");
         Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "keytool").toString(),
             "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit",
             "-alias", "james", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30", "-dname", "CN=localhost")
             .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("keytool: " + out).isTrue();
+        return keystore;
     }
 
     @BeforeEach
@@ -137,15 +143,20 @@ class ProtocolDetailIT {
     }
 
     private JamesHarness boot(boolean protocolDetail, boolean implicitTls) throws Exception {
+        return JamesHarness.builder().config("smtpserver.xml", tlsSmtpServerXml(protocolDetail, implicitTls))
+            .configFile("smtp-tls.p12", keystore).start();
+    }
+
+    /** The sample smtpserver.xml with TLS on (keystore conf/smtp-tls.p12), with or without ProtocolDetailHook. */
+    static String tlsSmtpServerXml(boolean protocolDetail, boolean implicitTls) throws IOException {
         String xml = Files.readString(JamesHarness.defaultConfigDir().resolve("smtpserver.xml"));
         String hook = "<handler class=\"org.jamesexim.smtp.ProtocolDetailHook\"/>";
         assertThat(xml).as("the sample smtpserver.xml lists ProtocolDetailHook").contains(hook);
         if (!protocolDetail) {
             xml = xml.replace(hook, "");
         }
-        xml = xml.replaceFirst("<tls [^>]*/>", "<tls socketTLS=\"" + implicitTls + "\" startTLS=\"" + !implicitTls + "\"><keystore>file://conf/smtp-tls.p12</keystore>"
+        return xml.replaceFirst("<tls [^>]*/>", "<tls socketTLS=\"" + implicitTls + "\" startTLS=\"" + !implicitTls + "\"><keystore>file://conf/smtp-tls.p12</keystore>"
                 + "<keystoreType>PKCS12</keystoreType><secret>changeit</secret></tls>");
-        return JamesHarness.builder().config("smtpserver.xml", xml).configFile("smtp-tls.p12", keystore).start();
     }
 
     /** Runs one client connection and returns what was logged during it and just after. */
@@ -164,7 +175,7 @@ class ProtocolDetailIT {
      * Implicit TLS (or STARTTLS), EHLO, then QUIT (or not) and at once a TCP reset without TLS close_notify, as
      * Outlook does. Whether James reads the reset before it closes is a race (about one connection in five here).
      */
-    private static void tlsClient(int port, boolean sendQuit, boolean implicitTls) throws Exception {
+    static void tlsClient(int port, boolean sendQuit, boolean implicitTls) throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
         Socket tcp = new Socket();
