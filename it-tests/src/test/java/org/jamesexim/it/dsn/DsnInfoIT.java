@@ -48,25 +48,40 @@ class DsnInfoIT {
     }
 
     /**
-     * The transaction-level refusals (MAIL, DATA) take another path through javax.mail (SMTPSendFailedException
-     * instead of SMTPAddressFailedException): the diagnostic names the command smtp-sink refused.
+     * Refusals that take other paths through javax.mail and James: MAIL and DATA (SMTPSendFailedException instead of
+     * SMTPAddressFailedException), the greeting and EHLO+HELO (a plain MessagingException, retried by James before it
+     * bounces: the recorded diagnostic survives the retries, where DSNBounce would only say "Too many retries").
+     * Each row: smtp-sink's {@code -f} list, the command the diagnostic must name, whether a helo-response is known.
      */
     @ParameterizedTest(name = "smtp-sink -f {0}")
     @CsvSource(delimiter = '|', value = {
-        "mail|MAIL FROM:<demo@example.test>",
-        "data|DATA"})
-    void refusedTransactionNamesTheCommand(String refused, String command) throws Exception {
+        "mail|MAIL FROM:<demo@example.test>|true",
+        "data|DATA|true",
+        "connect|initial connection|false",
+        "ehlo,helo|HELO \\S+|true"})
+    void otherRefusalsNameTheRefusedCommand(String refused, String commandPattern, boolean heloKnown) throws Exception {
         try (SmtpSink sink = SmtpSink.start("mx.sink.test", "-f", refused);
-             JamesHarness james = JamesHarness.builder().config("mailetcontainer.xml", sampleWithGateway(sink.port())).start()) {
+             JamesHarness james = JamesHarness.builder().config("mailetcontainer.xml", sampleWithGateway(sink.port())
+                 .replace("<delayTime>5000, 100000, 500000</delayTime>", "<delayTime>300</delayTime>")
+                 .replace("<maxRetries>3</maxRetries>", "<maxRetries>1</maxRetries>")).start()) {
             assertThat(james.send(JamesHarness.DEMO_USER, List.of("nobody@remote.test"), "Subject: refused\r\n\r\nhello\r\n").code)
                 .isEqualTo(250);
             String bounce = james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 1, Duration.ofSeconds(60)).get(0);
-            assertThat(bounce).contains("Remote-MTA: X-ip; [127.0.0.1]:" + sink.port() + "\r\n"
-                + "X-Remote-MTA-smtp-greeting: X-str; 220 mx.sink.test ESMTP\r\n"
-                + "X-Remote-MTA-helo-response: X-str; 250-mx.sink.test\r\n");
-            assertThat(bounce.replace("\r\n ", " ")).contains("X-James-Exim-Diagnostic: X-str; SMTP error from remote mail server after "
-                + command + ": 500 5.3.0 Error: command failed\r\n"
-                + "Diagnostic-Code: smtp; 500 5.3.0 Error: command failed\r\n");
+            String unfolded = bounce.replace("\r\n ", " ");
+            String reply = "500 5.3.0 Error: command failed";
+            assertThat(bounce).contains("Remote-MTA: X-ip; [127.0.0.1]:" + sink.port() + "\r\n");
+            if (refused.equals("connect")) {
+                assertThat(bounce).contains("X-Remote-MTA-smtp-greeting: X-str; " + reply + "\r\n")
+                    .doesNotContain("X-Remote-MTA-helo-response");
+            } else {
+                assertThat(bounce).contains("X-Remote-MTA-smtp-greeting: X-str; 220 mx.sink.test ESMTP\r\n");
+            }
+            if (heloKnown) {
+                assertThat(bounce).contains("X-Remote-MTA-helo-response: X-str; "
+                    + (refused.startsWith("ehlo") ? reply : "250-mx.sink.test") + "\r\n");
+            }
+            assertThat(unfolded).containsPattern("X-James-Exim-Diagnostic: X-str; SMTP error from remote mail server after "
+                + commandPattern + ": " + reply + "\r\nDiagnostic-Code: smtp; " + reply + "\r\n");
         }
     }
 
