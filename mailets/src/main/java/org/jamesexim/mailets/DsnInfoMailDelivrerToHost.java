@@ -101,7 +101,9 @@ class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
         if (recording.greeting() == null) {
             return; // never connected: no remote MTA to report (as Exim)
         }
-        mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.HOST, AttributeValue.of(host.getHostName())));
+        if (host.getHostName() != null) {
+            mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.HOST, AttributeValue.of(host.getHostName())));
+        }
         mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.HOST_ADDRESS, AttributeValue.of(host.getHost())));
         mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.HOST_PORT, AttributeValue.of(port(host))));
         mail.setAttribute(new Attribute(DsnInfoRemoteDelivery.SMTP_GREETING, AttributeValue.of(recording.greeting())));
