@@ -35,11 +35,14 @@ public final class AuthResult {
         this.user = user;
         this.code = code;
         this.reason = reason == null ? "" : reason;
-        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        this.params = params.isEmpty() ? Map.of() : Collections.unmodifiableMap(params);
     }
 
-    /** A reply from Dovecot ({@code OK} or {@code FAIL}) with its parameters (flags map to the empty string). */
-    static AuthResult fromReply(Status status, Map<String, String> params, String reason) {
+    /**
+     * A reply from Dovecot ({@code OK} or {@code FAIL}) with its parameters (flags map to the empty string). Takes
+     * ownership of {@code params}: the caller must not keep or change it.
+     */
+    static AuthResult fromReply(Status status, LinkedHashMap<String, String> params, String reason) {
         return new AuthResult(status, params.get("user"), params.get("code"), reason, params);
     }
 

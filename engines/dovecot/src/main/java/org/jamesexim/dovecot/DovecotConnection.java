@@ -457,7 +457,7 @@ final class DovecotConnection {
         if (!pending.remove(id, p)) {
             return;
         }
-        Map<String, String> params = DovecotWire.params(f, 2);
+        java.util.LinkedHashMap<String, String> params = DovecotWire.params(f, 2);
         if ("OK".equals(cmd)) {
             if (params.get("user") == null || params.get("user").isEmpty()) {
                 complete(p, AuthResult.tempfail("Dovecot replied OK without user="));

@@ -99,8 +99,8 @@ final class DovecotWire {
     }
 
     /** {@code name=value} fields (unescaped) and bare flags (mapped to "") from index {@code from} on. */
-    static Map<String, String> params(List<String> fields, int from) {
-        Map<String, String> map = new LinkedHashMap<>();
+    static LinkedHashMap<String, String> params(List<String> fields, int from) {
+        LinkedHashMap<String, String> map = new LinkedHashMap<>();
         for (int i = from; i < fields.size(); i++) {
             String f = fields.get(i);
             if (f.isEmpty()) {
@@ -152,6 +152,16 @@ final class DovecotWire {
             while (true) {
                 for (int i = pos; i < limit; i++) {
                     if (buf[i] == '\n') {
+                        if (partial.size() == 0) {
+                            // the whole line is in the buffer: decode it in place
+                            int start = pos;
+                            int end = i > start && buf[i - 1] == '\r' ? i - 1 : i;
+                            pos = i + 1;
+                            if (i - start > maxLine) {
+                                throw new DovecotProtocolException("Dovecot sent a line longer than " + maxLine + " bytes");
+                            }
+                            return new String(buf, start, end - start, StandardCharsets.UTF_8);
+                        }
                         partial.write(buf, pos, i - pos);
                         pos = i + 1;
                         checkLength();
