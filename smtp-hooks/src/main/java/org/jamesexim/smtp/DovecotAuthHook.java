@@ -41,26 +41,29 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Passwords never reach a log line. Connections are opened on first use, so James starts without Dovecot.
  *
+ * The hook part of {@code james-config/examples/dovecot-smtpserver.xml}, which the tests boot (they only change
+ * {@code server_socket} and {@code timeout}); the commented parameters are optional:
  * <pre>{@code
  * <handlerchain>
+ *     <handler class="org.jamesexim.smtp.PackReceivedHook"/>
  *     <handler class="org.jamesexim.smtp.DovecotAuthHook">
  *         <!-- "/run/dovecot/auth-client" or "host port" (required) -->
  *         <server_socket>127.0.0.1 12345</server_socket>
  *         <!-- user (Dovecot's user=, default) | login (as the client sent it) -->
  *         <server_set_id>user</server_set_id>
- *         <!-- optional: TLS to a TCP server_socket (a TLS terminator in front of Dovecot) -->
- *         <server_tls>false</server_tls>
+ *         <connect_timeout>5s</connect_timeout>
+ *         <timeout>20s</timeout>
+ *         <pool_size>2</pool_size>
+ *         <backoff_max>2s</backoff_max>
+ *         <!-- TLS to a TCP server_socket (a TLS terminator in front of Dovecot):
+ *         <server_tls>true</server_tls>
  *         <server_tls_trust_store>/etc/james/dovecot-trust.p12</server_tls_trust_store>
  *         <server_tls_trust_store_type>PKCS12</server_tls_trust_store_type>
  *         <server_tls_trust_store_password>changeit</server_tls_trust_store_password>
  *         <server_tls_name>dovecot.example.net</server_tls_name>
- *         <!-- limits: durations as 500ms, 5s, 1m -->
- *         <connect_timeout>5s</connect_timeout>
- *         <timeout>20s</timeout>
- *         <pool_size>2</pool_size>
- *         <backoff_max>5s</backoff_max>
- *         <!-- true: an OK carrying Dovecot's nologin flag is refused with 535 (Exim and Postfix accept it) -->
- *         <reject_nologin>false</reject_nologin>
+ *         -->
+ *         <!-- true: an OK carrying Dovecot's nologin flag is refused with 535 (Exim and Postfix accept it):
+ *         <reject_nologin>false</reject_nologin> -->
  *     </handler>
  *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
  * </handlerchain>
