@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import javax.activation.DataHandler;
 import javax.inject.Inject;
@@ -28,6 +30,7 @@ import org.apache.james.transport.mailets.remote.delivery.Bouncer;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
+import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.dsn.DeliveryStatusReport;
@@ -45,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * {@code X-Remote-MTA-helo-response: X-str; ...} and {@code X-James-Exim-Diagnostic: X-str; SMTP error from
  * remote mail server after <command>: <reply>}. {@code Status} is the reply's enhanced code (or 5.0.0) and
  * {@code Diagnostic-Code} the reply itself. Values a server sent are cleaned and length-capped (see
- * {@link HeaderValues}). Mail with a null sender is not bounced.
+ * {@link HeaderValues}). Mail with a null sender is not bounced. The sender's DSN requests (RFC 3461) are honoured:
+ * no report for a recipient whose NOTIFY leaves out FAILURE, ORCPT as {@code Original-Recipient}, ENVID as
+ * {@code Original-Envelope-Id}, RET choosing headers or the whole message.
  *
  * <pre>{@code
  * <processor state="bounces" enableJmx="false">
@@ -120,17 +125,33 @@ public class DsnInfoBounce extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MaybeSender sender = mail.getMaybeSender();
+        List<MailAddress> reported = mail.getRecipients().stream().filter(r -> failureRequested(mail, r)).collect(Collectors.toList());
         if (sender.isNullSender()) {
             LOGGER.info("Not bouncing {}: it has a null sender", mail.getName());
+        } else if (reported.isEmpty()) {
+            LOGGER.info("Not bouncing {}: the sender asked for no failure notice (NOTIFY) for its recipients", mail.getName());
         } else {
-            getMailetContext().sendMail(bounce(mail, sender.get()));
+            getMailetContext().sendMail(bounce(mail, sender.get(), reported));
         }
         if (!passThrough) {
             mail.setState(Mail.GHOST);
         }
     }
 
-    private Mail bounce(Mail mail, MailAddress sender) throws MessagingException {
+    /** RFC 3461: a recipient given with NOTIFY that does not include FAILURE (e.g. NEVER) gets no failure DSN. */
+    private static boolean failureRequested(Mail mail, MailAddress rcpt) {
+        return mail.dsnParameters().map(d -> d.getRcptParameters().get(rcpt))
+            .flatMap(DsnParameters.RecipientDsnParameters::getNotifyParameter)
+            .map(notify -> notify.contains(DsnParameters.Notify.FAILURE))
+            .orElse(true);
+    }
+
+    private static Optional<String> originalRecipient(Mail mail, MailAddress rcpt) {
+        return mail.dsnParameters().map(d -> d.getRcptParameters().get(rcpt))
+            .flatMap(DsnParameters.RecipientDsnParameters::getOrcptParameter).map(MailAddress::asString);
+    }
+
+    private Mail bounce(Mail mail, MailAddress sender, List<MailAddress> reported) throws MessagingException {
         Optional<RemoteMta> remoteMta = remoteMta(mail);
         Map<String, AttributeValue<?>> commands = mapAttribute(mail, DsnInfoRemoteDelivery.SMTP_FAILED_COMMAND);
         Map<String, AttributeValue<?>> replies = mapAttribute(mail, DsnInfoRemoteDelivery.SMTP_FAILED_REPLY);
@@ -139,15 +160,17 @@ public class DsnInfoBounce extends GenericMailet {
 
         DeliveryStatusReport.Builder report = DeliveryStatusReport.builder(reportingMta)
             .dsnInfo(dsnInfo).diagnosticField(diagnosticField)
-            .receivedFromMta(mail.getRemoteHost());
+            .receivedFromMta(mail.getRemoteHost())
+            .envelopeId(mail.dsnParameters().flatMap(DsnParameters::getEnvIdParameter).map(DsnParameters.EnvId::asString).orElse(null));
         mail.getAttribute(ARRIVAL_DATE).map(Attribute::getValue).map(AttributeValue::value)
             .filter(ZonedDateTime.class::isInstance).map(ZonedDateTime.class::cast).ifPresent(report::arrivalDate);
         StringBuilder human = new StringBuilder("This message was created automatically by mail delivery software.\r\n\r\n"
             + "A message that you sent could not be delivered to one or more of its recipients.\r\n"
             + "This is a permanent error. The following address(es) failed:\r\n");
-        for (MailAddress rcpt : mail.getRecipients()) {
+        for (MailAddress rcpt : reported) {
             Optional<SmtpFailure> failure = lookup(commands, rcpt).flatMap(c -> lookup(replies, rcpt).map(r -> SmtpFailure.of(c, r)));
-            report.failed(rcpt.asString(), remoteMta.orElse(null), failure.orElse(null), otherDiagnostic, now);
+            report.failed(originalRecipient(mail, rcpt).orElse(null), rcpt.asString(), remoteMta.orElse(null), failure.orElse(null),
+                otherDiagnostic, now);
             human.append("\r\n  ").append(HeaderValues.firstLine(rcpt.asString(), 512)).append("\r\n");
             remoteMta.ifPresent(m -> human.append("    host ").append(HeaderValues.firstLine(m.hostName().orElse(m.address()), 255))
                 .append(" ").append(m.xIp()).append("\r\n"));
@@ -167,7 +190,7 @@ public class DsnInfoBounce extends GenericMailet {
         text.setText(human.toString(), "us-ascii");
         multipart.addBodyPart(text);
         multipart.addBodyPart(part(report.build().text().getBytes(StandardCharsets.US_ASCII), "message/delivery-status"));
-        addOriginal(multipart, mail.getMessage());
+        addOriginal(multipart, mail.getMessage(), returned(mail));
         message.setContent(multipart);
         message.saveChanges();
 
@@ -179,7 +202,14 @@ public class DsnInfoBounce extends GenericMailet {
             .build();
     }
 
-    private void addOriginal(MimeMultipart multipart, MimeMessage original) throws MessagingException {
+    /** The sender's RET (RFC 3461) overrides the configured attachment: FULL the message, HDRS the headers. */
+    private Attachment returned(Mail mail) {
+        return mail.dsnParameters().flatMap(DsnParameters::getRetParameter)
+            .map(ret -> ret == DsnParameters.Ret.FULL ? Attachment.MESSAGE : Attachment.HEADS)
+            .orElse(attachment);
+    }
+
+    private static void addOriginal(MimeMultipart multipart, MimeMessage original, Attachment attachment) throws MessagingException {
         try {
             if (attachment == Attachment.HEADS) {
                 StringBuilder heads = new StringBuilder();

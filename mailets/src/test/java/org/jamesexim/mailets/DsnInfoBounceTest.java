@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.Map;
 
 import javax.mail.MessagingException;
@@ -19,6 +20,7 @@ import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
+import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
@@ -116,6 +118,38 @@ class DsnInfoBounceTest {
     void mailWithANullSenderIsNotBounced() throws Exception {
         Mail mail = failedMail(MaybeSender.nullSender());
         assertThat(mail.getMaybeSender()).isEqualTo(MaybeSender.nullSender());
+        mailet("dsnInfo", "true").service(mail);
+        assertThat(context.getSentMails()).isEmpty();
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+    }
+
+    @Test
+    void senderDsnRequestsAreHonoured() throws Exception {
+        Mail mail = FakeMail.builder().name("m2").sender("alice@example.test").recipients("bob@remote.test", "carol@remote.test")
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("hi").setText("the body text"))
+            .build();
+        mail.setDsnParameters(DsnParameters.builder()
+            .envId(DsnParameters.EnvId.of("QQ314159"))
+            .ret(DsnParameters.Ret.FULL)
+            .addRcptParameter(new MailAddress("bob@remote.test"),
+                DsnParameters.RecipientDsnParameters.of(EnumSet.of(DsnParameters.Notify.FAILURE), new MailAddress("bob@orig.test")))
+            .addRcptParameter(new MailAddress("carol@remote.test"),
+                DsnParameters.RecipientDsnParameters.of(EnumSet.of(DsnParameters.Notify.NEVER)))
+            .build().orElseThrow());
+        mailet("dsnInfo", "true", "attachment", "none").service(mail);
+
+        String raw = raw(context.getSentMails().get(0));
+        assertThat(raw).contains("Original-Envelope-Id: QQ314159\r\nReporting-MTA:")
+            .contains("Original-Recipient: rfc822; bob@orig.test\r\nFinal-Recipient: rfc822; bob@remote.test\r\n")
+            .doesNotContain("carol@remote.test") // NOTIFY=NEVER
+            .contains("Content-Type: message/rfc822").contains("the body text"); // RET=FULL beats attachment=none
+    }
+
+    @Test
+    void noBounceWhenEveryRecipientSaidNotifyNever() throws Exception {
+        Mail mail = failedMail();
+        mail.setDsnParameters(DsnParameters.builder().addRcptParameter(new MailAddress("bob@remote.test"),
+            DsnParameters.RecipientDsnParameters.of(EnumSet.of(DsnParameters.Notify.NEVER))).build().orElseThrow());
         mailet("dsnInfo", "true").service(mail);
         assertThat(context.getSentMails()).isEmpty();
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * The body of an RFC 3464 {@code message/delivery-status} part for failed recipients, with Exim's DSN extra
  * information when asked for.
  *
- * <p>Per recipient, in this order: {@code Final-Recipient}, {@code Action: failed}, {@code Status} (an x.y.z code,
+ * <p>Per message: {@code Original-Envelope-Id} (when the sender gave ENVID), {@code Reporting-MTA},
+ * {@code Received-From-MTA}, {@code Arrival-Date}. Per recipient, in this order: {@code Original-Recipient} (when
+ * the sender gave ORCPT), {@code Final-Recipient}, {@code Action: failed}, {@code Status} (an x.y.z code,
  * never text), {@code Remote-MTA: dns; name}, then with DSN info on {@code Remote-MTA: X-ip; [ip]:port},
  * {@code X-Remote-MTA-smtp-greeting: X-str; ...}, {@code X-Remote-MTA-helo-response: X-str; ...} and the
  * diagnostic field ({@value #DEFAULT_DIAGNOSTIC_FIELD} unless renamed), then {@code Diagnostic-Code} and
@@ -49,6 +51,7 @@ public final class DeliveryStatusReport {
     /** Collects the per-message fields and one group per failed recipient. Not thread-safe; build once. */
     public static final class Builder {
         private final String reportingMta;
+        private String envelopeId;
         private String receivedFromMta;
         private ZonedDateTime arrivalDate;
         private boolean dsnInfo;
@@ -57,6 +60,12 @@ public final class DeliveryStatusReport {
 
         private Builder(String reportingMta) {
             this.reportingMta = Objects.requireNonNull(reportingMta, "reportingMta");
+        }
+
+        /** The sender's ENVID (RFC 3461), written as {@code Original-Envelope-Id}; null for none. */
+        public Builder envelopeId(String envid) {
+            this.envelopeId = envid;
+            return this;
         }
 
         public Builder receivedFromMta(String name) {
@@ -95,8 +104,20 @@ public final class DeliveryStatusReport {
          */
         public Builder failed(String recipient, RemoteMta remoteMta, SmtpFailure failure, String otherDiagnostic,
                               ZonedDateTime lastAttempt) {
+            return failed(null, recipient, remoteMta, failure, otherDiagnostic, lastAttempt);
+        }
+
+        /**
+         * Adds a failed recipient that the sender named with ORCPT (RFC 3461), written first as
+         * {@code Original-Recipient: rfc822; <originalRecipient>}; null for none.
+         */
+        public Builder failed(String originalRecipient, String recipient, RemoteMta remoteMta, SmtpFailure failure,
+                              String otherDiagnostic, ZonedDateTime lastAttempt) {
             Objects.requireNonNull(recipient, "recipient");
             StringBuilder g = new StringBuilder();
+            if (originalRecipient != null && !HeaderValues.firstLine(originalRecipient, 512).isEmpty()) {
+                line(g, HeaderValues.fold("Original-Recipient", "rfc822; " + HeaderValues.firstLine(originalRecipient, 512)));
+            }
             line(g, HeaderValues.fold("Final-Recipient", "rfc822; " + HeaderValues.firstLine(recipient, 512)));
             line(g, "Action: failed");
             line(g, "Status: " + (failure != null ? failure.failedStatus() : "5.0.0"));
@@ -129,6 +150,9 @@ public final class DeliveryStatusReport {
 
         public DeliveryStatusReport build() {
             StringBuilder out = new StringBuilder();
+            if (envelopeId != null && !HeaderValues.firstLine(envelopeId, 100).isEmpty()) {
+                line(out, "Original-Envelope-Id: " + HeaderValues.firstLine(envelopeId, 100));
+            }
             line(out, "Reporting-MTA: dns; " + HeaderValues.firstLine(reportingMta, 255));
             if (receivedFromMta != null && !HeaderValues.firstLine(receivedFromMta, 255).isEmpty()) {
                 line(out, "Received-From-MTA: dns; " + HeaderValues.firstLine(receivedFromMta, 255));

@@ -102,6 +102,16 @@ class DeliveryStatusReportTest {
     }
 
     @Test
+    void envelopeIdAndOriginalRecipientComeFirstInTheirParts() {
+        String text = DeliveryStatusReport.builder("j").envelopeId("QQ314159\r\nX-Bad: 1").dsnInfo(false)
+            .failed("rfc822-orig@b", "a@b", null, SmtpFailure.of("RCPT TO:<a@b>", "550 no"), null, null)
+            .build().text();
+        assertThat(text).startsWith("Original-Envelope-Id: QQ314159\r\nReporting-MTA: dns; j\r\n\r\n"
+            + "Original-Recipient: rfc822; rfc822-orig@b\r\nFinal-Recipient: rfc822; a@b\r\n");
+        assertThat(text).doesNotContain("X-Bad");
+    }
+
+    @Test
     void noServerReachedMeansNoRemoteMtaFields() {
         String text = DeliveryStatusReport.builder("j").dsnInfo(true)
             .failed("a@b", null, null, "Connection refused", null).build().text();
