@@ -87,8 +87,8 @@ class DovecotAuthTest {
             assertThat(anonymous.rcptTo("someone@elsewhere.example").code).as("no relay without AUTH").isGreaterThanOrEqualTo(500);
         }
         try (SmtpClient c = smtpFrom("127.0.0.1")) {
-            // Dovecot lower-cases the login (%Lu); server_set_id=user makes James use Dovecot's user=
-            SmtpClient.Reply auth = c.authPlain("BoB", PW);
+            // the test Dovecot's auth_username_format %Ln drops the domain: server_set_id=user makes James use user=bob
+            SmtpClient.Reply auth = c.authPlain("BoB@example.test", PW);
             assertThat(auth.code).isEqualTo(235);
             // the request as Dovecot received it (auth_debug): addresses and ports of this SMTP session, secured
             // because client and server share an address (Exim's rule), James's session id, the data hidden by Dovecot
@@ -105,7 +105,7 @@ class DovecotAuthTest {
         }
         List<String> inbox = james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 1, Duration.ofSeconds(20));
         String mail = inbox.stream().filter(m -> m.contains("Subject: via dovecot auth")).findFirst().orElseThrow();
-        assertThat(mail).contains(AUTH_USER_HEADER + ": bob").doesNotContain(AUTH_USER_HEADER + ": BoB");
+        assertThat(mail).containsPattern(AUTH_USER_HEADER + ": bob\r?\n").doesNotContain(AUTH_USER_HEADER + ": bob@");
     }
 
     @Test

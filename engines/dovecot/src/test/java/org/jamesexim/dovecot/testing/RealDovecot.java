@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  *
  * <p>Users (all with password {@link #PASSWORD}): {@code alice} (SHA512-CRYPT), {@code bob} ({PLAIN}),
  * {@code dave} (OK with {@code nologin reason=locked}), {@code user01}..{@code user60} ({PLAIN}); any user whose name
- * starts with {@code tempfail} gets {@code FAIL code=temp_fail}. Dovecot lower-cases names ({@code %Lu}).</p>
+ * starts with {@code tempfail} gets {@code FAIL code=temp_fail}. {@code auth_username_format = %Ln}: Dovecot drops the
+ * domain and lower-cases, so a login {@code Bob@Example.Test} is {@code user=bob}.</p>
  *
  * <p>Needs the {@code dovecot} binary (and root, as in CI); a missing binary fails with a message naming
  * {@code .ci/install.d/50-dovecot.sh}.</p>
@@ -78,6 +79,8 @@ public final class RealDovecot implements AutoCloseable {
             + "ssl = no\n"
             + "auth_mechanisms = plain login cram-md5\n"
             + "auth_failure_delay = 0\n"
+            // user names without domain, lower-cased: a login "Bob@Example.Test" is user=bob
+            + "auth_username_format = %Ln\n"
             + "auth_verbose = yes\n"
             // logs each request line as received ("client in: AUTH ... resp=<hidden>"), so tests can check the wire
             + "auth_debug = yes\n"

@@ -1,0 +1,151 @@
+package org.jamesexim.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.james.core.Username;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.jamesexim.dovecot.testing.RealDovecot;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hook against a real Dovecot, for what the end-to-end tests through James do not reach: {@code server_set_id=login},
+ * {@code reject_nologin}, and {@code secured} for a TLS session from another address. The SMTP session is a stand-in
+ * holding only what the hook reads and writes (addresses, TLS flag, session id, user, relaying).
+ */
+class DovecotAuthHookTest {
+    private static RealDovecot dovecot;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dovecot = RealDovecot.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        dovecot.close();
+    }
+
+    /** An SMTPSession that answers the hook's questions and records what it sets. */
+    static SMTPSession session(String remoteIp, boolean tls, Map<String, Object> state) {
+        return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
+            (proxy, method, args) -> {
+                switch (method.getName()) {
+                    case "getLocalAddress": return new InetSocketAddress("127.0.0.1", 587);
+                    case "getRemoteAddress": return new InetSocketAddress(remoteIp, 40123);
+                    case "isTLSStarted": return tls;
+                    case "getSessionID": return "S-" + remoteIp;
+                    case "setUsername": state.put("user", args[0]); return null;
+                    case "getUsername": return state.get("user");
+                    case "setRelayingAllowed": state.put("relay", args[0]); return null;
+                    case "isRelayingAllowed": return state.getOrDefault("relay", false);
+                    case "toString": return "session " + remoteIp;
+                    default: throw new UnsupportedOperationException(method.getName());
+                }
+            });
+    }
+
+    private static DovecotAuthHook hook(String... extra) throws Exception {
+        BaseHierarchicalConfiguration c = new BaseHierarchicalConfiguration();
+        c.addProperty("server_socket", dovecot.unixSocket());
+        for (int i = 0; i < extra.length; i += 2) {
+            c.addProperty(extra[i], extra[i + 1]);
+        }
+        DovecotAuthHook hook = new DovecotAuthHook();
+        hook.init(c);
+        return hook;
+    }
+
+    @Test
+    void serverSetIdLoginKeepsTheNameAsTyped() throws Exception {
+        DovecotAuthHook hook = hook("server_set_id", "login");
+        try {
+            Map<String, Object> state = new HashMap<>();
+            HookResult r = hook.doAuth(session("192.0.2.61", false, state), Username.of("Bob@Example.Test"),
+                RealDovecot.PASSWORD);
+            assertThat(r.getResult()).isEqualTo(HookReturnCode.ok());
+            assertThat(r.getSmtpRetCode()).isEqualTo("235");
+            // James itself lower-cases user names (Username.of); the domain stays: the login as the client sent it
+            assertThat(((Username) state.get("user")).asString()).isEqualTo("bob@example.test");
+            assertThat(state).containsEntry("relay", true);
+        } finally {
+            hook.destroy();
+        }
+        DovecotAuthHook byUser = hook();
+        try {
+            Map<String, Object> state = new HashMap<>();
+            byUser.doAuth(session("192.0.2.62", false, state), Username.of("Bob@Example.Test"), RealDovecot.PASSWORD);
+            // Dovecot's user= (auth_username_format %Ln: no domain)
+            assertThat(((Username) state.get("user")).asString()).isEqualTo("bob");
+        } finally {
+            byUser.destroy();
+        }
+    }
+
+    @Test
+    void rejectNologin() throws Exception {
+        DovecotAuthHook parity = hook();
+        DovecotAuthHook strict = hook("reject_nologin", "true");
+        try {
+            Map<String, Object> s1 = new HashMap<>();
+            assertThat(parity.doAuth(session("192.0.2.63", false, s1), Username.of("dave"), RealDovecot.PASSWORD)
+                .getSmtpRetCode()).isEqualTo("235");
+            Map<String, Object> s2 = new HashMap<>();
+            HookResult r = strict.doAuth(session("192.0.2.64", false, s2), Username.of("dave"), RealDovecot.PASSWORD);
+            assertThat(r.getResult()).isEqualTo(HookReturnCode.deny());
+            assertThat(r.getSmtpRetCode()).isEqualTo("535");
+            assertThat(s2).doesNotContainKey("user").doesNotContainKey("relay");
+        } finally {
+            parity.destroy();
+            strict.destroy();
+        }
+    }
+
+    @Test
+    void tlsSessionIsSecuredAndWrongPasswordIs535() throws Exception {
+        DovecotAuthHook hook = hook();
+        try {
+            Map<String, Object> state = new HashMap<>();
+            HookResult r = hook.doAuth(session("192.0.2.65", true, state), Username.of("alice"), "wrong");
+            assertThat(r.getSmtpRetCode()).isEqualTo("535");
+            assertThat(r.getSmtpDescription()).startsWith("5.7.8");
+            assertThat(state).isEmpty();
+            Pattern line = Pattern.compile("client in: AUTH\t[0-9]+\tPLAIN\tservice=smtp\tlip=127\\.0\\.0\\.1\trip=192\\.0\\.2\\.65"
+                + "\tlport=587\trport=40123\tsecured\tsession=S-192\\.0\\.2\\.65\tresp=<hidden>");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!line.matcher(dovecot.log()).find() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(dovecot.log()).containsPattern(line).doesNotContain("wrong");
+        } finally {
+            hook.destroy();
+        }
+    }
+
+    @Test
+    void dovecotDownIs454() throws Exception {
+        BaseHierarchicalConfiguration c = new BaseHierarchicalConfiguration();
+        c.addProperty("server_socket", dovecot.directory().resolve("no-such-socket").toString());
+        DovecotAuthHook hook = new DovecotAuthHook();
+        hook.init(c);
+        try {
+            HookResult r = hook.doAuth(session("192.0.2.66", false, new HashMap<>()), Username.of("alice"), RealDovecot.PASSWORD);
+            assertThat(r.getResult()).isEqualTo(HookReturnCode.denySoft());
+            assertThat(r.getSmtpRetCode()).isEqualTo("454");
+            assertThat(r.getSmtpDescription()).isEqualTo("4.7.0 Temporary authentication failure");
+        } finally {
+            hook.destroy();
+        }
+    }
+}
