@@ -54,6 +54,29 @@ public final class ImapReader implements Closeable {
         return result;
     }
 
+    /**
+     * Logs in again and again until the folder holds at least {@code count} messages, then returns them all;
+     * fails with an AssertionError naming the folder after the timeout.
+     */
+    public static List<String> await(int port, String user, String password, String folder, int count, java.time.Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> messages;
+            try (ImapReader imap = login("127.0.0.1", port, user, password)) {
+                messages = imap.messages(folder);
+            }
+            if (messages.size() >= count) {
+                return messages;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + count + " message(s) in " + user + "/" + folder + " within " + timeout
+                    + ", found " + messages.size());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Number of messages in the folder (IMAP STATUS), -1 when the folder does not exist. */
     public int count(String folder) throws IOException {
         for (String line : run("STATUS " + quote(folder) + " (MESSAGES)", null)) {

@@ -291,21 +291,7 @@ public final class JamesHarness implements AutoCloseable {
 
     /** Messages of one folder over IMAP, waiting until at least {@code count} are there or failing after the timeout. */
     public List<String> awaitFolder(String user, String password, String folder, int count, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<String> messages = List.of();
-        while (true) {
-            try (ImapReader imap = ImapReader.login("127.0.0.1", imapPort(), user, password)) {
-                messages = imap.messages(folder);
-            }
-            if (messages.size() >= count) {
-                return messages;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + count + " message(s) in " + user + "/" + folder + " within " + timeout
-                    + ", found " + messages.size());
-            }
-            Thread.sleep(100);
-        }
+        return ImapReader.await(imapPort(), user, password, folder, count, timeout);
     }
 
     @Override
