@@ -29,6 +29,7 @@ import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.StaticTxtResolver;
+import org.jamesexim.it.CaptureSmtpServer;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +50,7 @@ class ArcEndToEndTest {
     static final Path PEERS = Paths.get("../engines/arc/src/test/peers").toAbsolutePath().normalize();
     @TempDir
     static Path dir;
-    static ArcCaptureSmtp nextHop;
+    static CaptureSmtpServer nextHop;
     static JamesHarness james;
     static final Map<String, String> DNS = new LinkedHashMap<>();
     static Path dnsFile;
@@ -63,7 +64,7 @@ class ArcEndToEndTest {
         dnsFile = dir.resolve("dns.json");
         Files.write(dnsFile, new ObjectMapper().writeValueAsBytes(DNS));
 
-        nextHop = new ArcCaptureSmtp();
+        nextHop = new CaptureSmtpServer();
         Path examples = JamesHarness.defaultConfigDir().resolve("examples");
         String mailets = Files.readString(examples.resolve("arc-mailetcontainer.xml"))
                 .replace("/etc/james/arc/arc.pem", dir.resolve("ours.pem").toString())
@@ -163,7 +164,7 @@ class ArcEndToEndTest {
                 .contains("arc.oldest-pass=").doesNotContain("forged.example");
 
         // remote copy: resealed as i=3 on the way out
-        String out = nextHop.await("arc end to end", Duration.ofSeconds(60));
+        String out = nextHop.await(sent -> sent.data.contains("arc end to end"), Duration.ofSeconds(60)).data;
         // (James's RemoteDelivery may move MIME-Version to the top when it saves the message: not a signed change)
         assertThat(out.substring(out.indexOf("ARC-Seal:"))).startsWith("ARC-Seal:").contains("i=3").contains("cv=pass")
                 .contains("d=example.test");

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import org.apache.james.utils.DataProbeImpl;
+import org.jamesexim.it.CaptureSmtpServer;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
 import org.jamesexim.srs.SrsConfig;

@@ -1,4 +1,4 @@
-package org.jamesexim.it.srs;
+package org.jamesexim.it;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,15 +15,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * The "off-site" mail server of the SRS end-to-end test: a second SMTP listener on 127.0.0.1 that accepts every
- * mail and records its envelope (MAIL FROM, RCPT TO) and content, so the test sees what James sent out.
+ * The "off-site" mail server of end-to-end tests (James's RemoteDelivery gateway): an SMTP listener on 127.0.0.1
+ * that accepts every mail and records its envelope (MAIL FROM, RCPT TO) and content, so a test sees what James
+ * sent out.
  */
-final class CaptureSmtpServer implements AutoCloseable {
+public final class CaptureSmtpServer implements AutoCloseable {
     /** One received mail. */
-    static final class Received {
-        final String mailFrom;
-        final List<String> rcptTo;
-        final String data;
+    public static final class Received {
+        public final String mailFrom;
+        public final List<String> rcptTo;
+        public final String data;
 
         Received(String mailFrom, List<String> rcptTo, String data) {
             this.mailFrom = mailFrom;
@@ -41,14 +42,14 @@ final class CaptureSmtpServer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
-    CaptureSmtpServer() throws IOException {
+    public CaptureSmtpServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::acceptLoop, "capture-smtp");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -120,7 +121,7 @@ final class CaptureSmtpServer implements AutoCloseable {
     }
 
     /** Waits for a mail that {@code which} accepts. */
-    Received await(Predicate<Received> which, Duration timeout) throws InterruptedException {
+    public Received await(Predicate<Received> which, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (Received r : received) {
