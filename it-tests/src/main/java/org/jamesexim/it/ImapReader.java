@@ -77,6 +77,30 @@ public final class ImapReader implements Closeable {
         }
     }
 
+    /** The header block of one field of every message ({@code BODY.PEEK[HEADER.FIELDS (name)]}), oldest first. */
+    public List<String> headerFields(String folder, String name) throws IOException {
+        List<String> result = new ArrayList<>();
+        List<String> select = run("EXAMINE " + quote(folder), null);
+        if (!last(select).contains("OK")) {
+            return result;
+        }
+        run("FETCH 1:* (BODY.PEEK[HEADER.FIELDS (" + name + ")])", result);
+        return result;
+    }
+
+    /** Deletes every message of the folder (STORE \Deleted, EXPUNGE); returns how many there were. */
+    public int deleteAll(String folder) throws IOException {
+        int n = count(folder);
+        if (n <= 0) {
+            return Math.max(n, 0);
+        }
+        expectOk("SELECT " + quote(folder));
+        expectOk("STORE 1:* +FLAGS.SILENT (\\Deleted)");
+        expectOk("EXPUNGE");
+        expectOk("CLOSE");
+        return n;
+    }
+
     /** Number of messages in the folder (IMAP STATUS), -1 when the folder does not exist. */
     public int count(String folder) throws IOException {
         for (String line : run("STATUS " + quote(folder) + " (MESSAGES)", null)) {
