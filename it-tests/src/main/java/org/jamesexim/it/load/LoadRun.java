@@ -290,7 +290,7 @@ public final class LoadRun {
         int accepted = o.accepted.size();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (delivered.getAsInt() < accepted * copiesPerMessage && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+            Thread.sleep(50);
         }
         long e2eNanos = System.nanoTime() - t0;
         int got = delivered.getAsInt();

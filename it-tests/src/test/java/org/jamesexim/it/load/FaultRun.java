@@ -398,17 +398,17 @@ public final class FaultRun {
         for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
             StackTraceElement[] stack = t.getStackTrace();
             boolean pack = false;
-            boolean dovecotReader = false;
+            String outermost = null;
             for (StackTraceElement e : stack) {
                 String c = e.getClassName();
                 if (c.startsWith("org.jamesexim.") && !c.startsWith("org.jamesexim.it.") && !c.startsWith("org.jamesexim.dcc.sim.")
                     && !c.contains(".testing.")) {
                     pack = true;
-                    if (c.equals("org.jamesexim.dovecot.DovecotConnection") && e.getMethodName().equals("readLoop")) {
-                        dovecotReader = true;
-                    }
+                    outermost = c;
                 }
             }
+            // the thread a Dovecot connection runs to read its replies (started in DovecotConnection itself)
+            boolean dovecotReader = pack && outermost.startsWith("org.jamesexim.dovecot.DovecotConnection");
             if (dovecotReader) {
                 idleReaders++;
             } else if (pack) {
