@@ -1,5 +1,6 @@
 package org.jamesexim.it.load;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -54,6 +55,82 @@ public final class FaultRun {
         "QUIT", Set.of(221));
 
     private static final Pattern ID = Pattern.compile("(?i)Message-ID:\\s*<([^>]+)>");
+    private static final String FIELDS = "MESSAGE-ID X-DCC-SIM-Metrics X-Brightmail-Verdict Authentication-Results";
+
+    /**
+     * The mailbox user's client: every half second it takes what is in INBOX and Junk over IMAP (downloads the headers,
+     * deletes those messages), so the memory mailbox stays small, and counts the copies per Message-ID.
+     */
+    static final class Drainer implements AutoCloseable {
+        private final ImapReader imap;
+        private final Thread thread;
+        private volatile boolean running = true;
+        final Map<String, Integer> local = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicInteger copies = new java.util.concurrent.atomic.AtomicInteger();
+        int withoutDcc;
+        int withoutBmi;
+        int withoutArcPass;
+        volatile IOException failure;
+
+        Drainer(JamesHarness james) throws IOException {
+            imap = ImapReader.login("127.0.0.1", james.imapPort(), JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD);
+            thread = new Thread(() -> {
+                while (running) {
+                    try {
+                        drainOnce();
+                        Thread.sleep(500);
+                    } catch (IOException e) {
+                        failure = e;
+                        return;
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "imap-drainer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        synchronized void drainOnce() throws IOException {
+            for (String folder : List.of("INBOX", "Junk")) {
+                for (String h : imap.drain(folder, FIELDS)) {
+                    copies.incrementAndGet();
+                    Matcher m = ID.matcher(h);
+                    local.merge(m.find() ? m.group(1) : "(no Message-ID)", 1, Integer::sum);
+                    if (!h.contains("X-DCC-SIM-Metrics")) {
+                        withoutDcc++;
+                    }
+                    if (!h.contains("X-Brightmail-Verdict")) {
+                        withoutBmi++;
+                    }
+                    if (!h.contains("arc=pass")) {
+                        withoutArcPass++;
+                    }
+                }
+            }
+        }
+
+        /** Forgets what was counted (after the warm-up). */
+        synchronized void reset() {
+            local.clear();
+            copies.set(0);
+            withoutDcc = 0;
+            withoutBmi = 0;
+            withoutArcPass = 0;
+        }
+
+        @Override
+        public void close() throws IOException {
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            imap.close();
+        }
+    }
 
     /** What the run found. */
     static final class Report {
@@ -143,11 +220,13 @@ public final class FaultRun {
         long t0 = System.nanoTime();
         try (PackSetup services = new PackSetup(true, false, true);
              JamesHarness james = services.boot(features, false);
-             ImapReader imap = ImapReader.login("127.0.0.1", james.imapPort(), JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD)) {
+             Drainer imap = new Drainer(james)) {
             // warm-up without faults, then a clean slate for counting and for the heap baseline
             LoadRun.Outcome warm = LoadRun.drive("127.0.0.1", james.smtpPort(), plan(services, Math.min(200, messages), 10, "warmup"));
             awaitDelivery(james, imap, services, warm.accepted.size(), Duration.ofMinutes(2));
-            clean(imap, services);
+            imap.drainOnce();
+            imap.reset();
+            clean(services);
             report.heapStartMb = heapAfterGcMb();
             log.printf(Locale.ROOT, "warm-up: %d accepted; heap after GC %d MB%n", warm.accepted.size(), report.heapStartMb);
 
@@ -174,15 +253,16 @@ public final class FaultRun {
             }
             log.println("replies: " + report.replies);
 
-            awaitDelivery(james, imap, services, report.accepted, Duration.ofMinutes(5));
+            awaitDelivery(james, imap, services, report.accepted, Duration.ofSeconds(Math.max(120, messages / 10)));
+            imap.drainOnce();
             count(james, imap, services, o, report);
             log.printf(Locale.ROOT, "delivered and counted %.1f s after the start%n", (System.nanoTime() - s) / 1e9);
 
             Thread.sleep(3000);
             report.stuckThreads = stuckThreads(report.problems, log);
-            clean(imap, services);
+            clean(services);
             report.heapEndMb = heapAfterGcMb();
-            log.printf(Locale.ROOT, "heap after GC: %d MB at the start, %d MB at the end (mailbox emptied)%n", report.heapStartMb, report.heapEndMb);
+            log.printf(Locale.ROOT, "heap after GC: %d MB at the start, %d MB at the end (mailbox drained)%n", report.heapStartMb, report.heapEndMb);
             log.println("faults: " + report.faults);
             report.auth454 = report.replies.getOrDefault("AUTH 454", 0L);
             report.dnsDropped = services.dns.dropped.get();
@@ -282,22 +362,25 @@ public final class FaultRun {
     }
 
     /** Waits until the mailbox, the repositories and the sink together hold two copies of every accepted mail, and stay so. */
-    private static void awaitDelivery(JamesHarness james, ImapReader imap, PackSetup services, int accepted, Duration timeout) throws Exception {
+    private static void awaitDelivery(JamesHarness james, Drainer imap, PackSetup services, int accepted, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         int last = -1;
         int stable = 0;
         while (System.nanoTime() < deadline) {
-            int n = Math.max(0, imap.count("INBOX")) + Math.max(0, imap.count("Junk")) + (int) repositoryCount(james)
+            if (imap.failure != null) {
+                throw imap.failure;
+            }
+            int n = imap.copies.get() + (int) repositoryCount(james)
                 + services.sink.total.get();
             if (n >= 2 * accepted && n == last) {
-                if (++stable >= 10) {
+                if (++stable >= 8) {
                     return;
                 }
             } else {
                 stable = 0;
             }
             last = n;
-            Thread.sleep(100);
+            Thread.sleep(250);
         }
     }
 
@@ -311,26 +394,12 @@ public final class FaultRun {
     }
 
     /** Counts every accepted Message-ID's copies: local (mailbox folders, repositories) and remote (sink, bounces). */
-    private static void count(JamesHarness james, ImapReader imap, PackSetup services, LoadRun.Outcome o, Report report) throws Exception {
-        Map<String, Integer> local = new HashMap<>();
+    private static void count(JamesHarness james, Drainer imap, PackSetup services, LoadRun.Outcome o, Report report) throws Exception {
+        Map<String, Integer> local = new HashMap<>(imap.local);
         Map<String, Integer> remote = new HashMap<>();
-        for (String folder : List.of("INBOX", "Junk")) {
-            for (String h : imap.headerFields(folder, "MESSAGE-ID X-DCC-SIM-Metrics X-Brightmail-Verdict Authentication-Results")) {
-                Matcher m = ID.matcher(h);
-                if (m.find()) {
-                    local.merge(m.group(1), 1, Integer::sum);
-                }
-                if (!h.contains("X-DCC-SIM-Metrics")) {
-                    report.withoutDcc++;
-                }
-                if (!h.contains("X-Brightmail-Verdict")) {
-                    report.withoutBmi++;
-                }
-                if (!h.contains("arc=pass")) {
-                    report.arcTemperror++;
-                }
-            }
-        }
+        report.withoutDcc = imap.withoutDcc;
+        report.withoutBmi = imap.withoutBmi;
+        report.arcTemperror = imap.withoutArcPass;
         MailRepositoryProbeImpl probe = james.server().getProbe(MailRepositoryProbeImpl.class);
         for (MailRepositoryUrl url : probe.listRepositoryUrls()) {
             for (MailKey key : probe.listMailKeys(url)) {
@@ -424,9 +493,7 @@ public final class FaultRun {
         return stuck;
     }
 
-    private static void clean(ImapReader imap, PackSetup services) throws Exception {
-        imap.deleteAll("INBOX");
-        imap.deleteAll("Junk");
+    private static void clean(PackSetup services) {
         services.sink.clear();
         services.dcc.clear();
     }

@@ -77,6 +77,8 @@ final class PackSetup implements AutoCloseable {
 
     PackSetup(boolean realRspamd, boolean instantRspamd, boolean dovecot) throws Exception {
         dir = Files.createTempDirectory("jexim-load-");
+        // Rspamd and Dovecot are child processes: stop them even when the run is interrupted
+        Runtime.getRuntime().addShutdownHook(new Thread(this::closeQuietly, "load-services-shutdown"));
         dns = new StubDns();
         sink = new CountingSink();
         KeyPair hop = rsa();
@@ -266,8 +268,19 @@ final class PackSetup implements AutoCloseable {
         return sb.length() == 0 ? "bare" : sb.toString();
     }
 
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (Exception ignored) {
+            // shutting down
+        }
+    }
+
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (!Files.exists(dir)) {
+            return;
+        }
         dns.close();
         sink.close();
         if (dcc != null) {
