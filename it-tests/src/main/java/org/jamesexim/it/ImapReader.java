@@ -88,50 +88,6 @@ public final class ImapReader implements Closeable {
         return result;
     }
 
-    /**
-     * Takes what is in the folder, as a mail client that downloads and deletes would: the header block of the given
-     * fields of every message present, then exactly those messages (by UID) deleted and expunged. Messages arriving
-     * meanwhile stay for the next call. An absent folder gives an empty list.
-     */
-    public List<String> drain(String folder, String fields) throws IOException {
-        List<String> blocks = new ArrayList<>();
-        if (count(folder) <= 0) {
-            return blocks;
-        }
-        expectOk("SELECT " + quote(folder));
-        String t = "a" + (++tag);
-        out.write((t + " UID FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (" + fields + ")])\r\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        StringBuilder uids = new StringBuilder();
-        Pattern uid = Pattern.compile("UID (\\d+)");
-        while (true) {
-            String line = readLine();
-            Matcher m = LITERAL.matcher(line);
-            if (m.find()) {
-                byte[] body = in.readNBytes(Integer.parseInt(m.group(1)));
-                blocks.add(new String(body, StandardCharsets.UTF_8));
-                Matcher u = uid.matcher(line);
-                if (!u.find()) {
-                    throw new IOException("FETCH line without UID: " + line);
-                }
-                uids.append(uids.length() == 0 ? "" : ",").append(u.group(1));
-                continue;
-            }
-            if (line.startsWith(t + " ")) {
-                if (!line.contains(" OK")) {
-                    throw new IOException("UID FETCH failed: " + line);
-                }
-                break;
-            }
-        }
-        if (uids.length() > 0) {
-            expectOk("UID STORE " + uids + " +FLAGS.SILENT (\\Deleted)");
-            expectOk("EXPUNGE");
-        }
-        expectOk("CLOSE");
-        return blocks;
-    }
-
     /** Deletes every message of the folder (STORE \Deleted, EXPUNGE); returns how many there were. */
     public int deleteAll(String folder) throws IOException {
         int n = count(folder);

@@ -84,6 +84,7 @@ public final class LoadRun {
         String sender = "load@example.net";
         String helo = "load.example.net";
         List<String> recipients = List.of(JamesHarness.DEMO_USER);
+        IntFunction<List<String>> recipientsFor;
         BiFunction<Integer, String, String> message;
         IntFunction<String[]> auth;
         int messagesPerConnection = Integer.MAX_VALUE;
@@ -123,6 +124,16 @@ public final class LoadRun {
         public Plan recipients(List<String> r) {
             this.recipients = List.copyOf(r);
             return this;
+        }
+
+        /** Recipients that depend on the message number (instead of the same list for all). */
+        public Plan recipients(IntFunction<List<String>> r) {
+            this.recipientsFor = r;
+            return this;
+        }
+
+        List<String> recipientsOf(int n) {
+            return recipientsFor == null ? recipients : recipientsFor.apply(n);
         }
 
         /** The message for number {@code n} with Message-ID {@code id} (without the angle brackets). */
@@ -433,7 +444,8 @@ public final class LoadRun {
         }
         int accepted = 0;
         int lastRefusal = 0;
-        for (String rcpt : plan.recipients) {
+        List<String> recipients = plan.recipientsOf(p.n);
+        for (String rcpt : recipients) {
             r = smtp.rcptTo(rcpt);
             o.reply("RCPT", r.code);
             if (r.code == 250) {
@@ -442,7 +454,7 @@ public final class LoadRun {
                 lastRefusal = r.code;
             }
         }
-        if (accepted < plan.recipients.size()) {
+        if (accepted < recipients.size()) {
             // all or nothing: a message counts as accepted only with every recipient
             o.reply("RSET", smtp.command("RSET").code);
             return lastRefusal;
