@@ -31,9 +31,10 @@ import org.jamesexim.it.load.PackSetup.Feature;
  * DovecotAuthHook against a real Dovecot, reconnecting every 25 mails or fewer) into James with the pack's full configuration
  * (ARC, SRS, DCC, BMI with a real Rspamd, queuefile, DSN info), while the harness restarts Dovecot, stops Rspamd and
  * the dccifd simulator for a while, and makes DNS time out for ARC keys. Then it counts, by Message-ID, the copies in
- * the mailbox, in every mail repository and at the remote sink (mails and bounces): every accepted message must be
- * delivered or bounced exactly once per recipient; every SMTP reply must be a documented one; no pack thread may be
- * left busy (thread dump); the heap after GC must end where it started. The last line printed is the counts.
+ * the mailboxes (IMAP), in every mail repository and at the remote sink (mails and bounces): every accepted message must
+ * be delivered or bounced exactly once per recipient; every SMTP reply must be a documented one; no pack thread may be
+ * left busy (thread dump); the heap after GC may grow no more than stock James's does with the same mails (a control
+ * run first, without faults). The last line printed is the counts.
  *
  * <pre>FaultRun [--messages 10000] [--connections 50] [--fault-seconds 5] [--rate MSG_PER_S (default: as fast as it goes)]</pre>
  */
