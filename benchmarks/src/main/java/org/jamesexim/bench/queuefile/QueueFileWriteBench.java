@@ -1,15 +1,11 @@
 package org.jamesexim.bench.queuefile;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -85,24 +81,12 @@ public class QueueFileWriteBench {
 
     @Benchmark
     public void rawOneFile() throws IOException {
-        write(dir.resolve("raw").resolve("m" + counter.incrementAndGet()), raw);
+        QueueFileWriteRate.write(dir.resolve("raw").resolve("m" + counter.incrementAndGet()), raw);
     }
 
     @Benchmark
     public void rawTwoFileCommit() throws IOException {
-        long n = counter.incrementAndGet();
-        Path d = dir.resolve("raw");
-        Path t1 = d.resolve(".t" + n + "-D");
-        write(t1, raw);
-        Files.createLink(d.resolve(n + "-D"), t1);
-        Files.delete(t1);
-        Path t2 = d.resolve(".t" + n + "-H");
-        write(t2, envelope);
-        Files.createLink(d.resolve(n + "-H"), t2);
-        Files.delete(t2);
-        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+        QueueFileWriteRate.twoFileCommit(dir.resolve("raw"), counter.incrementAndGet(), raw, envelope);
     }
 
     @Benchmark
@@ -113,15 +97,5 @@ public class QueueFileWriteBench {
     @Benchmark
     public String queuefileExim() throws IOException {
         return exim.write(message);
-    }
-
-    private static void write(Path p, byte[] data) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
     }
 }

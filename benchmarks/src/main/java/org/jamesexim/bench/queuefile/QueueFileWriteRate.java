@@ -118,7 +118,7 @@ public final class QueueFileWriteRate {
     }
 
     /** The file operations of a crash-safe two-file commit, no encoding: temp+fsync+link twice, directory fsync. */
-    private static void twoFileCommit(Path d, long n, byte[] data, byte[] envelope) throws IOException {
+    static void twoFileCommit(Path d, long n, byte[] data, byte[] envelope) throws IOException {
         Path t1 = d.resolve(".t" + n + "-D");
         write(t1, data);
         Files.createLink(d.resolve(n + "-D"), t1);
@@ -132,7 +132,7 @@ public final class QueueFileWriteRate {
         }
     }
 
-    private static void write(Path p, byte[] data) throws IOException {
+    static void write(Path p, byte[] data) throws IOException {
         try (FileChannel ch = FileChannel.open(p, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
             ByteBuffer b = ByteBuffer.wrap(data);
             while (b.hasRemaining()) {

@@ -143,6 +143,30 @@ public final class EximFixture implements AutoCloseable {
         return new Run(p.exitValue(), out.toString(StandardCharsets.ISO_8859_1));
     }
 
+    /**
+     * Feeds an SMTP dialogue to {@code exim -odq -bs} (client 192.0.2.10 port 42424), so Exim queues the message
+     * without delivering it, and returns the id of the one message now in the spool's input directory.
+     */
+    public String queueOverSmtp(String dialogue) throws IOException, InterruptedException {
+        Run bs = exim(dialogue.getBytes(StandardCharsets.US_ASCII), "-odq", "-bs", "-oMa", "192.0.2.10.42424");
+        if (!bs.out.contains("250 OK id=")) {
+            throw new AssertionError("Exim did not queue the message: " + bs);
+        }
+        return queuedId();
+    }
+
+    /** The id of the one message in the spool's input directory (its {@code -H} file name without {@code -H}). */
+    public String queuedId() throws IOException {
+        List<String> headers;
+        try (java.util.stream.Stream<Path> s = Files.list(input)) {
+            headers = s.map(f -> f.getFileName().toString()).filter(n -> n.endsWith("-H")).collect(java.util.stream.Collectors.toList());
+        }
+        if (headers.size() != 1) {
+            throw new AssertionError("expected exactly one -H file in " + input + ", found " + headers);
+        }
+        return headers.get(0).substring(0, headers.get(0).length() - 2);
+    }
+
     public String mainlog() throws IOException {
         Path log = spool.resolve("log").resolve("mainlog");
         return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";

@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,14 +89,7 @@ class EximInteropTest {
                 + "DATA\r\n"
                 + "From: Alice <alice@sender.example>\r\nTo: bob@test.example, carol@test.example\r\nSubject: from Exim\r\n"
                 + "Message-ID: <t1@sender.example>\r\n\r\nbody one\r\n..dot-stuffed line\r\nbody three\r\n.\r\nQUIT\r\n";
-        EximFixture.Run bs = exim.exim(smtp.getBytes(StandardCharsets.US_ASCII), "-odq", "-bs", "-oMa", "192.0.2.10.42424");
-        assertThat(bs.out).as(bs.toString()).contains("250 OK id=");
-        String id;
-        try (Stream<Path> s = Files.list(exim.input)) {
-            List<String> hs = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-H")).collect(Collectors.toList());
-            assertThat(hs).hasSize(1);
-            id = hs.get(0).substring(0, hs.get(0).length() - 2);
-        }
+        String id = exim.queueOverSmtp(smtp);
         // the hand-off Exim's queuefile transport does (link mode): both files appear in the incoming directory
         Path incoming = Files.createDirectories(tmp.resolve("incoming"));
         Files.copy(exim.input.resolve(id + "-D"), incoming.resolve(id + "-D"));
@@ -131,10 +122,7 @@ class EximInteropTest {
         byte[] msg = "Subject: rewrite\n\nhello\n".getBytes(StandardCharsets.US_ASCII);
         EximFixture.Run bm = exim.exim(msg, "-odq", "-f", "frank@test.example", "-bm", "dave@test.example", "erin@test.example");
         assertThat(bm.exit).as(bm.toString()).isZero();
-        String id;
-        try (Stream<Path> s = Files.list(exim.input)) {
-            id = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-H")).findFirst().orElseThrow().replace("-H", "");
-        }
+        String id = exim.queuedId();
         byte[] original = Files.readAllBytes(exim.input.resolve(id + "-H"));
         EximHeaderFile h = EximHeaderFile.parse(original, id);
         assertThat(h.toBytes()).isEqualTo(original);

@@ -2,13 +2,10 @@ package org.jamesexim.it.queuefile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.queuefile.EximFixture;
@@ -45,14 +42,7 @@ class EximToJamesTest {
                     + "DATA\r\n"
                     + "From: Alice <alice@example.net>\r\nTo: demo@example.test, bob@example.test\r\nSubject: queued by Exim\r\n"
                     + "Message-ID: <exim-to-james@example.net>\r\n\r\nfirst line\r\n..dot line\r\nlast line\r\n.\r\nQUIT\r\n";
-            EximFixture.Run bs = exim.exim(smtp.getBytes(StandardCharsets.US_ASCII), "-odq", "-bs", "-oMa", "192.0.2.10.42424");
-            assertThat(bs.out).as(bs.toString()).contains("250 OK id=");
-            String id;
-            try (Stream<Path> s = Files.list(exim.input)) {
-                List<String> hs = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-H")).collect(Collectors.toList());
-                assertThat(hs).hasSize(1);
-                id = hs.get(0).substring(0, hs.get(0).length() - 2);
-            }
+            String id = exim.queueOverSmtp(smtp);
             assertThat(exim.exim(null, "-bp").out).contains(id).contains("<alice@example.net>");
 
             // queuefile hand-off, link mode: -D then -H appear in the incoming directory
