@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import org.jamesexim.common.Durations;
 import org.jamesexim.dcc.DccClient;
 import org.jamesexim.dcc.DccRequest;
 import org.jamesexim.dcc.DccResult;
@@ -81,16 +82,9 @@ public final class DccCheckCommand implements CliCommand {
     }
 
     static Duration duration(String v, String name) {
-        String t = v.trim();
         try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            return Duration.ofSeconds(Long.parseLong(t));
-        } catch (NumberFormatException e) {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + ": not a duration (30s, 500ms): " + v);
         }
     }

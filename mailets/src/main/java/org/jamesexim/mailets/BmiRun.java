@@ -20,6 +20,7 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.common.Durations;
 import org.jamesexim.bmi.BmiActionTable;
 import org.jamesexim.bmi.BmiEngine;
 import org.jamesexim.bmi.BmiEngineException;
@@ -144,27 +145,7 @@ public class BmiRun extends GenericMailet {
 
     /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
     static Duration duration(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)\\s*(ms|s|m|h)?").matcher(v);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("expected a duration like 500ms, 10s, 5m or 1h");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        Duration d;
-        switch (unit) {
-            case "ms":
-                d = Duration.ofMillis(n);
-                break;
-            case "m":
-                d = Duration.ofMinutes(n);
-                break;
-            case "h":
-                d = Duration.ofHours(n);
-                break;
-            default:
-                d = Duration.ofSeconds(n);
-        }
+        Duration d = Durations.parse(value);
         if (d.isZero()) {
             throw new IllegalArgumentException("must be more than 0");
         }

@@ -26,6 +26,7 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
+import org.jamesexim.common.Durations;
 import org.jamesexim.dcc.DccClient;
 import org.jamesexim.dcc.DccRequest;
 import org.jamesexim.dcc.DccResult;
@@ -132,19 +133,9 @@ public class DccService {
 
     /** {@code 30s}, {@code 500ms}, {@code 2m}, or a plain number of seconds. */
     static Duration duration(String value, String key) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
         try {
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-            }
-            if (v.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
-            }
-            if (v.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
-            }
-            return Duration.ofSeconds(Long.parseLong(v));
-        } catch (NumberFormatException e) {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + ": not a duration (e.g. 30s, 500ms): '" + value + "'");
         }
     }

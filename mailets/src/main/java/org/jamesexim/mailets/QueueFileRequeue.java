@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.annotation.PreDestroy;
 import javax.inject.Inject;
@@ -26,6 +24,7 @@ import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.utils.UserDefinedStartable;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
+import org.jamesexim.common.Durations;
 import org.jamesexim.queuefile.RequeueSink;
 import org.jamesexim.queuefile.Requeuer;
 import org.jamesexim.queuefile.SpoolFormat;
@@ -63,7 +62,6 @@ import org.slf4j.LoggerFactory;
  */
 public class QueueFileRequeue implements UserDefinedStartable {
     private static final Logger LOGGER = LoggerFactory.getLogger(QueueFileRequeue.class);
-    private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|h)?\\s*");
 
     private final MailQueueFactory<?> queues;
     private final PropertiesProvider properties;
@@ -155,17 +153,10 @@ public class QueueFileRequeue implements UserDefinedStartable {
         if (v == null) {
             return dflt;
         }
-        Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
+        try {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("queuefile.properties: " + key + ": expected a duration like 500ms, 2s or 1m, got '" + v + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        switch (unit) {
-            case "ms": return Duration.ofMillis(n);
-            case "m": return Duration.ofMinutes(n);
-            case "h": return Duration.ofHours(n);
-            default: return Duration.ofSeconds(n);
         }
     }
 

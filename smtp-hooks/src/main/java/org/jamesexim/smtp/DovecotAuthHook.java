@@ -4,8 +4,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -15,6 +13,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.AuthHook;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.jamesexim.common.Durations;
 import org.jamesexim.common.Endpoint;
 import org.jamesexim.dovecot.AuthRequest;
 import org.jamesexim.dovecot.AuthResult;
@@ -73,7 +72,6 @@ public class DovecotAuthHook implements AuthHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(DovecotAuthHook.class);
     /** Dovecot's longest own delay: auth penalty (15 s max) plus the default auth_failure_delay (2 s). */
     static final Duration DOVECOT_WORST_DELAY = Duration.ofSeconds(17);
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
     /** Which name the authenticated session gets. */
     enum SetId { USER, LOGIN }
@@ -161,13 +159,12 @@ public class DovecotAuthHook implements AuthHook {
     /** {@code 500ms}, {@code 5s}, {@code 2m}; a bare number is seconds. */
     static Duration duration(Configuration config, String name, String dflt) {
         String v = config.getString(name, dflt).trim();
-        Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
+        Duration d;
+        try {
+            d = Durations.parse(v);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + ": expected a duration such as 500ms, 5s or 1m, got '" + v + "'");
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        Duration d = "ms".equals(unit) ? Duration.ofMillis(n) : "m".equals(unit) ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
         if (d.isZero()) {
             throw new IllegalArgumentException(name + ": must be positive, got '" + v + "'");
         }
