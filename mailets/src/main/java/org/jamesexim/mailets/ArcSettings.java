@@ -1,6 +1,5 @@
 package org.jamesexim.mailets;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -10,12 +9,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.Function;
 
 import javax.mail.MessagingException;
-import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
+import javax.mail.util.SharedByteArrayInputStream;
 
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.mailet.Attribute;
@@ -157,7 +155,7 @@ public final class ArcSettings {
 
     /** Replaces the Mail's message with exactly these bytes. */
     public static void replace(Mail mail, byte[] message) throws MessagingException {
-        mail.setMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message)));
+        mail.setMessage(new MimeMessage(MimeSession.SHARED, new SharedByteArrayInputStream(message)));
     }
 
     /**

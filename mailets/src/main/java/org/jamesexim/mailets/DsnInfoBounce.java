@@ -178,7 +178,7 @@ public class DsnInfoBounce extends GenericMailet {
             HeaderValues.cleanLines(why).stream().limit(20).forEach(l -> human.append("    ").append(l).append("\r\n"));
         }
 
-        MimeMessage message = new MimeMessage(javax.mail.Session.getInstance(new java.util.Properties()));
+        MimeMessage message = new MimeMessage(MimeSession.SHARED);
         InternetAddress from = getMailetContext().getPostmaster().toInternetAddress().orElseThrow();
         message.setFrom(new InternetAddress("Mail Delivery System <" + from.getAddress() + ">"));
         message.setRecipient(javax.mail.Message.RecipientType.TO, sender.toInternetAddress().orElseThrow());

@@ -15,12 +15,15 @@ import java.util.List;
  * no other session in the JVM sees it,
  * and the transport class is found even when the pack sits in James's {@code extensions-jars/} (a child loader
  * that James's delivery threads do not use otherwise).
+ * The list is looked up once: javax.mail asks for it on every {@code getTransport}, and each lookup otherwise
+ * searches every JAR of James's class path (the class path does not change while James runs).
  */
 final class DsnInfoProviderLoader extends ClassLoader {
     static final String PROVIDER_SERVICES = "META-INF/services/javax.mail.Provider";
     static final String OUR_PROVIDERS = "org/jamesexim/mailets/dsn-info.javax.mail.Provider";
 
     private final URL ourProviders;
+    private volatile List<URL> providerServices;
 
     DsnInfoProviderLoader(ClassLoader parent) {
         super(parent);
@@ -35,10 +38,15 @@ final class DsnInfoProviderLoader extends ClassLoader {
         if (!PROVIDER_SERVICES.equals(name)) {
             return super.getResources(name);
         }
-        // ours first: javax.mail takes the first provider of a protocol
-        List<URL> urls = new ArrayList<>();
-        urls.add(ourProviders);
-        urls.addAll(Collections.list(super.getResources(name)));
+        List<URL> urls = providerServices;
+        if (urls == null) {
+            // ours first: javax.mail takes the first provider of a protocol
+            List<URL> found = new ArrayList<>();
+            found.add(ourProviders);
+            found.addAll(Collections.list(super.getResources(name)));
+            urls = Collections.unmodifiableList(found);
+            providerServices = urls;
+        }
         return Collections.enumeration(urls);
     }
 }

@@ -164,7 +164,7 @@ final class PackSetup implements AutoCloseable {
         StringBuilder relay = new StringBuilder();
         StringBuilder scan = new StringBuilder();
         String gateway = "<gateway>127.0.0.1</gateway><gatewayPort>" + sink.port() + "</gatewayPort>";
-        JamesHarness.Builder b = JamesHarness.builder().configDir(bare);
+        JamesHarness.Builder b = JamesHarness.builder().configDir(bare).overrideWith(DeliveryCounter.module());
         if (features.contains(Feature.FOUNDATION)) {
             hooks.append("<handler class=\"org.jamesexim.smtp.PackReceivedHook\"/>\n");
             root.append("<mailet match=\"org.jamesexim.matchers.PackHookSeen\" class=\"org.jamesexim.mailets.AddPackHeader\"/>\n");
@@ -253,6 +253,7 @@ final class PackSetup implements AutoCloseable {
             .replace("<!-- pack:relay -->", relay.toString())
             .replace("<!-- pack:gateway -->", gateway);
         JamesHarness james = b.config("smtpserver.xml", smtp).config("mailetcontainer.xml", mailets).start();
+        james.server().getProbe(DeliveryCounter.Probe.class); // registers the counter before any mail
         return james;
     }
 
