@@ -16,6 +16,7 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.util.SharedByteArrayInputStream;
 
 import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -153,9 +154,17 @@ public final class ArcSettings {
         return out.toByteArray();
     }
 
-    /** Replaces the Mail's message with exactly these bytes. */
+    /**
+     * Replaces the Mail's message with exactly these bytes. James's own mails get a message over the bytes that is
+     * parsed only when asked and written out as is (a plain MimeMessage would be parsed here and copied again by
+     * {@code MailImpl.setMessage}).
+     */
     public static void replace(Mail mail, byte[] message) throws MessagingException {
-        mail.setMessage(new MimeMessage(MimeSession.SHARED, new SharedByteArrayInputStream(message)));
+        if (mail instanceof MailImpl) {
+            ((MailImpl) mail).setMessageContent(new BytesSource(mail.getName(), message));
+        } else {
+            mail.setMessage(new MimeMessage(MimeSession.SHARED, new SharedByteArrayInputStream(message)));
+        }
     }
 
     /**

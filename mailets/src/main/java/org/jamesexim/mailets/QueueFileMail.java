@@ -1,9 +1,7 @@
 package org.jamesexim.mailets;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -20,7 +18,6 @@ import javax.mail.internet.AddressException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.server.core.MailImpl;
-import org.apache.james.server.core.MimeMessageSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -189,31 +186,5 @@ public final class QueueFileMail {
             }
         }
         return any ? b.build() : Optional.empty();
-    }
-
-    /** The message bytes as James's message source, so that an unmodified message is written out unchanged. */
-    static final class BytesSource implements MimeMessageSource {
-        private final String id;
-        private final byte[] bytes;
-
-        BytesSource(String id, byte[] bytes) {
-            this.id = id;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public String getSourceId() {
-            return id;
-        }
-
-        @Override
-        public InputStream getInputStream() {
-            return new ByteArrayInputStream(bytes);
-        }
-
-        @Override
-        public long getMessageSize() {
-            return bytes.length;
-        }
     }
 }
