@@ -1,6 +1,5 @@
 package org.jamesexim.mailets;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,9 +148,7 @@ public final class ArcSettings {
 
     /** The Mail's message exactly as it would be written (CRLF line endings). */
     public static byte[] bytes(Mail mail) throws MessagingException, IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        mail.getMessage().writeTo(out);
-        return out.toByteArray();
+        return MimeBytes.of(mail.getMessage());
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.jamesexim.mailets;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,13 +185,11 @@ public class BmiRun extends GenericMailet {
         for (MailAddress rcpt : mail.getRecipients()) {
             b.recipient(rcpt.asString(), optins.getOrDefault(rcpt.asString().toLowerCase(Locale.ROOT), BmiOptin.none()));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            mail.getMessage().writeTo(out);
+            return b.content(MimeBytes.of(mail.getMessage())).build();
         } catch (IOException e) {
             throw new MessagingException("cannot read the message of " + mail.getName() + " for the bmi scan", e);
         }
-        return b.content(out.toByteArray()).build();
     }
 
     private static String attribute(Mail mail, org.apache.mailet.AttributeName name) {

@@ -197,7 +197,7 @@ public class DccService {
         }
         return client.check(b.build(), out -> {
             try {
-                message.writeTo(out);
+                MimeBytes.writeTo(message, out);
             } catch (MessagingException e) {
                 throw new IOException("cannot read the message: " + e.getMessage(), e);
             }
