@@ -1,0 +1,42 @@
+package org.jamesexim.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.junit.jupiter.api.Test;
+
+class MimeBytesTest {
+    private static final String RAW = "Received: from a by b; Tue, 1 Jan 2030 00:00:00 +0000\r\n"
+        + "Subject: folded\r\n  subject line\r\nFrom: a@example.test\r\n\r\nbody line 1\r\nbody line 2\r\n";
+
+    private static MailImpl mail(String raw) throws Exception {
+        MailImpl mail = MailImpl.builder().name("m1").sender("a@example.test").addRecipient(new MailAddress("b@example.test")).build();
+        ArcSettings.replace(mail, raw.getBytes(StandardCharsets.US_ASCII));
+        return mail;
+    }
+
+    @Test
+    void anUnmodifiedJamesMessageIsItsSourceBytes() throws Exception {
+        MailImpl mail = mail(RAW);
+        assertThat(mail.getMessage()).isInstanceOf(MimeMessageWrapper.class);
+        assertThat(new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII)).isEqualTo(RAW);
+        // reading it did not parse or change it: James still writes the same bytes
+        java.io.ByteArrayOutputStream james = new java.io.ByteArrayOutputStream();
+        mail.getMessage().writeTo(james);
+        assertThat(james.toString(StandardCharsets.US_ASCII)).isEqualTo(RAW);
+    }
+
+    @Test
+    void aModifiedMessageIsWrittenWithItsChanges() throws Exception {
+        MailImpl mail = mail(RAW);
+        mail.getMessage().addHeader("X-Added", "yes");
+        mail.getMessage().saveChanges();
+        String out = new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII);
+        assertThat(out).contains("X-Added: yes\r\n").endsWith("\r\n\r\nbody line 1\r\nbody line 2\r\n");
+        assertThat(out).contains("Received: from a by b").contains("Subject: folded\r\n  subject line\r\n");
+    }
+}
