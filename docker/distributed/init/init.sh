@@ -2,9 +2,10 @@
 # One-shot setup shared by all James nodes (docker-compose.yml service "init"); safe to run again.
 set -eu
 Q=/var/spool/james-queuefile
-# QueueFile writes to out/ (shared); each node's QueueFileRequeue reads its own in/<node>/ (queuefile.properties)
-mkdir -p "$Q/out" "$Q/in/james-1" "$Q/in/james-2"
-chmod 0700 "$Q/out" "$Q/in" "$Q/in/james-1" "$Q/in/james-2"
+# QueueFile writes to out/ (shared); every node's QueueFileRequeue reads in/ (shared) and claims into
+# in/claimed/<node>/, which it creates itself (queuefile.properties)
+mkdir -p "$Q/out" "$Q/in"
+chmod 0700 "$Q/out" "$Q/in"
 # ArcSeal <key>/etc/james/arc/arc.pem</key>: one key for every node, made once
 if [ ! -s /etc/james/arc/arc.pem ]; then
     umask 077

@@ -1,22 +1,16 @@
 #!/bin/sh
 # Placeholder for the outside scanner (docker-compose.yml service "scanner"). QueueFile publishes <id>.eml first
 # and <id>.json last; a message is complete once its .json is there. Each complete message is moved unchanged to
-# the incoming directory of one node, data file first and commit file last (the order QueueFileRequeue expects),
-# alternating between the nodes. rename(2) within the one volume is atomic.
+# the shared incoming directory, data file first and commit file last (the order QueueFileRequeue expects);
+# whichever node claims it first requeues it. rename(2) within the one volume is atomic.
 set -u
 Q=/var/spool/james-queuefile
-NODES="james-1 james-2"
-turn=0
 while true; do
     for commit in "$Q"/out/*.json; do
         [ -e "$commit" ] || continue
         id=$(basename "$commit" .json)
         [ -e "$Q/out/$id.eml" ] || continue
-        set -- $NODES
-        shift $(( turn % $# ))
-        node=$1
-        turn=$(( turn + 1 ))
-        mv "$Q/out/$id.eml" "$Q/in/$node/$id.eml" && mv "$commit" "$Q/in/$node/$id.json"
+        mv "$Q/out/$id.eml" "$Q/in/$id.eml" && mv "$commit" "$Q/in/$id.json"
     done
     sleep 1
 done

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * <p>{@code conf/queuefile.properties}:</p>
  * <pre>
- * # required: the incoming directory (absolute, existing); claimed/, done/ and failed/ are created inside it
+ * # required: the incoming directory (absolute, existing); claimed/NODE/, done/ and failed/ are created inside it
  * directory=/var/spool/james-queuefile/in
  * # james (default) or exim
  * format=james
@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * settle=2s
  * # keep requeued files in done/ (true, default) or delete them (false)
  * keepDone=true
+ * # this node's name (default: the host name): its claims go to claimed/<node>/, so every James node of a
+ * # cluster can requeue from the same shared directory; keep it the same across restarts
+ * node=james-1
  * </pre>
  * <p>Requeued mail is named {@code queuefile-<id>} and carries {@link QueueFileAttributes#QUEUEFILE_ID}. Messages
  * that cannot be read or turned into James mail go to {@code failed/} with a {@code <id>.error} note; when the
@@ -102,9 +105,14 @@ public class QueueFileRequeue implements UserDefinedStartable {
         if (poll.isZero()) {
             throw new IllegalStateException("queuefile.properties: pollInterval must be positive");
         }
+        String node = conf.getString("node", defaultNode()).trim();
+        if (!Requeuer.isNodeName(node)) {
+            throw new IllegalStateException("queuefile.properties: node: '" + node
+                + "' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
         MailQueue spool = queues.createQueue(MailQueueFactory.SPOOL);
         try {
-            requeuer = Requeuer.create(Path.of(dir.trim()), format, new SpoolSink(spool, processor), Boolean.parseBoolean(keep), settle, Clock.systemUTC());
+            requeuer = Requeuer.create(Path.of(dir.trim()), node, format, new SpoolSink(spool, processor), Boolean.parseBoolean(keep), settle, Clock.systemUTC());
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("queuefile.properties: directory: " + e.getMessage(), e);
         }
@@ -114,7 +122,21 @@ public class QueueFileRequeue implements UserDefinedStartable {
             return t;
         });
         scheduler.scheduleWithFixedDelay(this::scan, 0, poll.toMillis(), TimeUnit.MILLISECONDS);
-        LOGGER.info("queuefile: requeueing {} format messages from {} into processor {} every {} ms", format.configName(), dir, processor, poll.toMillis());
+        LOGGER.info("queuefile: requeueing {} format messages from {} into processor {} every {} ms as node {}", format.configName(), dir,
+            processor, poll.toMillis(), node);
+    }
+
+    /** The host name, cut to a node name (letters, digits, '.', '_', '-'; 64 at most), else "james". */
+    static String defaultNode() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = System.getenv("HOSTNAME");
+        }
+        String node = host == null ? "" : host.replaceAll("[^A-Za-z0-9._-]", "_");
+        node = node.length() > 64 ? node.substring(0, 64) : node;
+        return Requeuer.isNodeName(node) ? node : "james";
     }
 
     /** One scan; also used by tests and tools. */

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * directories involved):</p>
  * <ol>
  *   <li><b>claim</b>: move the commit file ({@code <id>.json} / {@code <id>-H}) from {@code incoming/} to
- *   {@code incoming/claimed/}. Only one claimer can win the rename; the data file stays where it is.</li>
+ *   {@code incoming/claimed/<node>/}. Only one claimer can win the rename; the data file stays where it is.</li>
  *   <li><b>read</b> the message (complete or nothing: size and sha256 for the James format, id line and
  *   line count for Exim's); an unreadable message goes to {@code failed/} with a {@code <id>.error} note.</li>
  *   <li><b>enqueue</b> under the key {@code queuefile-<id>}.</li>
@@ -35,13 +35,16 @@ import java.util.stream.Stream;
  *   <li><b>clean up</b>: move the data file to {@code done/} (or delete it and the commit file, when
  *   {@code keepDone} is false).</li>
  * </ol>
- * <p>Recovery (the start of every {@link #runOnce()}): a commit file left in {@code claimed/} means a crash or a
+ * <p>Recovery (the start of every {@link #runOnce()}): a commit file left in {@code claimed/<node>/} means a crash or a
  * temporary sink failure between steps 1 and 4: the message is enqueued again unless
  * {@link RequeueSink#contains} says the sink still holds it, then committed. A commit file in {@code done/}
  * whose data file is still in {@code incoming/} means a crash between 4 and 5: only the clean-up is redone.
  * The one case this cannot decide is a crash after the sink accepted the message and before step 4, when the
  * sink can no longer tell (the message already left it): then the message is delivered twice, never lost.
- * One requeuer per incoming directory (it treats every claimed file as its own).</p>
+ * Several requeuers (one per James node) may share one incoming directory, on a shared file system with atomic
+ * rename: each claims into its own {@code claimed/<node>/} and recovers only that, so a node's name must stay the
+ * same across its restarts. A commit file directly in {@code claimed/} (the layout before node names) is adopted by
+ * whichever requeuer renames it into its own directory first.</p>
  *
  * <p>Messages younger than {@code settle} (by the modification time of both files) are left alone, for
  * directories filled by writers that do not publish atomically (Exim's own queuefile transport in copy mode
@@ -54,7 +57,9 @@ public final class Requeuer {
     public static final String KEY_PREFIX = "queuefile-";
 
     private final Path incoming;
+    private final Path claimedRoot;
     private final Path claimed;
+    private final String node;
     private final Path done;
     private final Path failed;
     private final SpoolFormat format;
@@ -65,9 +70,11 @@ public final class Requeuer {
     /** done/ is only walked at the first run and after a failed clean-up, not at every scan (it grows with keepDone). */
     private boolean doneChecked;
 
-    private Requeuer(Path incoming, SpoolFormat format, RequeueSink sink, boolean keepDone, Duration settle, Clock clock) {
+    private Requeuer(Path incoming, String node, SpoolFormat format, RequeueSink sink, boolean keepDone, Duration settle, Clock clock) {
         this.incoming = incoming;
-        this.claimed = incoming.resolve(CLAIMED);
+        this.claimedRoot = incoming.resolve(CLAIMED);
+        this.claimed = claimedRoot.resolve(node);
+        this.node = node;
         this.done = incoming.resolve(DONE);
         this.failed = incoming.resolve(FAILED);
         this.format = format;
@@ -77,22 +84,43 @@ public final class Requeuer {
         this.clock = clock;
     }
 
-    /** Checks the incoming directory (absolute, existing, not a link) and creates its {@code claimed/ done/ failed/}. */
-    public static Requeuer create(Path incoming, SpoolFormat format, RequeueSink sink, boolean keepDone, Duration settle, Clock clock)
-            throws IOException {
+    /**
+     * Checks the incoming directory (absolute, existing, not a link) and the node name, and creates
+     * {@code claimed/<node>/ done/ failed/}.
+     */
+    public static Requeuer create(Path incoming, String node, SpoolFormat format, RequeueSink sink, boolean keepDone, Duration settle,
+                                  Clock clock) throws IOException {
+        if (!isNodeName(node)) {
+            throw new IllegalArgumentException("node '" + node + "' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
         SpoolDirectory.open(incoming, format);
         if (settle.isNegative()) {
             throw new IllegalArgumentException("settle must not be negative: " + settle);
         }
-        for (String sub : List.of(CLAIMED, DONE, FAILED)) {
-            Path p = incoming.resolve(sub);
+        for (Path p : List.of(incoming.resolve(CLAIMED), incoming.resolve(CLAIMED).resolve(node), incoming.resolve(DONE), incoming.resolve(FAILED))) {
             if (Files.isSymbolicLink(p)) {
                 throw new IOException(p + " is a symbolic link");
             }
             Files.createDirectories(p);
         }
+        DurableFiles.syncDirectory(incoming.resolve(CLAIMED));
         DurableFiles.syncDirectory(incoming);
-        return new Requeuer(incoming, format, sink, keepDone, settle, clock);
+        return new Requeuer(incoming, node, format, sink, keepDone, settle, clock);
+    }
+
+    /** A node name: 1 to 64 of {@code [A-Za-z0-9._-]}, starting with a letter or digit (a directory name on any system). */
+    public static boolean isNodeName(String node) {
+        if (node == null || node.isEmpty() || node.length() > 64 || !Character.isLetterOrDigit(node.charAt(0))) {
+            return false;
+        }
+        for (int i = 0; i < node.length(); i++) {
+            char c = node.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String key(String id) {
@@ -144,6 +172,14 @@ public final class Requeuer {
                 }
             }
             doneChecked = true;
+        }
+        // claims of the layout before node names: adopt them (one requeuer wins each rename), then recover them as ours
+        for (String id : ids(claimedRoot)) {
+            try {
+                move(claimedRoot, claimed, SpoolDirectory.commitFileName(format, id));
+            } catch (NoSuchFileException e) {
+                // another node adopted it
+            }
         }
         // crash (or temporary sink failure) between claim and commit
         for (String id : ids(claimed)) {
@@ -198,9 +234,7 @@ public final class Requeuer {
         String dataName = SpoolDirectory.dataFileName(format, id);
         String commitName = SpoolDirectory.commitFileName(format, id);
         if (keepDone) {
-            if (Files.exists(incoming.resolve(dataName), LinkOption.NOFOLLOW_LINKS)) {
-                move(incoming, done, dataName);
-            }
+            moveIfPresent(incoming, done, dataName);
         } else {
             Files.deleteIfExists(incoming.resolve(dataName));
             DurableFiles.syncDirectory(incoming);
@@ -212,9 +246,7 @@ public final class Requeuer {
     private void fail(String id, String reason, Map<String, String> failures) throws IOException {
         String dataName = SpoolDirectory.dataFileName(format, id);
         DurableFiles.publishReplacing(failed, id + ".error", (reason + "\n").getBytes(StandardCharsets.UTF_8));
-        if (Files.exists(incoming.resolve(dataName), LinkOption.NOFOLLOW_LINKS)) {
-            move(incoming, failed, dataName);
-        }
+        moveIfPresent(incoming, failed, dataName);
         move(claimed, failed, SpoolDirectory.commitFileName(format, id));
         failures.put(id, reason);
     }
@@ -239,8 +271,20 @@ public final class Requeuer {
 
     private List<String> ids(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> SpoolDirectory.idOfCommitFile(format, p.getFileName().toString()))
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> SpoolDirectory.idOfCommitFile(format, p.getFileName().toString()))
                     .filter(id -> id != null).sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** Moves a data file unless it is gone: another node may be finishing the same clean-up of done/. */
+    private static void moveIfPresent(Path from, Path to, String name) throws IOException {
+        if (Files.exists(from.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                move(from, to, name);
+            } catch (NoSuchFileException e) {
+                // taken between the check and the rename
+            }
         }
     }
 
@@ -256,6 +300,11 @@ public final class Requeuer {
 
     public Path incoming() {
         return incoming;
+    }
+
+    /** This requeuer's node name: its claims are in {@code claimed/<node>/}. */
+    public String node() {
+        return node;
     }
 
     public SpoolFormat format() {

@@ -20,6 +20,8 @@ import java.time.Duration;
  * </ul>
  */
 public final class CrashChild {
+    /** The requeuer's node name in the crash test. */
+    static final String NODE = "crash-child";
     private CrashChild() {
     }
 
@@ -37,7 +39,7 @@ public final class CrashChild {
             }
         } else {
             Path sink = Path.of(args[3]);
-            Requeuer r = Requeuer.create(Path.of(args[1]), format, new DirectorySink(sink), false, Duration.ZERO, Clock.systemUTC());
+            Requeuer r = Requeuer.create(Path.of(args[1]), NODE, format, new DirectorySink(sink), false, Duration.ZERO, Clock.systemUTC());
             System.out.println("ready");
             System.out.flush();
             while (true) {

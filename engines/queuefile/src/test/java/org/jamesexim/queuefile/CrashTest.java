@@ -87,8 +87,8 @@ class CrashTest {
         int killedMidMessage = 0;
         for (int round = 0; round < KILLS; round++) {
             runAndKill(random, "requeue", in.toString(), format.configName(), sink.toString());
-            if (Files.isDirectory(in.resolve(Requeuer.CLAIMED))) {
-                try (Stream<Path> s = Files.list(in.resolve(Requeuer.CLAIMED))) {
+            if (Files.isDirectory(in.resolve(Requeuer.CLAIMED).resolve(CrashChild.NODE))) {
+                try (Stream<Path> s = Files.list(in.resolve(Requeuer.CLAIMED).resolve(CrashChild.NODE))) {
                     killedMidMessage += s.count() > 0 ? 1 : 0;
                 }
             }
@@ -109,7 +109,7 @@ class CrashTest {
             assertThat(Files.readString(sink.resolve(Requeuer.key(id)))).startsWith("msg-");
         }
         assertThat(SpoolDirectory.open(in, format).committedIds()).isEmpty();
-        try (Stream<Path> s = Files.list(in.resolve(Requeuer.CLAIMED))) {
+        try (Stream<Path> s = Files.list(in.resolve(Requeuer.CLAIMED).resolve(CrashChild.NODE))) {
             assertThat(s).isEmpty();
         }
         try (Stream<Path> s = Files.list(in.resolve(Requeuer.FAILED))) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real Exim 4.96 (Debian) reads the pairs we write, and we read the pairs it writes. */
 class EximInteropTest {
+    private static final String NODE = "node-1";
     EximFixture exim;
 
     @TempDir
@@ -96,7 +97,7 @@ class EximInteropTest {
         Files.copy(exim.input.resolve(id + "-H"), incoming.resolve(id + "-H"));
 
         RequeuerTest.ListSink sink = new RequeuerTest.ListSink();
-        Requeuer.Result res = Requeuer.create(incoming, SpoolFormat.EXIM, sink, true, Duration.ZERO, Clock.systemUTC()).runOnce();
+        Requeuer.Result res = Requeuer.create(incoming, NODE, SpoolFormat.EXIM, sink, true, Duration.ZERO, Clock.systemUTC()).runOnce();
         assertThat(res.requeued()).as(res.toString()).containsExactly(id);
         SpooledMessage m = sink.held.get("queuefile-" + id);
         SpoolEnvelope e = m.envelope();

@@ -319,7 +319,7 @@ class DistributedComposeTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void queuefileWritesToTheSharedVolumeAndEachNodeRequeuesFromItsOwnDirectory() throws Exception {
+    void queuefileWritesToTheSharedVolumeAndEveryNodeRequeuesFromItUnderItsOwnNodeName() throws Exception {
         String volume = "queuefile:/var/spool/james-queuefile";
         for (String s : List.of("james-1", "james-2", "init", "scanner")) {
             assertThat((List<String>) services.get(s).get("volumes")).as(s).contains(volume);
@@ -345,14 +345,14 @@ class DistributedComposeTest {
             }
         };
         org.apache.commons.configuration2.Configuration qf = new PropertiesProvider(fs, new ConfigurationPath("conf/")).getConfiguration("queuefile");
-        assertThat(qf.getString("directory")).isEqualTo("/var/spool/james-queuefile/in/james-1");
+        assertThat(qf.getString("directory")).isEqualTo("/var/spool/james-queuefile/in");
+        // each node claims under its own name (the compose file gives every node a different JEXIM_NODE)
+        assertThat(qf.getString("node")).isEqualTo("james-1");
+        assertThat(org.jamesexim.queuefile.Requeuer.isNodeName(qf.getString("node"))).isTrue();
         String init = Files.readString(DIST.resolve("init/init.sh"));
         String scanner = Files.readString(DIST.resolve("scanner/pass-through.sh"));
-        for (String node : NODES) {
-            assertThat(init).contains("\"$Q/in/" + node + "\"");
-            assertThat(scanner).containsPattern("NODES=\"[^\"]*\\b" + node + "\\b");
-        }
-        assertThat(init).contains("\"$Q/out\"");
+        assertThat(init).contains("\"$Q/out\"", "\"$Q/in\"");
+        assertThat(scanner).contains("mv \"$Q/out/$id.eml\" \"$Q/in/$id.eml\" && mv \"$commit\" \"$Q/in/$id.json\"");
     }
 
     @Test
