@@ -18,7 +18,7 @@ fi
   -Dmdep.includeScope=test -Dmdep.outputFile=target/load-classpath.txt >/dev/null
 cp="$root/it-tests/target/test-classes:$root/it-tests/target/classes:$(cat "$root/it-tests/target/load-classpath.txt")"
 mkdir -p "$root/target"
-exec java -Xms1g -Xmx1g -XX:+UseG1GC -Dlogback.configurationFile="$root/benchmarks/load/logback.xml" \
+exec java -Xms2g -Xmx2g -XX:+UseG1GC -Xlog:gc:file="$root/target/load-gc.log" -Dlogback.configurationFile="$root/benchmarks/load/logback.xml" \
   -Djexim.config.dir="$root/james-config" -Dshared.dir="$root/../shared" \
   -Djames.exit.on.startup.error=false -Djames.lifecycle.leak.detection.mode=NONE \
   -cp "$cp" "$main" "$@" 2> >(tee "$root/target/load-james.log" | grep -E '^(==|\|)|Exception in thread' >&2)
