@@ -1,6 +1,5 @@
 package org.jamesexim.mailets;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import javax.mail.internet.AddressException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.server.core.MailImpl;
-import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -76,13 +74,11 @@ public final class QueueFileMail {
                 b.unrepresentedAttribute(a.getName().asString());
             }
         });
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         try {
-            mail.getMessage().writeTo(out);
+            return new SpooledMessage(null, b.build(), MimeBytes.of(mail.getMessage()));
         } catch (IOException e) {
             throw new MessagingException("cannot read the message of mail " + mail.getName() + ": " + e.getMessage(), e);
         }
-        return new SpooledMessage(null, b.build(), out.toByteArray());
     }
 
     /** Why a spooled message cannot become a James mail (bad address, bad attribute). */
@@ -118,7 +114,6 @@ public final class QueueFileMail {
                     .name(name)
                     .sender(sender)
                     .addRecipients(rcpts)
-                    .mimeMessage(new MimeMessageWrapper(new BytesSource(name, m.content())))
                     .state(state)
                     .errorMessage(e.errorMessage())
                     .remoteAddr(e.remoteAddr() == null ? "127.0.0.1" : e.remoteAddr())
@@ -132,6 +127,8 @@ public final class QueueFileMail {
                 }
             }
             MailImpl mail = b.build();
+            // the bytes as James's own message, set after build: the builder's mimeMessage() would copy it again
+            mail.setMessageContent(new BytesSource(name, m.content()));
             if (e.heloName() != null && mail.getAttribute(Mail.SMTP_HELO).isEmpty()) {
                 mail.setAttribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of(e.heloName())));
             }
