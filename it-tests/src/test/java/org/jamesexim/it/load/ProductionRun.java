@@ -28,7 +28,7 @@ import org.jamesexim.it.load.PackSetup.Feature;
  * relayed recipient; "end-to-end" waits until both copies are delivered (IMAP count and the remote sink).
  * Run by {@code benchmarks/load/run.sh}; prints Markdown.
  *
- * <pre>ProductionRun [--connections 1,10,50] [--messages 500,1500,3000] [--warmup 1500] [--rounds 3] [--setups 0,7] [--out FILE]</pre>
+ * <pre>ProductionRun [--connections 1,10,50] [--messages 500,1500,3000] [--warmup 1500] [--rounds 3] [--setups 0,7] [--provider jdk|accp] [--out FILE]</pre>
  * Each setup is measured once per round (rounds one after the other), and the best end-to-end rate per cell reported.
  */
 public final class ProductionRun {
@@ -73,6 +73,7 @@ public final class ProductionRun {
         int rounds = 3;
         Path outFile = null;
         String only = null;
+        String provider = "jdk";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--connections":
@@ -87,6 +88,9 @@ public final class ProductionRun {
                 case "--rounds":
                     rounds = Integer.parseInt(args[++i]);
                     break;
+                case "--provider":
+                    provider = args[++i];
+                    break;
                 case "--setups":
                     only = args[++i];
                     break;
@@ -99,6 +103,16 @@ public final class ProductionRun {
         }
         if (messages.size() != connections.size()) {
             throw new IllegalArgumentException("--messages needs one count per connection count");
+        }
+        if (provider.equals("accp")) {
+            // a native (AWS-LC) JCA provider ahead of the JDK's, for the whole JVM (bare James too), as an operator
+            // would install it in James's; ArcSeal then signs through it
+            Class.forName("com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider").getMethod("install").invoke(null);
+            if (!"AmazonCorrettoCryptoProvider".equals(java.security.Security.getProviders()[0].getName())) {
+                throw new IllegalStateException("ACCP did not install: " + java.security.Security.getProviders()[0]);
+            }
+        } else if (!provider.equals("jdk")) {
+            throw new IllegalArgumentException("--provider jdk or accp, not " + provider);
         }
         StringBuilder out = new StringBuilder();
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -149,9 +163,9 @@ public final class ProductionRun {
         }
         double minutes = (System.nanoTime() - start) / 60e9;
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        out.append(String.format(Locale.ROOT, "Run %s, %d cores, %s %s, load average %.1f before / %.1f after, %.1f minutes, %d round(s)%s.%n%n",
+        out.append(String.format(Locale.ROOT, "Run %s, %d cores, %s %s, first JCA provider %s, load average %.1f before / %.1f after, %.1f minutes, %d round(s)%s.%n%n",
             LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-            System.getProperty("java.version"), loadBefore, loadAfter, minutes, rounds, rounds > 1 ? " (best end-to-end of the rounds)" : ""));
+            System.getProperty("java.version"), java.security.Security.getProviders()[0].getName(), loadBefore, loadAfter, minutes, rounds, rounds > 1 ? " (best end-to-end of the rounds)" : ""));
         out.append("| setup | connections | messages | SMTP msg/s | end-to-end msg/s | % of bare (end-to-end) | CPU ms/mail | p50 ms | p99 ms | relayed copies: SRS0 sender, ARC-sealed |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Setup s : setups) {
