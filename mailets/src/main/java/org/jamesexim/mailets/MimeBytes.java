@@ -11,7 +11,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.server.core.MimeMessageWrapper;
 
 /**
- * A mail's message as bytes for the engines (ARC, DCC, BMI). James's {@code MimeMessageWrapper.writeTo} parses every
+ * A mail's message as bytes for the engines (ARC, DCC, BMI, queuefile). James's {@code MimeMessageWrapper.writeTo} parses every
  * header of the stored message just to skip past them, even when nothing was changed; an unmodified James message is
  * read from its source bytes instead, which are what James itself writes out for it.
  */

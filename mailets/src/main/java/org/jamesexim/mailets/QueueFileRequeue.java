@@ -106,9 +106,10 @@ public class QueueFileRequeue implements UserDefinedStartable {
             throw new IllegalStateException("queuefile.properties: pollInterval must be positive");
         }
         String node = conf.getString("node", defaultNode()).trim();
-        if (!Requeuer.isNodeName(node)) {
-            throw new IllegalStateException("queuefile.properties: node: '" + node
-                + "' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        try {
+            Requeuer.checkNode(node);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("queuefile.properties: " + e.getMessage());
         }
         MailQueue spool = queues.createQueue(MailQueueFactory.SPOOL);
         try {

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -55,6 +56,7 @@ public final class Requeuer {
     public static final String DONE = "done";
     public static final String FAILED = "failed";
     public static final String KEY_PREFIX = "queuefile-";
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final Path incoming;
     private final Path claimedRoot;
@@ -90,9 +92,7 @@ public final class Requeuer {
      */
     public static Requeuer create(Path incoming, String node, SpoolFormat format, RequeueSink sink, boolean keepDone, Duration settle,
                                   Clock clock) throws IOException {
-        if (!isNodeName(node)) {
-            throw new IllegalArgumentException("node '" + node + "' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
+        checkNode(node);
         SpoolDirectory.open(incoming, format);
         if (settle.isNegative()) {
             throw new IllegalArgumentException("settle must not be negative: " + settle);
@@ -110,17 +110,14 @@ public final class Requeuer {
 
     /** A node name: 1 to 64 of {@code [A-Za-z0-9._-]}, starting with a letter or digit (a directory name on any system). */
     public static boolean isNodeName(String node) {
-        if (node == null || node.isEmpty() || node.length() > 64 || !Character.isLetterOrDigit(node.charAt(0))) {
-            return false;
+        return node != null && NODE_NAME.matcher(node).matches();
+    }
+
+    /** Throws IllegalArgumentException saying what a node name must be, unless {@code node} is one. */
+    public static void checkNode(String node) {
+        if (!isNodeName(node)) {
+            throw new IllegalArgumentException("node '" + node + "' must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        for (int i = 0; i < node.length(); i++) {
-            char c = node.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     public static String key(String id) {
