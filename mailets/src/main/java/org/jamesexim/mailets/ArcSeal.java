@@ -11,6 +11,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.arc.ArcSealResult;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@link AuthenticationResults}), cv= comes from {@code jexim.arc_state} when the mail was verified here, else
  * from the {@code arc=} result of our Authentication-Results, else from verifying now. A chain that already failed
  * (newest seal cv=fail) is not sealed again. {@code key} is PEM text (PKCS#1 or PKCS#8, RSA of at least 1024
- * bits or Ed25519) or a file path; {@code 0}, {@code false} or empty disables sealing. {@code perDomain} picks
+ * bits or Ed25519) or a file (an absolute path or a {@code file://} URL of James, see {@link PackFiles}); {@code 0}, {@code false} or empty disables sealing. {@code perDomain} picks
  * another sealing identity by the envelope sender's domain ({@code senderdomain = d : selector : key}, entries
  * separated by {@code ;}). A mail that cannot be sealed goes on unchanged, with a log line.
  *
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *     <authservId>mx.example.test</authservId>          <!-- required: as in AuthenticationResults -->
  *     <domain>example.test</domain>                     <!-- d= -->
  *     <selector>arc2026</selector>                      <!-- s= -->
- *     <key>/etc/james/arc/arc2026.pem</key>             <!-- path or PEM text; 0/false/empty: no sealing -->
+ *     <key>/etc/james/arc/arc2026.pem</key>             <!-- path, file://conf/... or PEM text; 0/false/empty: no sealing -->
  *     <timestamps>true</timestamps>                     <!-- t= on AMS and AS (default true) -->
  *     <expire></expire>                                 <!-- x= on the AMS: expire | +SECONDS | EPOCH (default none) -->
  *     <signedHeaders></signedHeaders>                   <!-- colon list; default: Exim's DKIM list, as present -->
@@ -49,12 +50,19 @@ public class ArcSeal extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(ArcSeal.class);
 
     private final DNSService dnsService;
+    private final FileSystem fileSystem;
     private ArcSealer defaultSealer;
     private final Map<String, ArcSealer> bySenderDomain = new LinkedHashMap<>();
 
-    @Inject
+    /** Without James's FileSystem: keys must then be PEM text or plain paths. */
     public ArcSeal(DNSService dnsService) {
+        this(dnsService, null);
+    }
+
+    @Inject
+    public ArcSeal(DNSService dnsService, FileSystem fileSystem) {
         this.dnsService = dnsService;
+        this.fileSystem = fileSystem;
     }
 
     @Override
@@ -106,8 +114,11 @@ public class ArcSeal extends GenericMailet {
         return v;
     }
 
-    private static Optional<SigningKey> key(String what, String spec) {
+    private Optional<SigningKey> key(String what, String spec) {
         try {
+            if (PackFiles.isFileUrl(spec)) {
+                return SigningKey.fromConfig(PackFiles.resolve(fileSystem, spec).toString());
+            }
             return SigningKey.fromConfig(spec);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": " + e.getMessage());

@@ -1,9 +1,11 @@
 package org.jamesexim.mailets;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
+
+import org.apache.james.filesystem.api.FileSystem;
 
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * <mailet match="All" class="org.jamesexim.mailets.QueueFile">
- *     <!-- required: an existing absolute directory (not a symbolic link) -->
+ *     <!-- required: an existing absolute directory (not a symbolic link), or file://... of James (PackFiles) -->
  *     <directory>/var/spool/james-queuefile/out</directory>
  *     <!-- optional: james (default; <id>.eml + <id>.json) or exim (<id>-D + <id>-H, Exim's spool format) -->
  *     <format>exim</format>
@@ -41,8 +43,19 @@ import org.slf4j.LoggerFactory;
 public class QueueFile extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(QueueFile.class);
 
+    private final FileSystem fileSystem;
     private SpoolDirectory directory;
     private boolean passThrough;
+
+    /** Without James's FileSystem: {@code directory} must then be a plain absolute path. */
+    public QueueFile() {
+        this(null);
+    }
+
+    @Inject
+    public QueueFile(FileSystem fileSystem) {
+        this.fileSystem = fileSystem;
+    }
 
     @Override
     public void init() throws MessagingException {
@@ -68,8 +81,8 @@ public class QueueFile extends GenericMailet {
         }
         passThrough = Boolean.parseBoolean(pt);
         try {
-            directory = SpoolDirectory.open(Path.of(dir.trim()), format, idLength);
-        } catch (IOException | java.nio.file.InvalidPathException e) {
+            directory = SpoolDirectory.open(PackFiles.resolve(fileSystem, dir), format, idLength);
+        } catch (IOException | IllegalArgumentException e) {
             throw new MessagingException("directory: " + e.getMessage());
         }
     }

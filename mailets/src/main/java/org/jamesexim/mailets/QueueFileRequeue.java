@@ -2,7 +2,6 @@ package org.jamesexim.mailets;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * <p>{@code conf/queuefile.properties}:</p>
  * <pre>
- * # required: the incoming directory (absolute, existing); claimed/NODE/, done/ and failed/ are created inside it
+ * # required: the incoming directory (absolute, existing, or file://... of James); claimed/NODE/, done/ and failed/ are created inside it
  * directory=/var/spool/james-queuefile/in
  * # james (default) or exim
  * format=james
@@ -68,13 +68,20 @@ public class QueueFileRequeue implements UserDefinedStartable {
 
     private final MailQueueFactory<?> queues;
     private final PropertiesProvider properties;
+    private final FileSystem fileSystem;
     private ScheduledExecutorService scheduler;
     private Requeuer requeuer;
 
-    @Inject
+    /** Without James's FileSystem: {@code directory} must then be a plain absolute path. */
     public QueueFileRequeue(MailQueueFactory<?> queues, PropertiesProvider properties) {
+        this(queues, properties, null);
+    }
+
+    @Inject
+    public QueueFileRequeue(MailQueueFactory<?> queues, PropertiesProvider properties, FileSystem fileSystem) {
         this.queues = queues;
         this.properties = properties;
+        this.fileSystem = fileSystem;
     }
 
     @Override
@@ -113,7 +120,7 @@ public class QueueFileRequeue implements UserDefinedStartable {
         }
         MailQueue spool = queues.createQueue(MailQueueFactory.SPOOL);
         try {
-            requeuer = Requeuer.create(Path.of(dir.trim()), node, format, new SpoolSink(spool, processor), Boolean.parseBoolean(keep), settle, Clock.systemUTC());
+            requeuer = Requeuer.create(PackFiles.resolve(fileSystem, dir), node, format, new SpoolSink(spool, processor), Boolean.parseBoolean(keep), settle, Clock.systemUTC());
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("queuefile.properties: directory: " + e.getMessage(), e);
         }

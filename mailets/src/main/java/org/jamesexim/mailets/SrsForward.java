@@ -3,9 +3,11 @@ package org.jamesexim.mailets;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * <processor state="relay" enableJmx="false">
  *     <mailet match="All" class="org.jamesexim.mailets.SrsForward">
- *         <secrets>change-me-new:change-me-old</secrets>  <!-- Exim list; the first signs, all verify -->
+ *         <secrets>new-secret:old-secret</secrets>  <!-- Exim list; the first signs, all verify -->
+ *         <!-- or <secretsFile>file://conf/srs-secrets</secretsFile>: one secret a line, the first signs -->
  *         <hashlength>6</hashlength>          <!-- default 6 (Exim); Mail::SRS/postsrsd use 4 -->
  *         <hashmin>4</hashmin>                <!-- default: hashlength -->
  *         <maxage>31</maxage>                 <!-- days, default 31 -->
@@ -54,14 +57,25 @@ public class SrsForward extends GenericMailet {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsForward.class);
 
+    private final FileSystem fileSystem;
     private SrsEngine engine;
     private String alias;
     private final AtomicBoolean warnedTooLong = new AtomicBoolean();
 
+    /** Without James's FileSystem: {@code secretsFile} must then be a plain path. */
+    public SrsForward() {
+        this(null);
+    }
+
+    @Inject
+    public SrsForward(FileSystem fileSystem) {
+        this.fileSystem = fileSystem;
+    }
+
     @Override
     public void init() throws MessagingException {
         try {
-            engine = SrsSettings.engine(this::param);
+            engine = SrsSettings.engine(this::param, f -> PackFiles.resolve(fileSystem, f));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SrsForward: " + e.getMessage());
         }

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * <mailet match="All" class="org.jamesexim.mailets.SrsReverse">
- *     <secrets>change-me-new:change-me-old</secrets>
+ *     <secrets>new-secret:old-secret</secrets>
+ *     <!-- or <secretsFile>file://conf/srs-secrets</secretsFile>: one secret a line, the first signs -->
  *     <hashlength>6</hashlength>
  *     <maxage>31</maxage>
  *     <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain -->
@@ -59,16 +62,27 @@ public class SrsReverse extends GenericMailet {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsReverse.class);
 
+    private final FileSystem fileSystem;
     private SrsEngine engine;
     private EximNativeSrs exim;
     private List<String> aliasDomains;
     private boolean reverseAndForward;
     private boolean bouncesOnly;
 
+    /** Without James's FileSystem: {@code secretsFile} must then be a plain path. */
+    public SrsReverse() {
+        this(null);
+    }
+
+    @Inject
+    public SrsReverse(FileSystem fileSystem) {
+        this.fileSystem = fileSystem;
+    }
+
     @Override
     public void init() throws MessagingException {
         try {
-            engine = SrsSettings.engine(this::getInitParameter);
+            engine = SrsSettings.engine(this::getInitParameter, f -> PackFiles.resolve(fileSystem, f));
             aliasDomains = SrsSettings.domains(getInitParameter("aliasDomains"));
             String rf = getInitParameter("reverseandforward");
             reverseAndForward = rf != null && SrsConfig.boolField("reverseandforward", rf);

@@ -1,6 +1,11 @@
 package org.jamesexim.mailets;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,14 +29,15 @@ import org.jamesexim.srs.SrsEngine;
 /**
  * Reads the SRS parameters shared by {@link SrsForward}, {@link SrsReverse} and {@code org.jamesexim.smtp.SrsRcptHook}
  * (Exim's names): {@code secrets} (an Exim list: {@code new:old}, {@code ::} for a colon inside a secret; the
- * first signs), {@code srs_config}, {@code hashlength}, {@code hashmin}, {@code maxage}, {@code usehash},
+ * first signs), {@code secretsFile} (a file holding them instead, one a line, the first signs; blank lines and
+ * {@code #} comments ignored; an absolute path or a {@code file://} URL, see {@link PackFiles}), {@code srs_config}, {@code hashlength}, {@code hashmin}, {@code maxage}, {@code usehash},
  * {@code usetimestamp}, {@code separator}, {@code alwaysRewrite}; database mode: {@code dburl}, {@code dbuser},
  * {@code dbpassword}, {@code dbdriver}, {@code dbinsert}, {@code dbselect}, {@code dbmode}, {@code dbtimeout}.
  * Every error names the parameter and never shows a secret or password.
  */
 public final class SrsSettings {
     /** Every parameter name this class reads. */
-    public static final Set<String> NAMES = Set.of("secrets", "srs_config", "hashlength", "hashmin", "maxage", "usehash",
+    public static final Set<String> NAMES = Set.of("secrets", "secretsFile", "srs_config", "hashlength", "hashmin", "maxage", "usehash",
         "usetimestamp", "separator", "alwaysRewrite", "dburl", "dbuser", "dbpassword", "dbdriver", "dbinsert", "dbselect", "dbmode", "dbtimeout");
 
     private SrsSettings() {
@@ -44,10 +50,29 @@ public final class SrsSettings {
      * @throws IllegalArgumentException naming the parameter
      */
     public static SrsEngine engine(Function<String, String> param) {
+        return engine(param, Paths::get);
+    }
+
+    /**
+     * Builds the engine, resolving {@code secretsFile} with {@code files} (e.g. {@link PackFiles#resolve} with James's
+     * FileSystem).
+     *
+     * @param param a parameter's value by name, null when absent
+     * @param files the path a {@code secretsFile} value names
+     * @throws IllegalArgumentException naming the parameter
+     */
+    public static SrsEngine engine(Function<String, String> param, Function<String, Path> files) {
         SrsConfig.Builder b = SrsConfig.builder();
         String secrets = param.apply("secrets");
-        if (secrets != null && !secrets.trim().isEmpty()) {
+        String secretsFile = param.apply("secretsFile");
+        boolean inline = secrets != null && !secrets.trim().isEmpty();
+        if (inline && secretsFile != null && !secretsFile.trim().isEmpty()) {
+            throw new IllegalArgumentException("secrets and secretsFile are both set: give the secrets in one place");
+        }
+        if (inline) {
             b.secrets(eximList(secrets));
+        } else if (secretsFile != null && !secretsFile.trim().isEmpty()) {
+            b.secrets(readSecrets(secretsFile.trim(), files));
         }
         String line = param.apply("srs_config");
         if (line != null && !line.trim().isEmpty()) {
@@ -68,7 +93,7 @@ public final class SrsSettings {
             config = b.build();
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith("secrets")) {
-                throw new IllegalArgumentException("secrets (or srs_config): at least one secret is needed; the first signs, all verify");
+                throw new IllegalArgumentException("secrets (or secretsFile, srs_config): at least one secret is needed; the first signs, all verify");
             }
             throw e;
         }
@@ -104,6 +129,33 @@ public final class SrsSettings {
         JdbcSrsDatabase db = new JdbcSrsDatabase(ds, insert, select, timeout);
         String mode = param.apply("dbmode");
         return new SrsEngine(config, Clock.systemUTC(), db, mode == null ? SrsEngine.DbMode.ALWAYS : SrsEngine.DbMode.parse(mode));
+    }
+
+    /** The secrets of a secrets file, one a line (the text of the file never appears in an error). */
+    private static List<String> readSecrets(String spec, Function<String, Path> files) {
+        Path p;
+        try {
+            p = files.apply(spec);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("secretsFile: " + e.getMessage());
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("secretsFile: cannot read " + p + " (" + e.getClass().getSimpleName() + ")");
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            String t = line.trim();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                out.add(t);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("secretsFile: " + p + " holds no secret (one a line, the first signs)");
+        }
+        return out;
     }
 
     private static String orDefault(String v, String def) {

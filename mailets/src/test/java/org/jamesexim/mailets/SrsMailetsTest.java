@@ -199,4 +199,23 @@ class SrsMailetsTest {
         assertThatThrownBy(() -> forward("secrets", SECRET, "dburl", url, "dbdriver", "org.example.NoSuchDriver"))
             .hasMessageContaining("dbdriver");
     }
+
+    @Test
+    void secretsFileHoldsTheSecretsOneALineAndItsTextNeverShowsInErrors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("srs-secrets");
+        java.nio.file.Files.writeString(file, "# rotate: the first line signs\n" + SECRET + "\n\nold-one\n");
+        Mail fromFile = mail("alice@origin.example", "friend@remote.example");
+        forward("secretsFile", file.toString(), "alias", "example.test").service(fromFile);
+        Mail inline = mail("alice@origin.example", "friend@remote.example");
+        forward("secrets", SECRET + ":old-one", "alias", "example.test").service(inline);
+        assertThat(fromFile.getMaybeSender().asString()).startsWith("SRS0=").isEqualTo(inline.getMaybeSender().asString());
+
+        assertThatThrownBy(() -> forward("secrets", SECRET, "secretsFile", file.toString())).hasMessageContaining("both set");
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty"), "# nothing yet\n");
+        assertThatThrownBy(() -> forward("secretsFile", empty.toString())).hasMessageContaining("holds no secret");
+        assertThatThrownBy(() -> forward("secretsFile", dir.resolve("missing").toString())).hasMessageContaining("cannot read")
+            .hasMessageNotContaining(SECRET);
+        // without James's FileSystem (as here) a file:// URL cannot be resolved: said so at init
+        assertThatThrownBy(() -> reverse("secretsFile", "file://conf/srs-secrets")).hasMessageContaining("FileSystem");
+    }
 }

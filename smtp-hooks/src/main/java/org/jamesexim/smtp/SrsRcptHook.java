@@ -12,10 +12,12 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.jamesexim.mailets.PackFiles;
 import org.jamesexim.mailets.SrsSettings;
 import org.jamesexim.srs.EximNativeSrs;
 import org.jamesexim.srs.SrsEngine;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * <handlerchain>
  *     <handler class="org.jamesexim.smtp.SrsRcptHook">
- *         <secrets>change-me-new:change-me-old</secrets>
+ *         <secrets>new-secret:old-secret</secrets>
+ *         <!-- or <secretsFile>file://conf/srs-secrets</secretsFile>: one secret a line, the first signs -->
  *         <hashlength>6</hashlength>
  *         <maxage>31</maxage>
  *         <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain -->
@@ -49,20 +52,27 @@ public class SrsRcptHook implements RcptHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsRcptHook.class);
 
     private final DomainList domainList;
+    private final FileSystem fileSystem;
     private SrsEngine engine;
     private EximNativeSrs exim;
     private List<String> aliasDomains = List.of();
     private boolean bouncesOnly;
 
-    @Inject
+    /** Without James's FileSystem: {@code secretsFile} must then be a plain path. */
     public SrsRcptHook(DomainList domainList) {
+        this(domainList, null);
+    }
+
+    @Inject
+    public SrsRcptHook(DomainList domainList, FileSystem fileSystem) {
         this.domainList = domainList;
+        this.fileSystem = fileSystem;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
         try {
-            engine = SrsSettings.engine(name -> config.getString(name, null));
+            engine = SrsSettings.engine(name -> config.getString(name, null), f -> PackFiles.resolve(fileSystem, f));
             aliasDomains = SrsSettings.domains(config.getString("aliasDomains", null));
             String b = config.getString("bouncesOnly", null);
             bouncesOnly = b != null && org.jamesexim.srs.SrsConfig.boolField("bouncesOnly", b);
