@@ -19,21 +19,24 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.jamesexim.common.testing.Prerequisites;
+
 /**
  * The real ARC implementations installed by {@code .ci/install.d/30-arc.sh}, driven through the harness scripts
  * in {@code src/test/peers}: dkimpy (Debian python3-dkim), Mail::DKIM (Debian libmail-dkim-perl) and mailauth
- * (npm). A missing peer fails the test with a message naming the install script.
+ * (npm). A missing peer fails the test with one line naming the install step ({@code .ci/prerequisites}).
  */
 enum Peers {
-    DKIMPY("/usr/bin/python3", "dkimpy_arc.py"),
-    MAIL_DKIM("/usr/bin/perl", "maildkim_arc.pl"),
-    MAILAUTH("node", "mailauth_arc.js");
+    DKIMPY("dkimpy", "dkimpy_arc.py"),
+    MAIL_DKIM("mail-dkim", "maildkim_arc.pl"),
+    MAILAUTH("mailauth", "mailauth_arc.js");
 
-    private final String interpreter;
+    /** The name in {@code .ci/prerequisites}: its check prints the interpreter (for mailauth: the npm package). */
+    private final String prerequisite;
     private final String script;
 
-    Peers(String interpreter, String script) {
-        this.interpreter = interpreter;
+    Peers(String prerequisite, String script) {
+        this.prerequisite = prerequisite;
         this.script = script;
     }
 
@@ -41,23 +44,10 @@ enum Peers {
         return Paths.get("src/test/peers").toAbsolutePath();
     }
 
-    /** Fails clearly when the peer is not installed. */
-    void requireInstalled() {
-        String hint = " (install it with: bash .ci/install.d/30-arc.sh)";
-        switch (this) {
-            case DKIMPY:
-                assertThat(run(List.of("/usr/bin/python3", "-c", "import dkim, nacl, authres"), new byte[0]).code)
-                        .as("Debian python3-dkim, python3-nacl and python3-authres are not installed" + hint).isZero();
-                break;
-            case MAIL_DKIM:
-                assertThat(run(List.of("/usr/bin/perl", "-MMail::DKIM::ARC::Signer", "-MNet::DNS::Resolver::Mock",
-                        "-e", "1"), new byte[0]).code)
-                        .as("Debian libmail-dkim-perl / libnet-dns-resolver-mock-perl are not installed" + hint).isZero();
-                break;
-            default:
-                assertThat(dir().resolve("node_modules/mailauth/package.json"))
-                        .as("npm mailauth is not installed in src/test/peers" + hint).exists();
-        }
+    /** Fails with one line naming the install step when the peer is not installed; returns its interpreter. */
+    String requireInstalled() {
+        String interpreter = Prerequisites.require(prerequisite);
+        return this == MAILAUTH ? Prerequisites.require("node") : interpreter;
     }
 
     static final class Result {
@@ -94,7 +84,7 @@ enum Peers {
 
     List<String> cmd(String... args) {
         List<String> c = new ArrayList<>();
-        c.add(interpreter);
+        c.add(requireInstalled());
         c.add(dir().resolve(script).toString());
         c.addAll(Arrays.asList(args));
         return c;
@@ -118,7 +108,7 @@ enum Peers {
             t.join(5000);
             return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return new Result(127, new byte[0], e.getMessage() + " (install with: bash .ci/install.d/30-arc.sh)");
+            throw new AssertionError("cannot run " + command + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

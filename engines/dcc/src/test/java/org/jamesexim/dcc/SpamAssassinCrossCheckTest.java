@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jamesexim.common.testing.Prerequisites;
 import org.jamesexim.dcc.sim.DccifdSimulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * reads a second client's requests ({@code cksums grey-off }, IP CR name, empty sender) as dccifd would.
  */
 class SpamAssassinCrossCheckTest {
-    static final String INSTALL = ".ci/install.d/60-dcc.sh (apt-get install spamassassin)";
     static final String MESSAGE = "Received: from mx.sender.example (mx.sender.example [192.0.2.10])\n\tby mx.example.org; Tue, 1 Jul 2025 10:00:00 +0000\n"
         + "From: Alice <alice@sender.example>\nTo: bob@example.org\nSubject: dcc cross check\nMessage-ID: <x1@sender.example>\n"
         + "Date: Tue, 1 Jul 2025 10:00:00 +0000\n\nHello DCC world, this is the same body for both clients.\n";
@@ -39,12 +39,11 @@ class SpamAssassinCrossCheckTest {
     Path tmp;
     DccifdSimulator sim;
     Path siteConfig;
+    static String spamassassin;
 
     @BeforeAll
     static void spamassassinIsInstalled() {
-        if (!Files.isExecutable(Paths.get("/usr/bin/spamassassin"))) {
-            fail("spamassassin is not installed: run " + INSTALL);
-        }
+        spamassassin = Prerequisites.require("spamassassin");
     }
 
     @BeforeEach
@@ -78,7 +77,7 @@ class SpamAssassinCrossCheckTest {
         Files.writeString(in, message);
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder("spamassassin", "-t", "-x", "-D", "dcc", "--siteconfigpath=" + siteConfig);
+        ProcessBuilder pb = new ProcessBuilder(spamassassin, "-t", "-x", "-D", "dcc", "--siteconfigpath=" + siteConfig);
         pb.environment().put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
         Process p = pb.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -16,14 +16,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.jamesexim.common.testing.Prerequisites;
+
 /**
  * A real Exim (Debian exim4-daemon-light) with its own configuration and spool in a temporary directory.
  * No daemon is started: every call is one {@code exim4 -C <conf> ...} command. Runs as root (as CI does).
  */
 public final class EximFixture implements AutoCloseable {
-    /** The tests' Exim: the one .ci/install.d/80-queuefile.sh unpacks (it coexists with postfix), else the system one. */
-    public static final String EXIM = Files.isExecutable(Path.of("/opt/jexim-exim4/usr/sbin/exim4")) ? "/opt/jexim-exim4/usr/sbin/exim4" : "/usr/sbin/exim4";
     public static final String EXIM_USER = "Debian-exim";
+
+    /** The tests' Exim: the one .ci/install.d/80-queuefile.sh unpacks into /opt/jexim-exim4 (it coexists with postfix). */
+    private final String binary;
 
     public final Path base;
     public final Path conf;
@@ -48,9 +51,7 @@ public final class EximFixture implements AutoCloseable {
     }
 
     public EximFixture() throws IOException {
-        if (!Files.isExecutable(Path.of(EXIM))) {
-            throw new IllegalStateException(EXIM + " is missing: run .ci/install.d/80-queuefile.sh (unpacks Debian's exim4-daemon-light into /opt/jexim-exim4)");
-        }
+        binary = Prerequisites.require("exim4");
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("the Exim interoperability tests run Exim with -C and must run as root (as CI does)");
         }
@@ -122,7 +123,7 @@ public final class EximFixture implements AutoCloseable {
 
     public Run exim(byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(EXIM);
+        cmd.add(binary);
         cmd.add("-C");
         cmd.add(conf.toString());
         cmd.addAll(Arrays.asList(args));

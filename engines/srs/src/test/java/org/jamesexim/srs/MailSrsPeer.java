@@ -1,7 +1,6 @@
 package org.jamesexim.srs;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -11,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
+
+import org.jamesexim.common.testing.Prerequisites;
 
 /** The real Mail::SRS (Debian libmail-srs-perl) in a Perl child process, one request per line. */
 final class MailSrsPeer implements AutoCloseable {
@@ -43,14 +44,12 @@ final class MailSrsPeer implements AutoCloseable {
     }
 
     static MailSrsPeer start() throws Exception {
-        if (!new File("/usr/share/perl5/Mail/SRS.pm").exists()) {
-            throw new IllegalStateException("Mail::SRS is not installed (Debian package libmail-srs-perl): run .ci/install.d/40-srs.sh");
-        }
+        String perl = Prerequisites.require("mail-srs");
         Path script = Files.createTempFile("mail-srs-peer", ".pl");
         try (InputStream s = MailSrsPeer.class.getResourceAsStream("/mail-srs-peer.pl")) {
             Files.copy(s, script, StandardCopyOption.REPLACE_EXISTING);
         }
-        Process p = new ProcessBuilder("perl", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(perl, script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         return new MailSrsPeer(p, script);
     }
 

@@ -1,6 +1,5 @@
 package org.jamesexim.srs;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.jamesexim.common.testing.Prerequisites;
 
 /**
  * A real PostgreSQL (Debian's postgresql package) started by the test in a temporary directory on
@@ -30,7 +31,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     static PostgresServer start() throws Exception {
-        String bin = findBin();
+        String bin = Prerequisites.require("postgresql"); // the bin directory holding initdb and pg_ctl
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("jexim-srs-pg");
         int port;
@@ -46,19 +47,6 @@ final class PostgresServer implements AutoCloseable {
         pg.pgRun(bin + "/pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "60",
             "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
         return pg;
-    }
-
-    private static String findBin() {
-        File base = new File("/usr/lib/postgresql");
-        File[] versions = base.listFiles();
-        if (versions != null) {
-            for (File v : versions) {
-                if (new File(v, "bin/initdb").canExecute()) {
-                    return new File(v, "bin").getPath();
-                }
-            }
-        }
-        throw new IllegalStateException("PostgreSQL server is not installed (no /usr/lib/postgresql/*/bin/initdb): run .ci/install.d/40-srs.sh");
     }
 
     String jdbcUrl() {

@@ -1,7 +1,6 @@
 package org.jamesexim.srs;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import org.jamesexim.common.testing.Prerequisites;
 
 /**
  * The real postsrsd 1.10 (Debian package) started by the test on 127.0.0.1 with a fixed secret file, its day fixed
@@ -56,15 +57,13 @@ final class PostsrsdPeer implements AutoCloseable {
     }
 
     static PostsrsdPeer start(SrsConfig c, String alias, long day) throws Exception {
-        if (!new File("/usr/sbin/postsrsd").canExecute()) {
-            throw new IllegalStateException("postsrsd is not installed (Debian package postsrsd): run .ci/install.d/40-srs.sh");
-        }
-        String faketime = findFaketime();
+        String postsrsd = Prerequisites.require("postsrsd");
+        String faketime = Prerequisites.require("faketime"); // the path of libfaketime.so.1
         Path secrets = Files.createTempFile("postsrsd", ".secret");
         Files.write(secrets, (String.join("\n", c.secrets()) + "\n").getBytes(StandardCharsets.UTF_8));
         int fport = freePort();
         int rport = freePort();
-        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/postsrsd", "-s" + secrets, "-d" + alias, "-a" + c.separator(),
+        List<String> cmd = new ArrayList<>(List.of(postsrsd, "-s" + secrets, "-d" + alias, "-a" + c.separator(),
             "-n" + c.hashLength(), "-N" + c.hashMin(), "-l127.0.0.1", "-4", "-f" + fport, "-r" + rport, "-t60"));
         if (c.alwaysRewrite()) {
             cmd.add("-A");
@@ -80,16 +79,6 @@ final class PostsrsdPeer implements AutoCloseable {
         Socket f = connect(fport, p);
         Socket r = connect(rport, p);
         return new PostsrsdPeer(p, secrets, f, r);
-    }
-
-    private static String findFaketime() {
-        for (String dir : new String[] {"/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime", "/usr/lib/faketime"}) {
-            File f = new File(dir, "libfaketime.so.1");
-            if (f.exists()) {
-                return f.getPath();
-            }
-        }
-        throw new IllegalStateException("libfaketime is not installed (Debian package faketime): run .ci/install.d/40-srs.sh");
     }
 
     private static int freePort() throws Exception {

@@ -29,6 +29,7 @@ import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.StaticTxtResolver;
+import org.jamesexim.common.testing.Prerequisites;
 import org.jamesexim.it.CaptureSmtpServer;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
@@ -54,9 +55,17 @@ class ArcEndToEndTest {
     static JamesHarness james;
     static final Map<String, String> DNS = new LinkedHashMap<>();
     static Path dnsFile;
+    /** The peers' interpreters, from .ci/prerequisites (a missing peer fails here, naming its install step). */
+    static String python;
+    static String perl;
+    static String node;
 
     @BeforeAll
     static void boot() throws Exception {
+        python = Prerequisites.require("dkimpy");
+        perl = Prerequisites.require("mail-dkim");
+        Prerequisites.require("mailauth");
+        node = Prerequisites.require("node");
         for (String hop : new String[] {"hop1", "hop2"}) {
             DNS.put("sel._domainkey." + hop + ".example", writeKey(hop + ".pem"));
         }
@@ -115,7 +124,7 @@ class ArcEndToEndTest {
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         t.join(5000);
-        assertThat(p.exitValue()).as(String.join(" ", command) + " failed (peers are installed by bash .ci/install.d/30-arc.sh): "
+        assertThat(p.exitValue()).as(String.join(" ", command) + " failed: "
                 + err.toString(StandardCharsets.UTF_8)).isZero();
         return out;
     }
@@ -131,17 +140,16 @@ class ArcEndToEndTest {
 
     @Test
     void twoHopChainInPassAuthResultsResealedThreeHopChainVerifiesInDkimpy() throws Exception {
-        assertThat(PEERS.resolve("node_modules/mailauth")).as("npm mailauth missing: run bash .ci/install.d/30-arc.sh").exists();
         byte[] m = ("From: Alice <alice@origin.example>\r\nTo: list@hop2.example\r\nSubject: arc end to end\r\n"
                 + "Date: Wed, 25 Nov 2026 10:00:00 +0000\r\nMessage-ID: <e2e-1@origin.example>\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: text/plain; charset=us-ascii\r\n\r\nHello through two forwarders.\r\n").getBytes(StandardCharsets.US_ASCII);
         m = withAr(m, "Authentication-Results: mx.hop1.example; spf=pass smtp.mailfrom=alice@origin.example");
-        m = run(m, "/usr/bin/python3", PEERS.resolve("dkimpy_arc.py").toString(), "seal", dnsFile.toString(),
+        m = run(m, python, PEERS.resolve("dkimpy_arc.py").toString(), "seal", dnsFile.toString(),
                 "hop1.example", "sel", dir.resolve("hop1.pem").toString(), "mx.hop1.example");
         m = withAr(m, "Authentication-Results: mx.hop2.example; arc=pass; spf=pass smtp.mailfrom=alice@origin.example");
-        m = run(m, "/usr/bin/perl", PEERS.resolve("maildkim_arc.pl").toString(), "seal", dnsFile.toString(),
+        m = run(m, perl, PEERS.resolve("maildkim_arc.pl").toString(), "seal", dnsFile.toString(),
                 "hop2.example", "sel", dir.resolve("hop2.pem").toString(), "mx.hop2.example");
-        assertThat(peerVerify("/usr/bin/python3", "dkimpy_arc.py", m)).startsWith("pass");
+        assertThat(peerVerify(python, "dkimpy_arc.py", m)).startsWith("pass");
         // a forged A-R in our name, added after the last seal (A-R is not signed): must not survive
         m = withAr(m, "Authentication-Results: mx.example.test; arc=pass; dmarc=pass header.from=forged.example");
         String incoming = new String(m, StandardCharsets.ISO_8859_1).replace("\r\n.", "\r\n..");
@@ -170,9 +178,9 @@ class ArcEndToEndTest {
                 .contains("d=example.test");
         assertThat(out).doesNotContain("forged.example");
         byte[] sealed = out.getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(peerVerify("/usr/bin/python3", "dkimpy_arc.py", sealed)).as("dkimpy on the 3-hop chain").startsWith("pass");
-        assertThat(peerVerify("/usr/bin/perl", "maildkim_arc.pl", sealed)).as("Mail::DKIM").startsWith("pass");
-        assertThat(peerVerify("node", "mailauth_arc.js", sealed)).as("mailauth").startsWith("pass");
+        assertThat(peerVerify(python, "dkimpy_arc.py", sealed)).as("dkimpy on the 3-hop chain").startsWith("pass");
+        assertThat(peerVerify(perl, "maildkim_arc.pl", sealed)).as("Mail::DKIM").startsWith("pass");
+        assertThat(peerVerify(node, "mailauth_arc.js", sealed)).as("mailauth").startsWith("pass");
         ArcVerification v = new ArcVerifier(new StaticTxtResolver(DNS)).verify(MailMessage.parse(sealed),
                 System.currentTimeMillis() / 1000);
         assertThat(v.state()).as(v.reason()).isEqualTo(ArcState.PASS);

@@ -13,11 +13,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 import org.jamesexim.common.Endpoint;
+import org.jamesexim.common.testing.Prerequisites;
 import org.jamesexim.dovecot.AuthRequest;
 import org.jamesexim.dovecot.AuthResult;
 import org.jamesexim.dovecot.DovecotAuthClient;
 import org.jamesexim.dovecot.DovecotAuthConfig;
-import org.jamesexim.dovecot.testing.RealDovecot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class DistributedDovecotConfigTest {
 
     @Test
     void theShippedAuthOnlyConfigAnswersTheHooksClient() throws Exception {
-        String binary = RealDovecot.findBinary("dovecot");
+        String binary = Prerequisites.require("dovecot");
         dir = Files.createTempDirectory("jexim-dist-dovecot");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.jamesexim.common.testing.Prerequisites;
 import org.jamesexim.dovecot.testing.RealDovecot;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
@@ -110,7 +111,7 @@ class DovecotAuthTest {
 
     @Test
     void swaksAuthenticatesAndRelays() throws Exception {
-        String swaks = RealDovecot.findBinary("swaks");
+        String swaks = Prerequisites.require("swaks");
         for (String mech : List.of("PLAIN", "LOGIN")) {
             Process p = new ProcessBuilder(swaks, "--server", "127.0.0.1:" + james.smtpPort(), "--ehlo", "client.example.net",
                 "--from", "bob@example.test", "--to", "someone@elsewhere.example", "--auth", mech,

@@ -4,21 +4,18 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.jamesexim.common.testing.Prerequisites;
+
 /**
  * Postfix's {@code smtp-sink}, a real SMTP server, on 127.0.0.1 and a free port, started and stopped by the test.
  * {@code -f rcpt} makes it refuse every RCPT with a hard error; {@code -h} sets the name in its greeting and EHLO
- * reply. Installed by {@code .ci/install.d/90-dsn.sh}.
+ * reply. Installed by {@code .ci/install.d/90-dsn.sh}; a missing one fails with one line naming it ({@code .ci/prerequisites}).
  */
 final class SmtpSink implements AutoCloseable {
-    static final Path BINARY = Paths.get("/usr/sbin/smtp-sink");
-
     private final Process process;
     private final int port;
 
@@ -28,14 +25,12 @@ final class SmtpSink implements AutoCloseable {
     }
 
     static SmtpSink start(String hostName, String... options) throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException(BINARY + " is missing: run .ci/install.d/90-dsn.sh (Debian package postfix)");
-        }
+        String binary = Prerequisites.require("smtp-sink");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "-h", hostName));
+        List<String> cmd = new ArrayList<>(List.of(binary, "-h", hostName));
         if ("root".equals(System.getProperty("user.name"))) {
             cmd.addAll(List.of("-u", "nobody")); // smtp-sink refuses to run as root (CI runs as root)
         }

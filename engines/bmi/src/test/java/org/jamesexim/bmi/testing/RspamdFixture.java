@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.jamesexim.common.testing.Prerequisites;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * A real Rspamd (Debian package {@code rspamd}, installed by {@code .ci/install.d/70-bmi.sh}) started for the tests:
+ * A real Rspamd (Debian package {@code rspamd}, installed by {@code .ci/install.d/70-bmi.sh}; a missing one fails with one
+ * line naming it, see {@code .ci/prerequisites}) started for the tests:
  * normal worker only, on 127.0.0.1 and a free port, config in a temp dir, no Redis, DNS pointed at a closed port,
  * network modules off, test patterns (GTUBE variants) on. One instance per JVM, stopped when the test run ends.
  *
@@ -35,7 +37,6 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class RspamdFixture implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     public static final String MARKER = "BMI-TEST-MARKER";
     public static final String SOFT_MARKER = "BMI-TEST-SOFT";
-    public static final String INSTALL_SCRIPT = ".ci/install.d/70-bmi.sh";
 
     private final Path dir;
     private final Process process;
@@ -66,7 +67,7 @@ public final class RspamdFixture implements ExtensionContext.Store.CloseableReso
 
     /** Starts on the given port of 127.0.0.1 (for tests that let a client fail first, then bring Rspamd up). */
     public static RspamdFixture start(int port) throws IOException, InterruptedException {
-        String binary = findBinary();
+        String binary = Prerequisites.require("rspamd");
         Path dir = Files.createTempDirectory("bmi-rspamd-");
         Path local = Files.createDirectories(dir.resolve("local.d"));
         Files.createDirectories(dir.resolve("db"));
@@ -115,15 +116,6 @@ public final class RspamdFixture implements ExtensionContext.Store.CloseableReso
             Thread.sleep(100);
         }
         return f;
-    }
-
-    private static String findBinary() {
-        for (String p : List.of("/usr/bin/rspamd", "/usr/sbin/rspamd", "/usr/local/bin/rspamd")) {
-            if (Files.isExecutable(Path.of(p))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("rspamd is not installed: run " + INSTALL_SCRIPT + " (apt-get install rspamd) before these tests");
     }
 
     /** GET /ping answered with pong. */
@@ -191,6 +183,7 @@ public final class RspamdFixture implements ExtensionContext.Store.CloseableReso
         }
 
         static RspamdFixture get(ExtensionContext context) {
+            Prerequisites.require("rspamd"); // before the store, so the one-line failure reaches JUnit as it is
             return context.getRoot().getStore(NS).getOrComputeIfAbsent(RspamdFixture.class, k -> {
                 try {
                     return start();

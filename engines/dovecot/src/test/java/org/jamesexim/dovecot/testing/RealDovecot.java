@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.jamesexim.common.testing.Prerequisites;
+
 /**
  * A real Dovecot 2.3 (Debian {@code dovecot-core}) running only its auth service, from a temp dir, for tests.
  * Auth-only config: a passwd-file passdb, a checkpassword passdb that answers "temporary failure", an
@@ -27,12 +29,11 @@ import java.util.stream.Stream;
  * starts with {@code tempfail} gets {@code FAIL code=temp_fail}. {@code auth_username_format = %Ln}: Dovecot drops the
  * domain and lower-cases, so a login {@code Bob@Example.Test} is {@code user=bob}.</p>
  *
- * <p>Needs the {@code dovecot} binary (and root, as in CI); a missing binary fails with a message naming
- * {@code .ci/install.d/50-dovecot.sh}.</p>
+ * <p>Needs the {@code dovecot} and {@code doveadm} binaries (and root, as in CI); a missing one fails with one line
+ * naming {@code .ci/install.d/50-dovecot.sh} (see {@code .ci/prerequisites}).</p>
  */
 public final class RealDovecot implements AutoCloseable {
     public static final String PASSWORD = "s3cret";
-    public static final String INSTALL_HINT = "run .ci/install.d/50-dovecot.sh (apt-get install dovecot-core socat)";
     public static final int NUMBERED_USERS = 60;
 
     private final Path dir;
@@ -46,8 +47,8 @@ public final class RealDovecot implements AutoCloseable {
 
     /** Writes the config into a new temp dir and starts Dovecot; returns once a full handshake succeeds. */
     public static RealDovecot start() throws IOException {
-        String dovecot = findBinary("dovecot");
-        String doveadm = findBinary("doveadm");
+        String dovecot = Prerequisites.require("dovecot");
+        String doveadm = Prerequisites.require("doveadm");
         Path dir = Files.createTempDirectory("jexim-dovecot-");
         // the auth process runs as user dovecot and must reach the users file
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -218,7 +219,7 @@ public final class RealDovecot implements AutoCloseable {
     public void restart() throws IOException {
         kill();
         Files.deleteIfExists(dir.resolve("run").resolve("master.pid"));
-        launch(findBinary("dovecot"));
+        launch(Prerequisites.require("dovecot"));
     }
 
     @Override
@@ -229,17 +230,6 @@ public final class RealDovecot implements AutoCloseable {
         } catch (IOException e) {
             // temp dir left behind
         }
-    }
-
-    /** The absolute path of a Dovecot tool, or an AssertionError naming the install script. */
-    public static String findBinary(String name) {
-        for (String d : new String[] {"/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/sbin", "/bin"}) {
-            File f = new File(d, name);
-            if (f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        throw new AssertionError(name + " not found: " + INSTALL_HINT);
     }
 
     static int freePort() throws IOException {

@@ -12,6 +12,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.concurrent.TimeUnit;
 
+import org.jamesexim.common.testing.Prerequisites;
+
 /**
  * A TLS terminator in front of a Dovecot auth listener: {@code socat OPENSSL-LISTEN -> TCP}. Dovecot 2.3 has no TLS on
  * its auth listener ({@code ssl = yes} there is ignored), so this is how a TLS client is tested against the real
@@ -33,8 +35,8 @@ public final class SocatTls implements AutoCloseable {
 
     /** Starts socat on a free port of 127.0.0.1 forwarding to {@code 127.0.0.1:targetPort}. */
     public static SocatTls start(Path dir, int targetPort) throws IOException {
-        String socat = RealDovecot.findBinary("socat");
-        String openssl = RealDovecot.findBinary("openssl");
+        String socat = Prerequisites.require("socat");
+        String openssl = Prerequisites.require("openssl");
         Path key = dir.resolve("tls-key.pem");
         Path cert = dir.resolve("tls-cert.pem");
         RealDovecot.run(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
