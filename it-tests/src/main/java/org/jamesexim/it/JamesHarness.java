@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.apache.james.GuiceJamesServer;
@@ -22,6 +23,7 @@ import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
+import org.jamesexim.it.demo.Demo;
 
 import com.google.inject.Module;
 
@@ -34,6 +36,10 @@ import com.google.inject.Module;
  * (the default for tests) every listener binds 127.0.0.1 on a free port and James resolves names through a
  * {@link LocalDns} the test fills, so nothing leaves the machine and no lookup waits for a timeout. The domain {@code example.test} and the user {@code demo@example.test} /
  * {@code demo} exist once {@link Builder#start()} returns.</p>
+ *
+ * <p>The configuration folder's {@code demo/} (in {@code james-config/}: what {@code ./run-james} shows) is laid over
+ * it by default, with its generated material, demo MX and embedded DNS ({@link Demo}); {@link Builder#withoutDemo()}
+ * boots the sample alone. Files a test sets with {@link Builder#config} are never replaced by the demo's.</p>
  */
 public final class JamesHarness implements AutoCloseable {
     public static final String DOMAIN = "example.test";
@@ -44,12 +50,14 @@ public final class JamesHarness implements AutoCloseable {
     private final Path workingDirectory;
     private final boolean deleteOnClose;
     private final LocalDns dns;
+    private final Demo demo;
 
-    private JamesHarness(GuiceJamesServer server, Path workingDirectory, boolean deleteOnClose, LocalDns dns) {
+    private JamesHarness(GuiceJamesServer server, Path workingDirectory, boolean deleteOnClose, LocalDns dns, Demo demo) {
         this.server = server;
         this.workingDirectory = workingDirectory;
         this.deleteOnClose = deleteOnClose;
         this.dns = dns;
+        this.demo = demo;
     }
 
     public static Builder builder() {
@@ -65,6 +73,8 @@ public final class JamesHarness implements AutoCloseable {
         private final List<Module> overrides = new ArrayList<>();
         private boolean randomPorts = true;
         private LocalDns dns = new LocalDns();
+        private boolean demo = true;
+        private Consumer<String> demoMxLog;
 
         /** The folder whose files form {@code conf/} before overrides (default: the repository's {@code james-config/}). */
         public Builder configDir(Path dir) {
@@ -128,14 +138,35 @@ public final class JamesHarness implements AutoCloseable {
             return this;
         }
 
+        /** Boots the sample configuration alone, without the configuration folder's {@code demo/}. */
+        public Builder withoutDemo() {
+            this.demo = false;
+            return this;
+        }
+
+        /** Told one line per mail the demo MX stores (EmbeddedJames prints them). */
+        public Builder demoMxLog(Consumer<String> log) {
+            this.demoMxLog = log;
+            return this;
+        }
+
         public JamesHarness start() {
             boolean temporary = workingDirectory == null;
+            Demo laidDemo = null;
             try {
-                Path wd = temporary ? Files.createTempDirectory("james-exim-") : workingDirectory;
+                Path wd = (temporary ? Files.createTempDirectory("james-exim-") : workingDirectory).toAbsolutePath();
                 prepare(wd);
+                if (demo && Files.isDirectory(configDir.resolve(Demo.OVERLAY))) {
+                    laidDemo = Demo.prepare(configDir, wd, files.keySet(), randomPorts, demoMxLog);
+                }
+                if (randomPorts) {
+                    randomise(wd.resolve("conf"));
+                }
                 List<Module> modules = new ArrayList<>();
                 LocalDns localDns = randomPorts ? dns : null;
-                if (localDns != null) {
+                if (laidDemo != null) {
+                    modules.add(laidDemo.dnsModule(localDns));
+                } else if (localDns != null) {
                     modules.add(binder -> binder.bind(DNSService.class).toInstance(localDns));
                 }
                 modules.addAll(overrides);
@@ -146,17 +177,32 @@ public final class JamesHarness implements AutoCloseable {
                     .overrideWith(modules);
                 try {
                     server.start();
-                    JamesHarness harness = new JamesHarness(server, wd, temporary, localDns);
+                    JamesHarness harness = new JamesHarness(server, wd, temporary, localDns, laidDemo);
                     harness.server.getProbe(DataProbeImpl.class).fluent().addUser(DEMO_USER, DEMO_PASSWORD);
+                    if (laidDemo != null) {
+                        laidDemo.afterStart(server);
+                    }
                     return harness;
                 } catch (Exception e) {
                     server.stop();
                     throw e;
                 }
             } catch (RuntimeException e) {
+                closeQuietly(laidDemo);
                 throw e;
             } catch (Exception e) {
+                closeQuietly(laidDemo);
                 throw new IllegalStateException("James did not start: " + e.getMessage(), e);
+            }
+        }
+
+        private static void closeQuietly(Demo d) {
+            if (d != null) {
+                try {
+                    d.close();
+                } catch (IOException ignored) {
+                    // the demo MX is going away anyway
+                }
             }
         }
 
@@ -174,9 +220,6 @@ public final class JamesHarness implements AutoCloseable {
                 Path target = conf.resolve(f.getKey());
                 Files.createDirectories(target.getParent());
                 Files.write(target, f.getValue());
-            }
-            if (randomPorts) {
-                randomise(conf);
             }
             if (!extensionJars.isEmpty()) {
                 Path ext = wd.resolve("extensions-jars");
@@ -226,6 +269,11 @@ public final class JamesHarness implements AutoCloseable {
     /** The test DNS James resolves through; add records at any time. Null with {@link Builder#fixedPorts()}. */
     public LocalDns dns() {
         return dns;
+    }
+
+    /** The demo laid over the configuration, or null ({@link Builder#withoutDemo()}, or a folder without {@code demo/}). */
+    public Demo demo() {
+        return demo;
     }
 
     public GuiceJamesServer server() {
@@ -297,6 +345,7 @@ public final class JamesHarness implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        Builder.closeQuietly(demo);
         if (deleteOnClose) {
             deleteTree(workingDirectory);
         }
