@@ -59,9 +59,12 @@ public final class BmiRouting {
         return verdict == null ? "" : verdict.altLocation();
     }
 
-    /** {@code $bmi_base64_verdict}, empty without a verdict. */
+    /**
+     * {@code $bmi_base64_verdict} (the header form, {@link BmiVerdict#headerBase64()}: no recipient addresses), empty
+     * without a verdict.
+     */
     public String base64Verdict() {
-        return verdict == null ? "" : verdict.base64();
+        return verdict == null ? "" : verdict.headerBase64();
     }
 
     /** {@code $bmi_base64_tracker_verdict}, empty without a verdict or when no rule fired. */

@@ -20,10 +20,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * One verdict: what to do with the recipients it lists, and why (the rules that fired).
  *
  * <p>Exim's BMI server returns one or more verdicts per message, each with its own recipient list; this is one
- * of them. {@link #base64()} is the {@code $bmi_base64_verdict} string (base64 of a small JSON object, so the
+ * of them. {@link #base64()} is the spool form (base64 of a small JSON object with the recipient list, so the
  * verdict can be stored in a mail attribute and decoded again, as Exim stores it in the spool);
- * {@link #tracker()} is {@code $bmi_base64_tracker_verdict} (base64 of the comma-joined sorted rule names).
- * Immutable.</p>
+ * {@link #headerBase64()} is {@code $bmi_base64_verdict}, the same without the recipient list (it goes into message
+ * headers, and a header naming the recipients of a verdict would tell every reader who else got the mail, Bcc
+ * included); {@link #tracker()} is {@code $bmi_base64_tracker_verdict} (base64 of the comma-joined sorted rule
+ * names). Immutable.</p>
  */
 public final class BmiVerdict {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +55,7 @@ public final class BmiVerdict {
         for (String r : b.recipients) {
             rc.add(r.toLowerCase(Locale.ROOT));
         }
-        if (rc.isEmpty()) {
+        if (rc.isEmpty() && !b.withoutRecipients) {
             throw new IllegalArgumentException("a verdict needs at least one recipient");
         }
         this.recipients = Collections.unmodifiableList(new ArrayList<>(rc));
@@ -111,8 +113,20 @@ public final class BmiVerdict {
         return recipients.contains(address.toLowerCase(Locale.ROOT));
     }
 
-    /** {@code $bmi_base64_verdict}. */
+    /** The spool form: base64 of the verdict with its recipient list (for mail attributes, never for headers). */
     public String base64() {
+        return encode(true);
+    }
+
+    /**
+     * {@code $bmi_base64_verdict}, the form for message headers: base64 of the verdict without its recipient list,
+     * so that a copy of the message names no other recipient. {@link #decodeHeader(String)} reads it back.
+     */
+    public String headerBase64() {
+        return encode(false);
+    }
+
+    private String encode(boolean withRecipients) {
         ObjectNode o = JSON.createObjectNode();
         o.put("v", FORMAT);
         o.put("outcome", outcome.word());
@@ -126,8 +140,10 @@ public final class BmiVerdict {
         rules.forEach(r::add);
         ArrayNode ids = o.putArray("ids");
         ruleIds.forEach(ids::add);
-        ArrayNode rc = o.putArray("rcpt");
-        recipients.forEach(rc::add);
+        if (withRecipients) {
+            ArrayNode rc = o.putArray("rcpt");
+            recipients.forEach(rc::add);
+        }
         try {
             return Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(o));
         } catch (IOException e) {
@@ -149,9 +165,24 @@ public final class BmiVerdict {
      * @throws IllegalArgumentException saying what is wrong when the string is not a verdict of this format
      */
     public static BmiVerdict decode(String base64) {
+        return decode(base64, false);
+    }
+
+    /**
+     * Decodes {@link #headerBase64()} (a verdict without recipients, {@link #recipients()} empty); a spool-form
+     * verdict is read too, its recipient list ignored.
+     *
+     * @throws IllegalArgumentException saying what is wrong when the string is not a verdict of this format
+     */
+    public static BmiVerdict decodeHeader(String base64) {
+        return decode(base64, true);
+    }
+
+    private static BmiVerdict decode(String base64, boolean header) {
         JsonNode o;
         try {
-            o = JSON.readTree(Base64.getDecoder().decode(base64.trim()));
+            // the header form may have been folded by the header writer: the MIME decoder skips the folding
+            o = JSON.readTree((header ? Base64.getMimeDecoder() : Base64.getDecoder()).decode(base64.trim()));
         } catch (IllegalArgumentException | IOException e) {
             throw new IllegalArgumentException("not a base64 BMI verdict: " + e.getMessage(), e);
         }
@@ -166,7 +197,11 @@ public final class BmiVerdict {
             .profile(o.path("profile").asText(""));
         o.path("rules").forEach(n -> b.rule(n.asText()));
         o.path("ids").forEach(n -> b.ruleId(n.asInt()));
-        o.path("rcpt").forEach(n -> b.recipient(n.asText()));
+        if (header) {
+            b.withoutRecipients = true;
+        } else {
+            o.path("rcpt").forEach(n -> b.recipient(n.asText()));
+        }
         return b.build();
     }
 
@@ -196,6 +231,7 @@ public final class BmiVerdict {
         private final List<String> rules = new ArrayList<>();
         private final List<Integer> ruleIds = new ArrayList<>();
         private final List<String> recipients = new ArrayList<>();
+        private boolean withoutRecipients;
 
         private Builder() {
         }

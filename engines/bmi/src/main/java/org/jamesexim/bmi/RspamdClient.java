@@ -1,5 +1,6 @@
 package org.jamesexim.bmi;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,12 +23,19 @@ import org.jamesexim.common.Endpoint;
  * A minimal HTTP/1.1 client for Rspamd's {@code POST /checkv2} (normal worker or {@code rspamd_proxy}), over TCP or
  * a unix socket through {@link Endpoint}. One connection per request (Rspamd 3.4 always answers
  * {@code Connection: close}). Every request is bounded: the connect by {@code connectTimeout}, and the whole exchange
- * by {@code timeout} (each read waits at most the time left, and a watchdog closes the socket at the deadline so a
- * blocked write cannot hang the caller either). Thread-safe.
+ * by {@code timeout} or the caller's own earlier deadline (each read waits at most the time left, so a server that
+ * trickles bytes is cut at the deadline, and a watchdog closes the socket at the deadline so a blocked write cannot
+ * hang the caller either). What the server sends is capped: {@value #MAX_REPLY} bytes of body,
+ * {@value #MAX_HEADER_LINE} bytes per status or header line, {@value #MAX_HEADER_LINES} header lines; the body is
+ * read by {@link RspamdResult#parse(byte[])}. Thread-safe.
  */
 public final class RspamdClient {
-    private static final int MAX_REPLY = 8 * 1024 * 1024;
-    private static final int MAX_HEADER_LINE = 16 * 1024;
+    /** Largest reply body accepted (bytes); a larger one fails the request. */
+    public static final int MAX_REPLY = 4 * 1024 * 1024;
+    /** Longest status, header or chunk-size line accepted (bytes). */
+    public static final int MAX_HEADER_LINE = 16 * 1024;
+    /** Most header lines accepted in one reply. */
+    public static final int MAX_HEADER_LINES = 100;
 
     private final Endpoint endpoint;
     private final Duration connectTimeout;
@@ -60,7 +68,25 @@ public final class RspamdClient {
      * @throws IOException on connect failure, timeout, non-200 status or a reply that is not a check result
      */
     public RspamdResult check(Map<String, List<String>> headers, byte[] message) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        return check(headers, message, System.nanoTime() + timeout.toNanos());
+    }
+
+    /**
+     * As {@link #check(Map, byte[])}, ending by {@code deadline} ({@link System#nanoTime()} based) when that comes
+     * before this client's own {@code timeout}: the connect and the whole exchange share what is left.
+     */
+    public RspamdResult check(Map<String, List<String>> headers, byte[] message, long deadline) throws IOException {
+        long own = System.nanoTime() + timeout.toNanos();
+        if (own - deadline < 0) {
+            deadline = own;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= TimeUnit.MILLISECONDS.toNanos(1)) {
+            throw new SocketTimeoutException("no time left for rspamd at " + endpoint);
+        }
+        Duration budget = Duration.ofNanos(left);
+        long budgetMs = Math.round(left / 1e6);
+        Duration connect = connectTimeout.compareTo(budget) < 0 ? connectTimeout : budget;
         StringBuilder head = new StringBuilder(256);
         head.append("POST ").append(path).append(" HTTP/1.1\r\n");
         head.append("Host: ").append(endpoint.isUnix() ? "localhost" : endpoint.host()).append("\r\n");
@@ -75,17 +101,18 @@ public final class RspamdClient {
         });
         head.append("\r\n");
 
-        try (Socket socket = endpoint.connect(connectTimeout, timeout)) {
-            ScheduledFuture<?> guard = watchdog.schedule(() -> closeQuietly(socket), remainingMillis(deadline) + 50, TimeUnit.MILLISECONDS);
+        try (Socket socket = endpoint.connect(connect, budget)) {
+            long end = deadline;
+            ScheduledFuture<?> guard = watchdog.schedule(() -> closeQuietly(socket), Math.max(1, remainingMillis(end)) + 50, TimeUnit.MILLISECONDS);
             try {
                 OutputStream out = socket.getOutputStream();
                 out.write(head.toString().getBytes(StandardCharsets.UTF_8));
                 out.write(message);
                 out.flush();
-                return readReply(socket, deadline);
+                return readReply(new BufferedInputStream(socket.getInputStream()), () -> setTimeout(socket, end));
             } catch (IOException e) {
                 if (System.nanoTime() - deadline >= 0 || e instanceof SocketTimeoutException) {
-                    throw new SocketTimeoutException("rspamd at " + endpoint + " did not answer within " + timeout.toMillis() + " ms");
+                    throw new SocketTimeoutException("rspamd at " + endpoint + " did not answer within " + budgetMs + " ms");
                 }
                 throw new IOException("rspamd at " + endpoint + ": " + e.getMessage(), e);
             } finally {
@@ -94,9 +121,19 @@ public final class RspamdClient {
         }
     }
 
-    private RspamdResult readReply(Socket socket, long deadline) throws IOException {
-        InputStream in = socket.getInputStream();
-        String status = readLine(in, socket, deadline);
+    /** Called before every read: sets how long it may block, or throws once the deadline passed. */
+    @FunctionalInterface
+    interface BeforeRead {
+        void check() throws IOException;
+    }
+
+    /**
+     * Reads one HTTP reply (status, headers, body by Content-Length, chunked or to EOF) and parses its body.
+     *
+     * @throws IOException for anything that is not a 200 check result within the caps
+     */
+    static RspamdResult readReply(InputStream in, BeforeRead timer) throws IOException {
+        String status = readLine(in, timer);
         if (status == null) {
             throw new IOException("connection closed before a reply");
         }
@@ -112,7 +149,11 @@ public final class RspamdClient {
         }
         long length = -1;
         boolean chunked = false;
-        for (String line = readLine(in, socket, deadline); line != null && !line.isEmpty(); line = readLine(in, socket, deadline)) {
+        int lines = 0;
+        for (String line = readLine(in, timer); line != null && !line.isEmpty(); line = readLine(in, timer)) {
+            if (++lines > MAX_HEADER_LINES) {
+                throw new IOException("reply has more than " + MAX_HEADER_LINES + " header lines");
+            }
             int colon = line.indexOf(':');
             if (colon <= 0) {
                 continue;
@@ -132,7 +173,7 @@ public final class RspamdClient {
                 chunked = true;
             }
         }
-        byte[] body = chunked ? readChunked(in, socket, deadline) : readBody(in, socket, deadline, length);
+        byte[] body = chunked ? readChunked(in, timer) : readBody(in, timer, length);
         if (code != 200) {
             String reason = parts.length > 2 ? parts[2] : "";
             throw new IOException("HTTP " + code + " " + printable(reason)
@@ -145,11 +186,11 @@ public final class RspamdClient {
         }
     }
 
-    private static byte[] readBody(InputStream in, Socket socket, long deadline, long length) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(length > 0 ? (int) length : 4096);
+    private static byte[] readBody(InputStream in, BeforeRead timer, long length) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(length > 0 ? (int) Math.min(length, 64 * 1024) : 4096);
         byte[] chunk = new byte[8192];
         while (length < 0 || buf.size() < length) {
-            setTimeout(socket, deadline);
+            timer.check();
             int want = length < 0 ? chunk.length : (int) Math.min(chunk.length, length - buf.size());
             int n = in.read(chunk, 0, want);
             if (n < 0) {
@@ -166,10 +207,10 @@ public final class RspamdClient {
         return buf.toByteArray();
     }
 
-    private static byte[] readChunked(InputStream in, Socket socket, long deadline) throws IOException {
+    private static byte[] readChunked(InputStream in, BeforeRead timer) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         while (true) {
-            String sizeLine = readLine(in, socket, deadline);
+            String sizeLine = readLine(in, timer);
             if (sizeLine == null) {
                 throw new IOException("connection closed inside a chunked body");
             }
@@ -186,15 +227,15 @@ public final class RspamdClient {
             if (size < 0 || buf.size() + size > MAX_REPLY) {
                 throw new IOException("reply larger than " + MAX_REPLY + " bytes");
             }
-            buf.write(readBody(in, socket, deadline, size));
-            readLine(in, socket, deadline);
+            buf.write(readBody(in, timer, size));
+            readLine(in, timer);
         }
     }
 
-    private static String readLine(InputStream in, Socket socket, long deadline) throws IOException {
+    private static String readLine(InputStream in, BeforeRead timer) throws IOException {
         StringBuilder sb = new StringBuilder();
         while (true) {
-            setTimeout(socket, deadline);
+            timer.check();
             int c = in.read();
             if (c < 0) {
                 return sb.length() == 0 ? null : sb.toString();

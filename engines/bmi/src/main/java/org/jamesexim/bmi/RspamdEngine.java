@@ -1,6 +1,7 @@
 package org.jamesexim.bmi;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,13 +26,16 @@ import org.jamesexim.common.Endpoint;
  *
  * <p>Any failure (refused, timeout, non-200, unparseable reply, or a {@code tempfail} decision such as Rspamd's
  * {@code soft reject}) fails the whole scan with {@link BmiEngineException}, as any BMI SDK error gives no verdicts
- * in Exim; the remaining groups are not tried. Thread-safe; {@link #close()} stops the timeout watchdog thread.</p>
+ * in Exim; the remaining groups are not tried. One scan (all its groups: connects, requests, replies) ends by one
+ * deadline, {@code scanTimeout} after it started; each request is also bounded by {@code timeout}. Thread-safe;
+ * {@link #close()} stops the timeout watchdog thread.</p>
  */
 public final class RspamdEngine implements BmiEngine, AutoCloseable {
     private final RspamdClient client;
     private final BmiActionTable actions;
     private final Map<String, Integer> ruleIds;
     private final ScheduledExecutorService watchdog;
+    private final Duration scanTimeout;
 
     private RspamdEngine(Builder b) {
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -42,6 +46,7 @@ public final class RspamdEngine implements BmiEngine, AutoCloseable {
         this.client = new RspamdClient(b.endpoint, b.connectTimeout, b.timeout, b.path, watchdog);
         this.actions = b.actions;
         this.ruleIds = Collections.unmodifiableMap(new LinkedHashMap<>(b.ruleIds));
+        this.scanTimeout = b.scanTimeout;
     }
 
     public static Builder builder(Endpoint endpoint) {
@@ -51,14 +56,20 @@ public final class RspamdEngine implements BmiEngine, AutoCloseable {
     @Override
     public BmiVerdicts scan(BmiMessage message) throws BmiEngineException {
         List<BmiVerdict> verdicts = new ArrayList<>();
+        long deadline = System.nanoTime() + scanTimeout.toNanos();
         for (Map.Entry<BmiOptin, List<String>> group : message.recipientsByProfile().entrySet()) {
             String profile = group.getKey().profile();
             RspamdResult result;
             try {
-                result = client.check(headers(message, profile, group.getValue()), message.content());
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new SocketTimeoutException("no time left for this group");
+                }
+                result = client.check(headers(message, profile, group.getValue()), message.content(), deadline);
             } catch (IOException e) {
+                boolean late = System.nanoTime() - deadline >= 0;
                 throw new BmiEngineException("rspamd scan failed (profile '" + profile + "', " + group.getValue().size()
-                    + " recipients): " + e.getMessage(), e);
+                    + " recipients): " + (late ? "scan_timeout of " + scanTimeout.toMillis() + " ms passed: " : "")
+                    + e.getMessage(), e);
             }
             BmiActionTable.Decision d = actions.decide(result.action(), result.score());
             switch (d.kind()) {
@@ -130,6 +141,7 @@ public final class RspamdEngine implements BmiEngine, AutoCloseable {
         private final Endpoint endpoint;
         private Duration connectTimeout = Duration.ofSeconds(2);
         private Duration timeout = Duration.ofSeconds(10);
+        private Duration scanTimeout = Duration.ofSeconds(30);
         private String path = "/checkv2";
         private BmiActionTable actions = BmiActionTable.defaults();
         private final Map<String, Integer> ruleIds = new LinkedHashMap<>();
@@ -147,6 +159,12 @@ public final class RspamdEngine implements BmiEngine, AutoCloseable {
         /** Whole-request timeout, default 10 s (keep it above Rspamd's task_timeout, 8 s by default). */
         public Builder timeout(Duration v) {
             timeout = v;
+            return this;
+        }
+
+        /** Deadline for the whole scan of one message (every group's connect, request and reply), default 30 s. */
+        public Builder scanTimeout(Duration v) {
+            scanTimeout = v;
             return this;
         }
 
@@ -196,7 +214,8 @@ public final class RspamdEngine implements BmiEngine, AutoCloseable {
         }
 
         public RspamdEngine build() {
-            if (connectTimeout.isNegative() || connectTimeout.isZero() || timeout.isNegative() || timeout.isZero()) {
+            if (connectTimeout.isNegative() || connectTimeout.isZero() || timeout.isNegative() || timeout.isZero()
+                || scanTimeout.isNegative() || scanTimeout.isZero()) {
                 throw new IllegalArgumentException("timeouts must be positive");
             }
             return new RspamdEngine(this);
