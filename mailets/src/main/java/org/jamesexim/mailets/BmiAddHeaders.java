@@ -20,6 +20,12 @@ import org.jamesexim.bmi.BmiRouting;
  * into the message; otherwise they are added per recipient, which James applies at local delivery. A recipient
  * without a verdict gets no header (the variables are empty).
  *
+ * <p>The verdict header names <b>no recipient</b> (it is the verdict's header form,
+ * {@link org.jamesexim.bmi.BmiVerdict#headerBase64()}): a copy relayed to another domain, or any local copy, tells
+ * its reader the verdict of its own group and nothing of who else got the mail (Bcc recipients included), wherever
+ * this mailet sits in the processors. Long values are folded every {@value #FOLD} characters (base64 readers skip
+ * the folding white space), so no header line passes the 998-character limit of RFC 5322.</p>
+ *
  * <pre>{@code
  * <mailet match="All" class="org.jamesexim.mailets.BmiAddHeaders">
  *     <verdict_header>X-Brightmail-Verdict</verdict_header>   <!-- default; empty: don't add -->
@@ -28,6 +34,9 @@ import org.jamesexim.bmi.BmiRouting;
  * }</pre>
  */
 public class BmiAddHeaders extends GenericMailet {
+    /** Characters of base64 per header line (as MIME's 76). */
+    static final int FOLD = 76;
+
     private String verdictHeader;
     private String trackerHeader;
 
@@ -80,13 +89,28 @@ public class BmiAddHeaders extends GenericMailet {
         if (name.isEmpty() || value.isEmpty()) {
             return false;
         }
-        message.addHeader(name, value);
+        message.addHeader(name, fold(value));
         return true;
+    }
+
+    /** Breaks a long base64 value into lines of {@value #FOLD} characters, each continued with CRLF and one space. */
+    static String fold(String value) {
+        if (value.length() <= FOLD) {
+            return value;
+        }
+        StringBuilder sb = new StringBuilder(value.length() + value.length() / FOLD * 3);
+        for (int i = 0; i < value.length(); i += FOLD) {
+            if (i > 0) {
+                sb.append("\r\n ");
+            }
+            sb.append(value, i, Math.min(value.length(), i + FOLD));
+        }
+        return sb.toString();
     }
 
     private static void addFor(Mail mail, MailAddress rcpt, String name, String value) {
         if (!name.isEmpty() && !value.isEmpty()) {
-            mail.addSpecificHeaderForRecipient(PerRecipientHeaders.Header.builder().name(name).value(value).build(), rcpt);
+            mail.addSpecificHeaderForRecipient(PerRecipientHeaders.Header.builder().name(name).value(fold(value)).build(), rcpt);
         }
     }
 

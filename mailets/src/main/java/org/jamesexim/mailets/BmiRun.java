@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  *     <endpoint>127.0.0.1 11333</endpoint>        <!-- Rspamd normal worker or proxy: "host port" or /unix/socket -->
  *     <connect_timeout>2s</connect_timeout>       <!-- default 2s -->
  *     <timeout>10s</timeout>                      <!-- whole request, default 10s; keep above Rspamd's task_timeout -->
+ *     <scan_timeout>30s</scan_timeout>            <!-- whole scan of one mail (all its requests), default 30s -->
  *     <actions>no action = default, greylist = default, add header = alternate:Junk, rewrite subject = alternate:Junk,
  *              quarantine = alternate:Junk, reject = dont_deliver, discard = dont_deliver, soft reject = tempfail,
  *              * = default</actions>              <!-- the default; also score>=N = <outcome> -->
@@ -53,8 +54,13 @@ import org.slf4j.LoggerFactory;
  *     <retry_max>5</retry_max>                    <!-- fail_closed: retries before error_processor, default 5 -->
  *     <error_processor>error</error_processor>    <!-- fail_closed: where the mail goes after retry_max, default error -->
  *     <processor>transport</processor>            <!-- optional: hand the mail on, split into one copy per verdict -->
+ *     <strip_headers>X-Brightmail-Verdict, X-Brightmail-Tracker</strip_headers> <!-- the default; removed on arrival -->
  * </mailet>
  * }</pre>
+ *
+ * <p><b>What comes from outside.</b> The verdict headers ({@code strip_headers}, by default BmiAddHeaders' two
+ * names) are removed from every mail this mailet sees, whether the scan works or not, so a sender cannot pass off
+ * its own verdict as ours. One scan ends by one deadline ({@code scan_timeout}), whatever Rspamd does.</p>
  *
  * <p><b>Failures.</b> Rspamd down, slow (past {@code timeout}), answering garbage or {@code soft reject}:
  * with {@code fail_open} (Exim's behaviour) the mail gets no verdicts, so every recipient is delivered normally;
@@ -82,6 +88,7 @@ public class BmiRun extends GenericMailet {
     private int retryMax;
     private String errorProcessor;
     private String processor;
+    private List<String> stripHeaders;
 
     /**
      * James injects its queues: copies and retries are put straight into the spool, so they do not carry the
@@ -107,6 +114,8 @@ public class BmiRun extends GenericMailet {
         Endpoint endpoint = parse("endpoint", "127.0.0.1 11333", Endpoint::parse);
         Duration connectTimeout = parse("connect_timeout", "2s", BmiRun::duration);
         Duration timeout = parse("timeout", "10s", BmiRun::duration);
+        Duration scanTimeout = parse("scan_timeout", "30s", BmiRun::duration);
+        stripHeaders = parse("strip_headers", "X-Brightmail-Verdict, X-Brightmail-Tracker", BmiRun::headerNames);
         BmiActionTable actions = parse("actions", BmiActionTable.DEFAULT_TABLE, BmiActionTable::parse);
         Map<String, Integer> ruleIds = parse("rule_ids", "", RspamdEngine.Builder::parseRuleIds);
         String path = getInitParameter("path", "/checkv2").trim();
@@ -125,7 +134,7 @@ public class BmiRun extends GenericMailet {
         errorProcessor = getInitParameter("error_processor", Mail.ERROR).trim();
         String p = getInitParameter("processor", "").trim();
         processor = p.isEmpty() ? null : p;
-        engine = RspamdEngine.builder(endpoint).connectTimeout(connectTimeout).timeout(timeout).path(path)
+        engine = RspamdEngine.builder(endpoint).connectTimeout(connectTimeout).timeout(timeout).scanTimeout(scanTimeout).path(path)
             .actions(actions).ruleIds(ruleIds).build();
     }
 
@@ -151,8 +160,24 @@ public class BmiRun extends GenericMailet {
         return d;
     }
 
+    /** Header field names separated by commas or blanks; empty for none. */
+    static List<String> headerNames(String value) {
+        List<String> names = new ArrayList<>();
+        for (String n : value.trim().split("[,\\s]+")) {
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (!n.matches("[!-9;-~]+")) {
+                throw new IllegalArgumentException("not a header field name: '" + n + "'");
+            }
+            names.add(n);
+        }
+        return names;
+    }
+
     @Override
     public void service(Mail mail) throws MessagingException {
+        stripForged(mail);
         if (mail.getRecipients().isEmpty()) {
             return;
         }
@@ -171,6 +196,25 @@ public class BmiRun extends GenericMailet {
         mail.setAttribute(new Attribute(BmiAttributes.BMI_VERDICTS, AttributeValue.of(verdicts.encode())));
         LOGGER.info("bmi scan of {}: {} verdicts for {} recipients", mail.getName(), verdicts.verdicts().size(), mail.getRecipients().size());
         handOn(mail, verdicts);
+    }
+
+    /** Removes verdict headers that came with the mail: only ours (BmiAddHeaders, later) may carry a verdict. */
+    private void stripForged(Mail mail) throws MessagingException {
+        if (stripHeaders.isEmpty()) {
+            return;
+        }
+        javax.mail.internet.MimeMessage message = mail.getMessage();
+        boolean changed = false;
+        for (String name : stripHeaders) {
+            if (message.getHeader(name) != null) {
+                message.removeHeader(name);
+                changed = true;
+            }
+        }
+        if (changed) {
+            message.saveChanges();
+            LOGGER.info("bmi: removed verdict headers {} that came with mail {}", stripHeaders, mail.getName());
+        }
     }
 
     private BmiMessage toMessage(Mail mail) throws MessagingException {

@@ -166,6 +166,27 @@ class BmiRunTest {
         assertThatThrownBy(() -> mailet(ctx, "rule_ids", "GTUBE")).hasMessageStartingWith("rule_ids:");
         assertThatThrownBy(() -> mailet(ctx, "retry_max", "-1")).hasMessageStartingWith("retry_max:");
         assertThatThrownBy(() -> mailet(ctx, "path", "checkv2")).hasMessageStartingWith("path:");
+        assertThatThrownBy(() -> mailet(ctx, "scan_timeout", "0s")).hasMessageStartingWith("scan_timeout:");
+        assertThatThrownBy(() -> mailet(ctx, "strip_headers", "X-Ok, Bad:Name")).hasMessageStartingWith("strip_headers:");
+    }
+
+    /**
+     * A verdict header the sender wrote is removed when the mail arrives, whether the scan works or not and with no
+     * BmiAddHeaders anywhere. Before: BmiRun left it, so a configuration without BmiAddHeaders on that path (or a
+     * failed scan before it) delivered the sender's own "verdict".
+     */
+    @Test
+    void forgedVerdictHeadersAreRemovedOnArrivalEvenWhenTheScanFails() throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        BmiRun run = mailet(ctx, "endpoint", "127.0.0.1 " + RspamdFixture.freePort());
+        FakeMail m = mail("x", "a@example.test");
+        m.getMessage().addHeader("X-Brightmail-Verdict", "Zm9yZ2Vk");
+        m.getMessage().addHeader("X-Brightmail-Tracker", "Zm9yZ2Vk");
+        run.service(m);
+        run.destroy();
+        assertThat(m.getAttribute(BmiAttributes.BMI_ERROR)).isPresent();
+        assertThat(m.getMessage().getHeader("X-Brightmail-Verdict")).isNull();
+        assertThat(m.getMessage().getHeader("X-Brightmail-Tracker")).isNull();
     }
 
     @Test
@@ -180,9 +201,13 @@ class BmiRunTest {
         run.service(same);
         headers.service(same);
         String verdict = BmiAttributes.routing(same, new MailAddress("a@example.test")).base64Verdict();
-        assertThat(same.getMessage().getHeader("X-Brightmail-Verdict")).containsExactly(verdict);
+        assertThat(same.getMessage().getHeader("X-Brightmail-Verdict")).containsExactly(BmiAddHeaders.fold(verdict));
+        // the header names no recipient (a Bcc recipient must not be told to the others, nor they to it)
+        assertThat(new String(java.util.Base64.getMimeDecoder().decode(same.getMessage().getHeader("X-Brightmail-Verdict")[0]),
+            java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("a@example.test", "b@example.test", "rcpt");
+        assertThat(same.getMessage().getHeader("X-Brightmail-Verdict")[0].split("\r\n")).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(78));
         String tracker = same.getMessage().getHeader("X-Brightmail-Tracker")[0];
-        assertThat(new String(java.util.Base64.getDecoder().decode(tracker), java.nio.charset.StandardCharsets.UTF_8)).contains("BMI_TEST_MARKER");
+        assertThat(new String(java.util.Base64.getMimeDecoder().decode(tracker), java.nio.charset.StandardCharsets.UTF_8)).contains("BMI_TEST_MARKER");
 
         FakeMail mixed = threeProfiles(RspamdFixture.MARKER);
         run.service(mixed);
@@ -191,7 +216,7 @@ class BmiRunTest {
         assertThat(mixed.getMessage().getHeader("X-Brightmail-Verdict")).isNull();
         assertThat(mixed.getPerRecipientSpecificHeaders().getHeadersForRecipient(new MailAddress("strict@example.test")))
             .extracting(h -> h.getName() + ":" + h.getValue())
-            .contains("X-Brightmail-Verdict:" + BmiAttributes.routing(mixed, new MailAddress("strict@example.test")).base64Verdict());
+            .contains("X-Brightmail-Verdict:" + BmiAddHeaders.fold(BmiAttributes.routing(mixed, new MailAddress("strict@example.test")).base64Verdict()));
         assertThat(mixed.getPerRecipientSpecificHeaders().getRecipientsWithSpecificHeaders()).hasSize(3);
     }
 
