@@ -26,7 +26,7 @@ import org.apache.mailet.AttributeName;
  * <pre>{@code
  * <processor state="relay" enableJmx="false">
  *   <mailet match="All" class="org.jamesexim.mailets.DsnInfoRemoteDelivery">
- *     <outgoingQueue>outgoing</outgoingQueue>
+ *     <outgoing>outgoing</outgoing>
  *     <delayTime>5000, 100000, 500000</delayTime>
  *     <maxRetries>3</maxRetries>
  *     <maxDnsProblemRetries>0</maxDnsProblemRetries>
