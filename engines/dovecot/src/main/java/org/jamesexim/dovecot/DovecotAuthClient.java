@@ -13,7 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * once (request ids); connects lazily, reconnects after EOF/errors with exponential backoff, and bounds every
  * request by {@code timeout}: {@link #authenticate} always returns within about {@code connect_timeout + timeout},
  * never throws for I/O trouble, and reports anything that is not Dovecot's verdict on the credentials as
- * {@link AuthResult.Status#TEMPFAIL}. A request is never replayed once Dovecot may have acted on it, except that a
+ * {@link AuthResult.Status#TEMPFAIL}; at most {@code max_pending} requests wait at once (more fail at once, as
+ * temporary failures). What Dovecot sends is capped: lines of {@value DovecotWire#MAX_SERVER_LINE} bytes and
+ * {@value DovecotWire#MAX_FIELDS} fields, {@value DovecotConnection#MAX_HANDSHAKE_LINES} handshake lines,
+ * {@value DovecotConnection#MAX_MECHANISMS} mechanisms; passing a cap drops the connection (requests in flight end
+ * as temporary failures). A request is never replayed once Dovecot may have acted on it, except that a
  * line that could not be written at all is sent once more on a fresh connection. Thread-safe; one instance per
  * configured server; {@link #close()} when done.
  */
@@ -22,6 +26,7 @@ public final class DovecotAuthClient implements AutoCloseable {
     private final Slot[] slots;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicInteger threadCount = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final Object backoffLock = new Object();
     private int failures;
     private long retryNotBefore;
@@ -51,6 +56,18 @@ public final class DovecotAuthClient implements AutoCloseable {
      */
     public AuthResult authenticate(AuthRequest request) {
         Objects.requireNonNull(request, "request");
+        if (waiting.incrementAndGet() > config.maxPending()) {
+            waiting.decrementAndGet();
+            return AuthResult.tempfail("more than " + config.maxPending() + " requests are waiting for Dovecot (max_pending)");
+        }
+        try {
+            return authenticateNow(request);
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    private AuthResult authenticateNow(AuthRequest request) {
         long deadline = System.nanoTime() + config.connectTimeout().toNanos() + config.timeout().toNanos();
         IOException notSent = null;
         for (int attempt = 0; attempt < 2; attempt++) {

@@ -25,6 +25,8 @@ import org.jamesexim.common.Endpoint;
  *   <li>{@code connect_timeout} (default 5 s, as Exim), {@code timeout}: the longest wait for any reply
  *       (default 20 s: Dovecot itself delays failures by 2 s and penalises repeated failures by up to 15 s).</li>
  *   <li>{@code pool_size} (default 2): connections kept open; each carries many requests at once.</li>
+ *   <li>{@code max_pending} (default 256): requests waiting for Dovecot at once, over all connections; one more
+ *       fails at once as a temporary failure.</li>
  *   <li>Reconnect backoff: after a failed connect, new connects wait {@code backoff_initial} doubling up to
  *       {@code backoff_max}; requests in that window fail at once as temporary failures.</li>
  * </ul>
@@ -39,6 +41,7 @@ public final class DovecotAuthConfig {
     private final Duration connectTimeout;
     private final Duration timeout;
     private final int poolSize;
+    private final int maxPending;
     private final Duration backoffInitial;
     private final Duration backoffMax;
 
@@ -52,6 +55,7 @@ public final class DovecotAuthConfig {
         this.connectTimeout = b.connectTimeout;
         this.timeout = b.timeout;
         this.poolSize = b.poolSize;
+        this.maxPending = b.maxPending;
         this.backoffInitial = b.backoffInitial;
         this.backoffMax = b.backoffMax;
     }
@@ -97,6 +101,11 @@ public final class DovecotAuthConfig {
         return poolSize;
     }
 
+    /** Most requests waiting for Dovecot at once ({@code max_pending}). */
+    public int maxPending() {
+        return maxPending;
+    }
+
     public Duration backoffInitial() {
         return backoffInitial;
     }
@@ -108,7 +117,7 @@ public final class DovecotAuthConfig {
     @Override
     public String toString() {
         return "DovecotAuthConfig{server_socket=" + endpoint + ", server_tls=" + tls + ", timeout=" + timeout
-            + ", pool_size=" + poolSize + "}";
+            + ", pool_size=" + poolSize + ", max_pending=" + maxPending + "}";
     }
 
     /** Builder; {@link #build()} checks every value and names the one that is wrong. */
@@ -122,6 +131,7 @@ public final class DovecotAuthConfig {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration timeout = Duration.ofSeconds(20);
         private int poolSize = 2;
+        private int maxPending = 256;
         private Duration backoffInitial = Duration.ofMillis(100);
         private Duration backoffMax = Duration.ofSeconds(5);
 
@@ -201,6 +211,15 @@ public final class DovecotAuthConfig {
                 throw new IllegalArgumentException("pool_size: expected 1..64, got " + value);
             }
             this.poolSize = value;
+            return this;
+        }
+
+        /** {@code max_pending}: requests waiting for Dovecot at once (1..65536, default 256). */
+        public Builder maxPending(int value) {
+            if (value < 1 || value > 65536) {
+                throw new IllegalArgumentException("max_pending: expected 1..65536, got " + value);
+            }
+            this.maxPending = value;
             return this;
         }
 

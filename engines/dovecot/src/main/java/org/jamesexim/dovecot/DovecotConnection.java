@@ -41,6 +41,10 @@ final class DovecotConnection {
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int WATCH_READ_MS = 100;
     private static final long WATCH_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Most handshake lines (VERSION, MECH, SPID, CUID, COOKIE, DONE and unknown ones) read before DONE. */
+    static final int MAX_HANDSHAKE_LINES = 1000;
+    /** Most mechanisms kept from the handshake. */
+    static final int MAX_MECHANISMS = 64;
     /** A parked follower re-checks at least this often (a safety net; it is normally woken). */
     private static final long FOLLOWER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -145,14 +149,17 @@ final class DovecotConnection {
         throws IOException {
         Set<String> mechanisms = new LinkedHashSet<>();
         boolean version = false;
-        while (true) {
+        for (int lines = 0; ; lines++) {
             if (System.nanoTime() - deadline > 0) {
                 throw new SocketTimeoutException("no complete handshake from Dovecot within " + timeoutText);
+            }
+            if (lines >= MAX_HANDSHAKE_LINES) {
+                throw new DovecotProtocolException("Dovecot sent more than " + MAX_HANDSHAKE_LINES + " handshake lines without DONE");
             }
             String line;
             try {
                 socket.setSoTimeout(remainingMs(deadline));
-                line = reader.readLine();
+                line = reader.readLine(deadline);
             } catch (SocketTimeoutException e) {
                 throw new SocketTimeoutException("no complete handshake from Dovecot within " + timeoutText);
             }
@@ -173,6 +180,9 @@ final class DovecotConnection {
             switch (cmd) {
                 case "MECH":
                     if (f.size() >= 2 && !f.subList(2, f.size()).contains("private")) {
+                        if (mechanisms.size() >= MAX_MECHANISMS) {
+                            throw new DovecotProtocolException("Dovecot advertised more than " + MAX_MECHANISMS + " mechanisms");
+                        }
                         mechanisms.add(f.get(1).toUpperCase(Locale.ROOT));
                     }
                     break;
@@ -355,7 +365,8 @@ final class DovecotConnection {
                 socket.setSoTimeout(t);
                 currentSoTimeout = t;
             }
-            line = reader.readLine();
+            // a line trickled in byte by byte must not keep the reader past its slice (and a waiter past its deadline)
+            line = reader.readLine(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(t));
         } catch (SocketTimeoutException e) {
             checkBlockedWrite();
             return isOpen();

@@ -20,6 +20,8 @@ final class DovecotWire {
     static final int MAX_CLIENT_LINE = 16384;
     /** Longest reply line accepted; passdb extra fields can make OK lines long. */
     static final int MAX_SERVER_LINE = 65536;
+    /** Most TAB-separated fields accepted in one reply line (command, id and parameters). */
+    static final int MAX_FIELDS = 256;
 
     private DovecotWire() {
     }
@@ -85,11 +87,19 @@ final class DovecotWire {
         return Base64.getDecoder().decode(text);
     }
 
-    static List<String> split(String line) {
+    /**
+     * The TAB-separated fields of a line.
+     *
+     * @throws DovecotProtocolException when there are more than {@link #MAX_FIELDS}
+     */
+    static List<String> split(String line) throws DovecotProtocolException {
         List<String> out = new ArrayList<>(6);
         int start = 0;
         for (int i = 0; i < line.length(); i++) {
             if (line.charAt(i) == '\t') {
+                if (out.size() + 1 >= MAX_FIELDS) {
+                    throw new DovecotProtocolException("Dovecot sent a line with more than " + MAX_FIELDS + " fields");
+                }
                 out.add(line.substring(start, i));
                 start = i + 1;
             }
@@ -132,7 +142,9 @@ final class DovecotWire {
 
     /**
      * Reads LF-terminated lines. Keeps a partial line across a {@link java.net.SocketTimeoutException}, so a
-     * timeout tick in the middle of a line loses nothing. Not thread-safe: one reader thread per connection.
+     * timeout tick in the middle of a line loses nothing. A line that has not ended by the deadline given to
+     * {@link #readLine(long)} ends the call with a SocketTimeoutException however the bytes trickle in (each read may
+     * bring one byte well within the socket timeout). Not thread-safe: one reader thread per connection.
      */
     static final class LineReader {
         private final InputStream in;
@@ -147,8 +159,16 @@ final class DovecotWire {
             this.maxLine = maxLine;
         }
 
-        /** The next line without its LF (and a CR before it), decoded as UTF-8. */
+        /** The next line without its LF (and a CR before it), decoded as UTF-8; no deadline but the socket's. */
         String readLine() throws IOException {
+            return readLine(0);
+        }
+
+        /**
+         * The next line, or a SocketTimeoutException once {@code deadline} ({@link System#nanoTime()} based; 0 for
+         * none) has passed before it ended; the part read so far is kept for the next call.
+         */
+        String readLine(long deadline) throws IOException {
             while (true) {
                 for (int i = pos; i < limit; i++) {
                     if (buf[i] == '\n') {
@@ -178,6 +198,9 @@ final class DovecotWire {
                 pos = 0;
                 limit = 0;
                 checkLength();
+                if (deadline != 0 && System.nanoTime() - deadline >= 0) {
+                    throw new java.net.SocketTimeoutException("no complete line from Dovecot in time");
+                }
                 int n = in.read(buf);
                 if (n < 0) {
                     throw new EOFException(partial.size() == 0 ? "Dovecot closed the connection"

@@ -24,7 +24,7 @@ class DovecotWireTest {
     }
 
     @Test
-    void paramsAndFlags() {
+    void paramsAndFlags() throws Exception {
         List<String> f = DovecotWire.split("OK\t7\tuser=alice\tnologin\treason=a=b\t\toriginal_user=Alice");
         assertThat(DovecotWire.params(f, 2)).containsExactly(
             java.util.Map.entry("user", "alice"), java.util.Map.entry("nologin", ""),
