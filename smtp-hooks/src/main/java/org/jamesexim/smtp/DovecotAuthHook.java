@@ -40,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Passwords never reach a log line. Connections are opened on first use, so James starts without Dovecot.
  *
+ * <p><b>Identity.</b> The session's user is what James's {@code verifyIdentity} compares MAIL FROM with: with
+ * {@code <verifyIdentity>true</verifyIdentity>} in {@code smtpserver.xml} (as in the example file) an authenticated
+ * client may only send as its own address. Under James's virtual hosting that is a full address, so a Dovecot
+ * {@code user=} without a domain (e.g. {@code auth_username_format = %Ln}) gets {@code @<user_domain>} appended;
+ * without {@code user_domain} such a user keeps the bare name, and James then refuses every MAIL FROM of its
+ * session (it can never send as someone else).</p>
+ *
  * The hook part of {@code james-config/examples/dovecot-smtpserver.xml}, which the tests boot (they only change
  * {@code server_socket} and {@code timeout}); the commented parameters are optional:
  * <pre>{@code
@@ -54,6 +61,10 @@ import org.slf4j.LoggerFactory;
  *         <timeout>20s</timeout>
  *         <pool_size>2</pool_size>
  *         <backoff_max>2s</backoff_max>
+ *         <!-- appended as @domain to a Dovecot user= without one (auth_username_format %n), for verifyIdentity -->
+ *         <user_domain>example.test</user_domain>
+ *         <!-- requests waiting for Dovecot at once, default 256; more get 454 at once:
+ *         <max_pending>256</max_pending> -->
  *         <!-- TLS to a TCP server_socket (a TLS terminator in front of Dovecot):
  *         <server_tls>true</server_tls>
  *         <server_tls_trust_store>/etc/james/dovecot-trust.p12</server_tls_trust_store>
@@ -79,6 +90,8 @@ public class DovecotAuthHook implements AuthHook {
     private DovecotAuthClient client;
     private SetId setId = SetId.USER;
     private boolean rejectNologin;
+    private String userDomain;
+    private volatile boolean warnedBareUser;
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
@@ -117,6 +130,15 @@ public class DovecotAuthHook implements AuthHook {
             b.connectTimeout(duration(config, "connect_timeout", "5s"));
             b.timeout(duration(config, "timeout", "20s"));
             b.poolSize(integer(config, "pool_size", 2));
+            b.maxPending(integer(config, "max_pending", 256));
+            String domain = config.getString("user_domain", null);
+            if (domain != null && !domain.isBlank()) {
+                domain = domain.trim().toLowerCase(Locale.ROOT);
+                if (!domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+                    throw new IllegalArgumentException("user_domain: expected a domain such as example.test, got '" + domain + "'");
+                }
+                userDomain = domain;
+            }
             b.backoff(Duration.ofMillis(100), duration(config, "backoff_max", "5s"));
             b.service(config.getString("service", "smtp").trim());
             rejectNologin = bool(config, "reject_nologin", false);
@@ -193,6 +215,15 @@ public class DovecotAuthHook implements AuthHook {
                     return invalidCredentials();
                 }
                 String id = setId == SetId.USER ? result.user().orElse(login) : login;
+                if (id.indexOf('@') < 0) {
+                    if (userDomain != null) {
+                        id = id + "@" + userDomain;
+                    } else if (!warnedBareUser) {
+                        warnedBareUser = true;
+                        LOGGER.warn("Dovecot AUTH: the SMTP identity '{}' has no domain; with verifyIdentity and virtual hosting "
+                            + "James refuses every MAIL FROM of such a session: set user_domain", id);
+                    }
+                }
                 Username user;
                 try {
                     user = Username.of(id);

@@ -38,6 +38,33 @@ class DovecotAuthHookConfigTest {
         assertRejected("server_tls_trust_store", "server_socket", "127.0.0.1 12345",
             "server_tls_trust_store", "/nonexistent/trust.p12");
         assertRejected("reject_nologin", "server_socket", "127.0.0.1 12345", "reject_nologin", "sometimes");
+        assertRejected("max_pending", "server_socket", "127.0.0.1 12345", "max_pending", "0");
+        assertRejected("user_domain", "server_socket", "127.0.0.1 12345", "user_domain", "example.test>");
+    }
+
+    /** A trust store password that does not open the store is never part of the error James prints at startup. */
+    @Test
+    void aWrongTrustStorePasswordIsNotInTheError() throws Exception {
+        java.nio.file.Path store = java.nio.file.Files.createTempFile("trust", ".p12");
+        try {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(store)) {
+                ks.store(out, "right-store-password".toCharArray());
+            }
+            String wrong = "Wrong-Store-Secret-42";
+            assertThatThrownBy(() -> new DovecotAuthHook().init(config("server_socket", "127.0.0.1 12345",
+                "server_tls_trust_store", store.toString(), "server_tls_trust_store_password", wrong)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("server_tls_trust_store")
+                .satisfies(e -> {
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain(wrong);
+                    }
+                });
+        } finally {
+            java.nio.file.Files.delete(store);
+        }
     }
 
     @Test

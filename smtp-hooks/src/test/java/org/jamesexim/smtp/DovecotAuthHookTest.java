@@ -67,6 +67,24 @@ class DovecotAuthHookTest {
         return hook;
     }
 
+    /**
+     * Dovecot's user= without a domain (the test Dovecot's %Ln) becomes the James address user@user_domain, the
+     * identity verifyIdentity holds MAIL FROM to. Before: the session was the bare "bob", which James's
+     * verifyIdentity could never match with a local sender (and the example file did not turn it on).
+     */
+    @Test
+    void userDomainMakesDovecotsBareUserAnAddress() throws Exception {
+        DovecotAuthHook hook = hook("user_domain", "Example.Test");
+        try {
+            Map<String, Object> state = new HashMap<>();
+            HookResult r = hook.doAuth(session("192.0.2.64", false, state), Username.of("BoB@example.test"), RealDovecot.PASSWORD);
+            assertThat(r.getSmtpRetCode()).isEqualTo("235");
+            assertThat(((Username) state.get("user")).asString()).isEqualTo("bob@example.test");
+        } finally {
+            hook.destroy();
+        }
+    }
+
     @Test
     void serverSetIdLoginKeepsTheNameAsTyped() throws Exception {
         DovecotAuthHook hook = hook("server_set_id", "login");

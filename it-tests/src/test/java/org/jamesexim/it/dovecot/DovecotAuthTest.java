@@ -84,11 +84,11 @@ class DovecotAuthTest {
     @Test
     void plainAuthAllowsRelayAndTheMailCarriesDovecotsUserName() throws Exception {
         try (SmtpClient anonymous = smtpFrom("127.0.0.1")) {
-            assertThat(anonymous.mailFrom("bob@example.test").code).isEqualTo(250);
+            assertThat(anonymous.mailFrom("stranger@elsewhere.example").code).isEqualTo(250);
             assertThat(anonymous.rcptTo("someone@elsewhere.example").code).as("no relay without AUTH").isGreaterThanOrEqualTo(500);
         }
         try (SmtpClient c = smtpFrom("127.0.0.1")) {
-            // the test Dovecot's auth_username_format %Ln drops the domain: server_set_id=user makes James use user=bob
+            // the test Dovecot's auth_username_format %Ln drops the domain: server_set_id=user and user_domain make it bob@example.test
             SmtpClient.Reply auth = c.authPlain("BoB@example.test", PW);
             assertThat(auth.code).isEqualTo(235);
             // the request as Dovecot received it (auth_debug): addresses and ports of this SMTP session, secured
@@ -106,7 +106,7 @@ class DovecotAuthTest {
         }
         List<String> inbox = james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 1, Duration.ofSeconds(20));
         String mail = inbox.stream().filter(m -> m.contains("Subject: via dovecot auth")).findFirst().orElseThrow();
-        assertThat(mail).containsPattern(AUTH_USER_HEADER + ": bob\r?\n").doesNotContain(AUTH_USER_HEADER + ": bob@");
+        assertThat(mail).containsPattern(AUTH_USER_HEADER + ": bob@example\\.test\r?\n");
     }
 
     @Test
@@ -141,7 +141,7 @@ class DovecotAuthTest {
             SmtpClient.Reply r = c.authPlain("alice", wrong);
             assertThat(r.code).isEqualTo(535);
             assertThat(r.text()).startsWith("5.7.8");
-            assertThat(c.mailFrom("alice@example.test").code).isEqualTo(250);
+            assertThat(c.mailFrom("stranger@elsewhere.example").code).isEqualTo(250);
             assertThat(c.rcptTo("someone@elsewhere.example").code).isGreaterThanOrEqualTo(500);
             // another client address than the server's: not "secured" (no TLS either)
             awaitDovecotLog("client in: AUTH\t[0-9]+\tPLAIN\tservice=smtp\tlip=127\\.0\\.0\\.1"
