@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -19,16 +20,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The request is the options line, the client IP (and name), the HELO value, the envelope sender, the recipients,
  * an empty line, then the message streamed straight from its source to the socket (never buffered here); then the
- * write side is shut down and the reply read until EOF. Every step is bounded: the connect by
- * {@link DccSettings#connectTimeout()}, and the whole exchange (including a peer that stops reading) by
- * {@link DccSettings#timeout()}, enforced by a watchdog that closes the socket. Any failure gives a DEFER
- * result; this class never throws for a network problem.</p>
+ * write side is shut down and the reply read until EOF. One deadline bounds the whole check,
+ * {@link DccSettings#timeout()} after it starts: the connect (itself at most {@link DccSettings#connectTimeout()}),
+ * sending the message and reading the reply all share it, enforced by a watchdog that closes the socket (so a peer
+ * that stops reading, or trickles its reply one byte at a time, cannot hold the caller longer). At most
+ * {@value #MAX_REPLY} bytes of reply are read; {@link DccReplyParser} caps what is kept of them. Any failure gives a
+ * DEFER result; this class never throws for a network problem.</p>
  *
  * <p>Thread-safe; share one instance. {@link #close()} stops the watchdog thread.</p>
  */
 public final class DccClient implements AutoCloseable {
-    /** The largest reply kept (header plus checksum table are a few hundred bytes). */
-    static final int MAX_REPLY = 64 * 1024;
+    /** The largest reply read (header plus checksum table are a few hundred bytes); the rest is not read. */
+    public static final int MAX_REPLY = 64 * 1024;
 
     /** Writes the raw message (headers, blank line, body; no dot-stuffing) to the stream. */
     @FunctionalInterface
@@ -57,11 +60,18 @@ public final class DccClient implements AutoCloseable {
     public DccResult check(DccRequest request, MessageSource message) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(message, "message");
+        long start = System.nanoTime();
+        Duration connectTimeout = settings.connectTimeout().compareTo(settings.timeout()) < 0 ? settings.connectTimeout() : settings.timeout();
         Socket socket;
         try {
-            socket = settings.address().connect(settings.connectTimeout(), settings.timeout());
+            socket = settings.address().connect(connectTimeout, settings.timeout());
         } catch (IOException | RuntimeException e) {
             return DccResult.noAnswer("cannot connect to dccifd at " + settings.address() + ": " + e.getMessage());
+        }
+        long left = settings.timeout().toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (left <= 0) {
+            closeQuietly(socket);
+            return DccResult.noAnswer("no reply from dccifd at " + settings.address() + " within " + settings.timeout().toMillis() + " ms");
         }
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> guard;
@@ -69,7 +79,7 @@ public final class DccClient implements AutoCloseable {
             guard = watchdog.schedule(() -> {
                 expired.set(true);
                 closeQuietly(socket);
-            }, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            }, left, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             closeQuietly(socket);
             return DccResult.noAnswer("DCC client is closed");

@@ -14,8 +14,25 @@ import java.nio.charset.StandardCharsets;
  * <p>Stricter than Exim on line 1: Exim takes the first byte of whatever arrives, so a garbage line starting
  * with {@code R} would reject the mail. Here line 1 must be exactly one byte (a CR before the LF is tolerated);
  * anything else is an unknown response and defers, as an unknown byte does in Exim.</p>
+ *
+ * <p>What dccifd sends goes into the mail as a header, so it is capped and cleaned: the X-DCC header is kept only
+ * when its name is {@code X-DCC-<brand>-Metrics} in header-name characters, it has at most
+ * {@value #MAX_HEADER_LINES} lines and {@value #MAX_HEADER} characters in all (a longer one is dropped, as a header
+ * that does not start with {@code X-DCC} is), and any control character but the folding TAB or a byte outside ASCII
+ * in it becomes {@code ?}; the checksum table keeps at most {@value #MAX_CHECKSUM_LINES} lines of at most
+ * {@value #MAX_LINE} characters. Work is linear in the reply ({@link DccClient#MAX_REPLY} bytes at most).</p>
  */
 final class DccReplyParser {
+    /** Longest X-DCC header kept (with its folding); dccifd's is about 100-200 characters. */
+    static final int MAX_HEADER = 2048;
+    /** Most lines of the X-DCC header (first line and TAB continuations). */
+    static final int MAX_HEADER_LINES = 16;
+    /** Most lines of the checksum table kept. */
+    static final int MAX_CHECKSUM_LINES = 64;
+    /** Longest checksum table line kept. */
+    static final int MAX_LINE = 256;
+    private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("X-DCC-[!-9;-~]*-Metrics");
+
     private DccReplyParser() {
     }
 
@@ -89,6 +106,9 @@ final class DccReplyParser {
         boolean inHeader = true;
         int pos = 0;
         boolean first = true;
+        int headerLines = 0;
+        int checksumLines = 0;
+        boolean headerDropped = false;
         while (pos < tail.length()) {
             int e = tail.indexOf('\n', pos);
             String line = e < 0 ? tail.substring(pos) : tail.substring(pos, e);
@@ -102,19 +122,52 @@ final class DccReplyParser {
             if (first) {
                 first = false;
                 if (line.startsWith("X-DCC")) {
-                    header.append(line);
+                    header.append(headerText(line));
+                    headerLines = 1;
                     continue;
                 }
                 inHeader = false;
             } else if (inHeader && line.charAt(0) == '\t') {
-                header.append('\n').append(line);
+                if (++headerLines > MAX_HEADER_LINES || header.length() + line.length() + 1 > MAX_HEADER) {
+                    headerDropped = true;
+                } else {
+                    header.append('\n').append(headerText(line));
+                }
                 continue;
             }
             inHeader = false;
-            checksums.append(line).append('\n');
+            if (++checksumLines <= MAX_CHECKSUM_LINES) {
+                String kept = headerText(line);
+                checksums.append(kept.length() > MAX_LINE ? kept.substring(0, MAX_LINE) : kept).append('\n');
+            }
+        }
+        int colon = header.indexOf(":");
+        if (header.length() > MAX_HEADER || (header.length() > 0 && (colon <= 0 || !HEADER_NAME.matcher(header.substring(0, colon)).matches()))) {
+            headerDropped = true;
+        }
+        if (headerDropped) {
+            detail = detail + " (X-DCC header dropped: not X-DCC-<brand>-Metrics, or over " + MAX_HEADER_LINES + " lines / "
+                + MAX_HEADER + " characters)";
+            header.setLength(0);
         }
         String dccHeader = header.length() == 0 ? "" : header.append('\n').toString();
         return new DccResult(outcome, c, dccResult, rcpts.toString(), dccHeader, checksums.toString(), detail);
+    }
+
+    /** A reply line as header text: TAB kept (folding), other control characters and non-ASCII bytes as '?'. */
+    private static String headerText(String line) {
+        StringBuilder sb = null;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            boolean ok = ch == '\t' || (ch >= 0x20 && ch < 0x7f);
+            if (!ok && sb == null) {
+                sb = new StringBuilder(line.length()).append(line, 0, i);
+            }
+            if (sb != null) {
+                sb.append(ok ? ch : '?');
+            }
+        }
+        return sb == null ? line : sb.toString();
     }
 
     /** At most 60 characters, control and non-ASCII bytes shown as '?', for log lines. */
