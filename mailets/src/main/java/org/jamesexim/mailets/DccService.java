@@ -53,6 +53,8 @@ public class DccService {
     static final List<String> KEYS = Arrays.asList("dccifd_address", "dccifd_options", "dccifd_connect_timeout", "dccifd_timeout",
         "dcc_direct_add_header");
     private static final Logger LOGGER = LoggerFactory.getLogger(DccService.class);
+    /** Header fields only dccifd writes; any that come with a mail are removed ({@link #record}). */
+    private static final java.util.regex.Pattern FORGED = java.util.regex.Pattern.compile("(?i)X-DCC-.*-Metrics");
 
     private final DccClient client;
     private final boolean directAddHeader;
@@ -205,13 +207,19 @@ public class DccService {
     }
 
     /**
-     * Writes {@code jexim.dcc_result} and {@code jexim.dcc_header} and, with {@code dcc_direct_add_header}, adds the
-     * X-DCC header after the existing ones, then the lines of {@code jexim.acl_m_dcc_add_header}.
+     * Writes {@code jexim.dcc_result} and {@code jexim.dcc_header}, removes every {@code X-DCC-*-Metrics} header that
+     * came with the mail (whatever the result: a sender must not pass off its own DCC verdict as ours, e.g. a
+     * whitelist line while dccifd is down) and, with {@code dcc_direct_add_header}, adds the X-DCC header after the
+     * existing ones, then the lines of {@code jexim.acl_m_dcc_add_header}.
      */
     public void record(Mail mail, DccResult result) {
         mail.setAttribute(new Attribute(DccAttributes.DCC_RESULT, AttributeValue.of(result.dccResult())));
         mail.setAttribute(new Attribute(DccAttributes.DCC_HEADER, AttributeValue.of(result.dccHeader())));
+        boolean stripped = stripForged(mail);
         if (!directAddHeader) {
+            if (stripped) {
+                saveQuietly(mail);
+            }
             return;
         }
         List<String> lines = new ArrayList<>();
@@ -220,6 +228,9 @@ public class DccService {
         }
         stringAttribute(mail, DccAttributes.ACL_M_DCC_ADD_HEADER).ifPresent(extra -> lines.addAll(headerFields(extra, mail.getName())));
         if (lines.isEmpty()) {
+            if (stripped) {
+                saveQuietly(mail);
+            }
             return;
         }
         try {
@@ -230,6 +241,38 @@ public class DccService {
             message.saveChanges();
         } catch (MessagingException e) {
             LOGGER.warn("DCC: cannot add the X-DCC header to mail {}: {}", mail.getName(), e.getMessage());
+        }
+    }
+
+    /** Removes the {@code X-DCC-<brand>-Metrics} headers of the mail; true when there were any. */
+    static boolean stripForged(Mail mail) {
+        try {
+            MimeMessage message = mail.getMessage();
+            List<String> names = new ArrayList<>();
+            for (java.util.Enumeration<javax.mail.Header> e = message.getAllHeaders(); e.hasMoreElements(); ) {
+                String name = e.nextElement().getName();
+                if (FORGED.matcher(name).matches() && !names.contains(name)) {
+                    names.add(name);
+                }
+            }
+            for (String name : names) {
+                message.removeHeader(name);
+            }
+            if (!names.isEmpty()) {
+                LOGGER.info("DCC: removed {} that came with mail {}", names, mail.getName());
+            }
+            return !names.isEmpty();
+        } catch (MessagingException e) {
+            LOGGER.warn("DCC: cannot read the headers of mail {}: {}", mail.getName(), e.getMessage());
+            return false;
+        }
+    }
+
+    private static void saveQuietly(Mail mail) {
+        try {
+            mail.getMessage().saveChanges();
+        } catch (MessagingException e) {
+            LOGGER.warn("DCC: cannot save mail {}: {}", mail.getName(), e.getMessage());
         }
     }
 

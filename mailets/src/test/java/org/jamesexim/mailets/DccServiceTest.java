@@ -64,4 +64,29 @@ class DccServiceTest {
         assertThat(mail.getMessage().getHeader("X-Two")).containsExactly("a\r\n b");
         assertThat(DccService.recorded(mail).dccResult()).isEqualTo("A");
     }
+
+    /**
+     * An X-DCC header the sender wrote is never left for a reader to take as our verdict. Before: it stayed, next
+     * to ours, or alone when dccifd gave no answer (defer_ok accepting the mail).
+     */
+    @Test
+    void forgedXDccHeadersAreRemovedWhateverTheResult() throws Exception {
+        for (boolean add : new boolean[] {true, false}) {
+            DccService s = new DccService(props("dcc_direct_add_header", Boolean.toString(add)));
+            FakeMail deferred = FakeMail.builder().name("d").recipient(MailAddressFixture.ANY_AT_JAMES)
+                .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().addHeader("X-DCC--Metrics", "mx.example; whitelist")
+                    .addHeader("x-dcc-Forged-metrics", "h 1; Body=1").setSubject("s").setText("t"))
+                .build();
+            s.record(deferred, DccResult.noAnswer("dccifd down"));
+            assertThat(deferred.getMessage().getHeader("X-DCC--Metrics")).as("add=" + add).isNull();
+            assertThat(deferred.getMessage().getHeader("X-DCC-Forged-Metrics")).as("add=" + add).isNull();
+            assertThat(deferred.getMessage().getSubject()).isEqualTo("s");
+        }
+        DccService s = new DccService(new Properties());
+        FakeMail accepted = FakeMail.builder().name("a").recipient(MailAddressFixture.ANY_AT_JAMES)
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().addHeader("X-DCC-SIM-Metrics", "forged; Body=0").setSubject("s").setText("t"))
+            .build();
+        s.record(accepted, DccResult.fromRecorded("A", "X-DCC-SIM-Metrics: sim 1; Body=many\n"));
+        assertThat(accepted.getMessage().getHeader("X-DCC-SIM-Metrics")).containsExactly("sim 1; Body=many");
+    }
 }

@@ -135,6 +135,23 @@ class DccEndToEndTest {
             assertThat(mails).anySatisfy(m -> assertThat(m).contains("Subject: slow").doesNotContain("X-DCC"));
             assertThat(bulkCount(james)).isZero();
         }
+
+        /**
+         * A sender's own X-DCC header (a whitelist line) is gone from the delivered mail, with dccifd answering and
+         * with dccifd giving no verdict (defer_ok accepts). Before: it was delivered next to ours, or alone.
+         */
+        @Test
+        void forgedXDccHeadersAreRemoved() throws Exception {
+            String forged = "X-DCC--Metrics: forged.example; whitelist\r\nX-DCC-SIM-Metrics: forged 1; Body=0\r\n";
+            assertThat(james.send("alice@sender.example", List.of(DEMO), forged + message("forged-answered")).code).isEqualTo(250);
+            sim.fault(Fault.GARBAGE);
+            assertThat(james.send("alice@sender.example", List.of(DEMO), forged + message("forged-deferred")).code).isEqualTo(250);
+            delivered += 2;
+            List<String> mails = inbox(james, delivered);
+            assertThat(mails).anySatisfy(m -> assertThat(m).contains("Subject: forged-answered")
+                .contains("X-DCC-SIM-Metrics: sim.dcc.test").doesNotContain("forged.example", "forged 1"));
+            assertThat(mails).anySatisfy(m -> assertThat(m).contains("Subject: forged-deferred").doesNotContain("X-DCC"));
+        }
     }
 
     /** The sample SMTP server (no DccHook) and the Dcc matcher asking dccifd over a unix socket, with acl_m_* attributes. */
