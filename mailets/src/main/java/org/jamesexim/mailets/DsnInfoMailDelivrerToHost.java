@@ -32,18 +32,29 @@ class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
     private static final Logger LOGGER = LoggerFactory.getLogger(DsnInfoMailDelivrerToHost.class);
 
     private final DsnInfoProviderLoader loader;
+    private final java.time.Duration attemptTimeout;
+    private final java.util.concurrent.ScheduledExecutorService watchdog;
     private volatile boolean warnedTransport;
 
-    DsnInfoMailDelivrerToHost(RemoteDeliveryConfiguration configuration, MailetContext mailetContext) {
+    /**
+     * @param attemptTimeout the longest one attempt to one host may take, whatever the server does
+     * @param watchdog       closes the connection of an attempt at its deadline
+     */
+    DsnInfoMailDelivrerToHost(RemoteDeliveryConfiguration configuration, MailetContext mailetContext, java.time.Duration attemptTimeout,
+                              java.util.concurrent.ScheduledExecutorService watchdog) {
         super(configuration, mailetContext);
         this.loader = new DsnInfoProviderLoader(DsnInfoMailDelivrerToHost.class.getClassLoader());
+        this.attemptTimeout = attemptTimeout;
+        this.watchdog = watchdog;
     }
 
     @Override
     public ExecutionResult tryDeliveryToHost(Mail mail, Collection<InternetAddress> addr, HostAddress outgoingMailServer)
             throws MessagingException {
         DsnInfoRemoteDelivery.ATTRIBUTES.forEach(mail::removeAttribute);
-        DsnInfoRecording recording = new DsnInfoRecording();
+        DsnInfoRecording recording = new DsnInfoRecording(System.nanoTime() + attemptTimeout.toNanos());
+        java.util.concurrent.ScheduledFuture<?> guard = watchdog.schedule(recording::expire, attemptTimeout.toMillis(),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
@@ -52,8 +63,13 @@ class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
             return super.tryDeliveryToHost(mail, addr, outgoingMailServer);
         } catch (MessagingException e) {
             recordFailures(recording, e, addr);
+            if (recording.expired()) {
+                LOGGER.warn("delivery of {} to {} cut at its attemptTimeout of {} ms", mail.getName(), outgoingMailServer.getHost(),
+                    attemptTimeout.toMillis());
+            }
             throw e;
         } finally {
+            guard.cancel(false);
             recording.unbind();
             thread.setContextClassLoader(previous);
             write(mail, recording, outgoingMailServer);

@@ -11,7 +11,13 @@ import org.jamesexim.dsn.SmtpFailure;
  * by {@link DsnInfoMailDelivrerToHost} when the attempt ends. Confined to one thread.
  */
 final class DsnInfoRecording {
+    /** Longest value kept of a greeting, EHLO reply or error reply (the bounce uses far less of it). */
+    static final int RECORDED_MAX = 4096;
     private static final ThreadLocal<DsnInfoRecording> CURRENT = new ThreadLocal<>();
+
+    private final long deadline;
+    private volatile java.net.Socket socket;
+    private volatile boolean expired;
 
     private boolean transportUsed;
     private String greeting;
@@ -19,6 +25,53 @@ final class DsnInfoRecording {
     private String lastCommand;
     private String lastReply;
     private final Map<String, SmtpFailure> failures = new LinkedHashMap<>();
+
+    /** @param deadline {@link System#nanoTime()} by which the attempt ends (0: none) */
+    DsnInfoRecording(long deadline) {
+        this.deadline = deadline;
+    }
+
+    DsnInfoRecording() {
+        this(0);
+    }
+
+    long deadline() {
+        return deadline;
+    }
+
+    /** The attempt's connection (the transport tells it once connected, and again after STARTTLS). */
+    void socket(java.net.Socket s) {
+        socket = s;
+        if (expired) {
+            closeSocket();
+        }
+    }
+
+    /** The deadline passed: closes the connection so that a blocked read or write of the attempt ends. */
+    void expire() {
+        expired = true;
+        closeSocket();
+    }
+
+    boolean expired() {
+        return expired;
+    }
+
+    private void closeSocket() {
+        java.net.Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (java.io.IOException ignored) {
+                // the attempt fails on its next read or write
+            }
+        }
+    }
+
+    /** At most {@link #RECORDED_MAX} characters of a value from the server. */
+    static String capped(String value) {
+        return value == null || value.length() <= RECORDED_MAX ? value : value.substring(0, RECORDED_MAX);
+    }
 
     /** The recording of the attempt running on this thread, or null when none is (a transport used elsewhere). */
     static DsnInfoRecording current() {
@@ -42,14 +95,15 @@ final class DsnInfoRecording {
     }
 
     void reply(String reply) {
+        String kept = capped(reply);
         if (greeting == null) {
-            greeting = reply;
+            greeting = kept;
         }
-        lastReply = reply;
+        lastReply = kept;
     }
 
     void heloResponse(String reply) {
-        heloResponse = reply;
+        heloResponse = capped(reply);
     }
 
     /**
@@ -86,7 +140,7 @@ final class DsnInfoRecording {
     }
 
     void failure(String recipient, SmtpFailure failure) {
-        failures.putIfAbsent(recipient, failure);
+        failures.putIfAbsent(recipient, SmtpFailure.of(capped(failure.command()), capped(failure.reply())));
     }
 
     Map<String, SmtpFailure> failures() {

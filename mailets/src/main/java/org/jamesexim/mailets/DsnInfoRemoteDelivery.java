@@ -34,6 +34,8 @@ import org.apache.mailet.AttributeName;
  *     <sendpartial>true</sendpartial>
  *     <!-- required: the bounce mailet reads the recorded attributes there -->
  *     <bounceProcessor>bounces</bounceProcessor>
+ *     <!-- ours: the longest one attempt to one host may take (connect to end of data), default 10m -->
+ *     <attemptTimeout>10m</attemptTimeout>
  *   </mailet>
  * </processor>
  * <processor state="bounces" enableJmx="false">
@@ -49,6 +51,12 @@ import org.apache.mailet.AttributeName;
  * {@code extensions-jars/} and affects no other javax.mail session. Attributes are replaced at each attempt, so
  * they describe the last host tried; an attempt that never got a greeting (connection refused, timeout) leaves
  * none.</p>
+ *
+ * <p><b>What a remote server can do.</b> Each reply it sends is read through {@link org.jamesexim.dsn.BoundedReplyInput}
+ * (lines of 2048 bytes, 100 lines, 32 KiB a reply), each value kept in the attributes is cut to 4096 characters, and one
+ * attempt ends at {@code attemptTimeout} whatever the server does (a server trickling one byte a second never trips
+ * James's per-read {@code timeout}): the connection is closed and the attempt fails as a temporary error (James
+ * retries, then bounces).</p>
  */
 public class DsnInfoRemoteDelivery extends RemoteDelivery {
     /** The name of the host tried last (MX or gateway), String (Exim's {@code $host}). */
@@ -70,6 +78,11 @@ public class DsnInfoRemoteDelivery extends RemoteDelivery {
         SMTP_FAILED_COMMAND, SMTP_FAILED_REPLY);
 
     private final DNSService dnsServer;
+    private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jexim-dsninfo-deadline");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Inject
     public DsnInfoRemoteDelivery(DNSService dnsServer, DomainList domainList, MailQueueFactory<?> queueFactory,
@@ -85,9 +98,19 @@ public class DsnInfoRemoteDelivery extends RemoteDelivery {
             throw new MessagingException("DsnInfoRemoteDelivery needs the parameter " + RemoteDeliveryConfiguration.BOUNCE_PROCESSOR
                 + ": the recorded information reaches the bounce only through that processor");
         }
+        String attempt = getInitParameter("attemptTimeout", "10m");
+        java.time.Duration attemptTimeout;
+        try {
+            attemptTimeout = org.jamesexim.common.Durations.parse(attempt);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("parameter attemptTimeout: " + e.getMessage());
+        }
+        if (attemptTimeout.isZero()) {
+            throw new MessagingException("parameter attemptTimeout must be more than 0");
+        }
         DeliveryRunnable runnable = read(RemoteDelivery.class, "deliveryRunnable", DeliveryRunnable.class);
         RemoteDeliveryConfiguration configuration = read(RemoteDelivery.class, "configuration", RemoteDeliveryConfiguration.class);
-        MailDelivrer delivrer = new MailDelivrer(configuration, new DsnInfoMailDelivrerToHost(configuration, getMailetContext()),
+        MailDelivrer delivrer = new MailDelivrer(configuration, new DsnInfoMailDelivrerToHost(configuration, getMailetContext(), attemptTimeout, watchdog),
             dnsServer, new Bouncer(configuration, getMailetContext()), getMailetContext());
         try {
             Field field = DeliveryRunnable.class.getDeclaredField("mailDelivrer");
@@ -107,6 +130,12 @@ public class DsnInfoRemoteDelivery extends RemoteDelivery {
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new MessagingException("DsnInfoRemoteDelivery supports James 3.8.1's RemoteDelivery only: " + e, e);
         }
+    }
+
+    @Override
+    public void destroy() {
+        super.destroy();
+        watchdog.shutdownNow();
     }
 
     @Override

@@ -1,20 +1,41 @@
 package org.jamesexim.mailets;
 
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.net.Socket;
+
 import javax.mail.MessagingException;
 import javax.mail.Provider;
 import javax.mail.Session;
 import javax.mail.URLName;
 
+import org.jamesexim.dsn.BoundedReplyInput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.sun.mail.smtp.SMTPTransport;
+import com.sun.mail.util.LineInputStream;
 
 /**
  * James's javax.mail SMTP client, unchanged except that it tells the delivery attempt running on its thread
- * ({@link DsnInfoRecording}) the server's greeting, its EHLO/HELO reply and the commands it answered. Only
- * {@link DsnInfoRemoteDelivery}'s sessions create it (see {@link DsnInfoProviderLoader}); used anywhere else it
- * records nothing.
+ * ({@link DsnInfoRecording}) the server's greeting, its EHLO/HELO reply and the commands it answered, and that it
+ * reads every reply through a {@link BoundedReplyInput} (line, line count and size caps, the attempt's deadline)
+ * and hands the attempt its socket (closed at the deadline). Only {@link DsnInfoRemoteDelivery}'s sessions create
+ * it (see {@link DsnInfoProviderLoader}); used anywhere else it records and bounds nothing.
+ *
+ * <p>javax.mail 1.6.2 keeps the reply reader and the socket in private fields, read here by reflection (set again
+ * after STARTTLS); if they are missing, one WARN says so and replies are read as javax.mail alone reads them.</p>
  */
 public class DsnInfoSmtpTransport extends SMTPTransport {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DsnInfoSmtpTransport.class);
+    private static final Field SERVER_INPUT = field("serverInput");
+    private static final Field LINE_INPUT = field("lineInputStream");
+    private static final Field SOCKET = field("serverSocket");
+    private static volatile boolean warned;
+
     private final DsnInfoRecording recording;
+    private Object boundedBase;
+    private BoundedReplyInput bounded;
 
     public DsnInfoSmtpTransport(Session session, URLName urlname) {
         this(session, urlname, "smtp", false);
@@ -28,8 +49,53 @@ public class DsnInfoSmtpTransport extends SMTPTransport {
         }
     }
 
+    private static Field field(String name) {
+        try {
+            Field f = SMTPTransport.class.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Puts the bounded reader under javax.mail's line reader once per set of streams (connect, STARTTLS). */
+    private void bound() {
+        if (SERVER_INPUT == null || LINE_INPUT == null || SOCKET == null) {
+            if (!warned) {
+                warned = true;
+                LOGGER.warn("this javax.mail has no serverInput/lineInputStream/serverSocket fields: remote SMTP replies are not capped");
+            }
+            return;
+        }
+        try {
+            Object base = SERVER_INPUT.get(this);
+            if (base instanceof InputStream && base != boundedBase) {
+                boundedBase = base;
+                bounded = new BoundedReplyInput((InputStream) base, recording.deadline());
+                LINE_INPUT.set(this, new LineInputStream(bounded, session != null
+                    && Boolean.parseBoolean(session.getProperty("mail.mime.allowutf8"))));
+                Object socket = SOCKET.get(this);
+                if (socket instanceof Socket) {
+                    recording.socket((Socket) socket);
+                }
+            }
+            if (bounded != null) {
+                bounded.startReply();
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (!warned) {
+                warned = true;
+                LOGGER.warn("cannot cap remote SMTP replies with this javax.mail: {}", e.toString());
+            }
+        }
+    }
+
     @Override
     protected int readServerResponse() throws MessagingException {
+        if (recording != null) {
+            bound();
+        }
         int code = super.readServerResponse();
         if (recording != null) {
             recording.reply(getLastServerResponse());
