@@ -98,7 +98,9 @@ public class ProtocolDetailHook implements QuitHook {
 
     /** True for the connection reset (read) or broken pipe (write) of a peer that reset TCP, however wrapped. */
     static boolean isReset(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        // at most 32 causes: a chain that loops back (A caused by B caused by A) must not keep the event loop
+        int depth = 0;
+        for (Throwable t = cause; t != null && depth++ < 32; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof IOException && t.getMessage() != null) {
                 String m = t.getMessage().toLowerCase(Locale.ROOT);
                 if (m.contains("connection reset") || m.contains("broken pipe")) {
