@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,21 +14,36 @@ import javax.crypto.spec.SecretKeySpec;
  * return path, 4 lower-case hex characters, a lower-case base32 day stamp, a fixed maximum age of 10 days, no SRS1,
  * separator always {@code =}. Here so that bounces to addresses an Exim server issued can still be reversed after
  * moving to James. Thread-safe.
+ *
+ * <p>{@link #lenient} (what the James glue uses) differs from Exim in one way: the hash and the day stamp are read
+ * ignoring case, so a bounce whose address a remote MTA upper-cased still verifies (hex and base32 carry no
+ * information in their case, so nothing is given away). Input over {@link SrsConfig#MAX_ADDRESS_OCTETS} octets is
+ * refused at once; the parser is one left-to-right pass.</p>
  */
 public final class EximNativeSrs {
     /** Exim's inbound_srs accepts a stamp 0..10 days old. */
     public static final int MAX_AGE = 10;
     private static final String B32 = "abcdefghijklmnopqrstuvwxyz234567";
-    private static final Pattern INBOUND = Pattern.compile("^SRS0=([^=]+)=([A-Z2-7]{2})=([^=]*)=(.*)$", Pattern.CASE_INSENSITIVE);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final byte[] secret;
     private final Clock clock;
+    private final boolean lenient;
 
-    /** @param secret the Exim SRS secret; empty means "accept any SRS0-shaped local part" as Exim does */
+    /** Exactly Exim's {@code inbound_srs}. @param secret the Exim SRS secret; empty means "accept any SRS0-shaped local part" as Exim does */
     public EximNativeSrs(String secret, Clock clock) {
+        this(secret, clock, false);
+    }
+
+    private EximNativeSrs(String secret, Clock clock, boolean lenient) {
         this.secret = Objects.requireNonNull(secret, "secret").getBytes(StandardCharsets.UTF_8);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.lenient = lenient;
+    }
+
+    /** As Exim, but the hash and the stamp are compared ignoring case (a case-smashed bounce still verifies). */
+    public static EximNativeSrs lenient(String secret, Clock clock) {
+        return new EximNativeSrs(secret, clock, true);
     }
 
     private long today() {
@@ -63,29 +76,66 @@ public final class EximNativeSrs {
      * {@link SrsStatus#VALID} with {@code $srs_recipient} (lower-cased) when Exim would say yes.
      */
     public SrsReverseResult inbound(String address) {
+        if (address == null) {
+            address = "";
+        }
+        if (address.length() > SrsConfig.MAX_ADDRESS_OCTETS
+            || address.getBytes(StandardCharsets.UTF_8).length > SrsConfig.MAX_ADDRESS_OCTETS) {
+            return new SrsReverseResult(SrsStatus.NOT_SRS, address, null, "longer than " + SrsConfig.MAX_ADDRESS_OCTETS + " octets", null, null);
+        }
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                return new SrsReverseResult(SrsStatus.NOT_SRS, address, null, "contains a line break or NUL", null, null);
+            }
+        }
         int at = address.lastIndexOf('@');
         String localPart = at >= 0 ? address.substring(0, at) : address;
         localPart = unquote(localPart);
-        Matcher m = INBOUND.matcher(localPart);
-        if (!m.matches()) {
-            return new SrsReverseResult(SrsStatus.NOT_SRS, address, null, "not an Exim SRS0 address", null, null);
+        // ^SRS0=([^=]+)=([A-Z2-7]{2})=([^=]*)=(.*)$ (case-insensitive), read in one pass
+        if (localPart.length() < 5 || !localPart.regionMatches(true, 0, "SRS0=", 0, 5)) {
+            return notExim(address);
         }
+        int h = localPart.indexOf('=', 5);
+        if (h <= 5 || h + 3 >= localPart.length() || localPart.charAt(h + 3) != '=') {
+            return notExim(address);
+        }
+        String hash = localPart.substring(5, h);
+        String ts = localPart.substring(h + 1, h + 3);
+        if (!isBase32Letter(ts.charAt(0)) || !isBase32Letter(ts.charAt(1))) {
+            return notExim(address);
+        }
+        int d = localPart.indexOf('=', h + 4);
+        if (d < 0) {
+            return notExim(address);
+        }
+        String domain = localPart.substring(h + 4, d);
+        String local = localPart.substring(d + 1);
         if (secret.length == 0) {
             return new SrsReverseResult(SrsStatus.VALID, address, null, null, null, null);
         }
-        String ts = m.group(2);
-        int i0 = B32.indexOf(ts.charAt(0));
-        int i1 = B32.indexOf(ts.charAt(1));
-        String recipient = quoteIfNeeded(SrsEngine.asciiLower(m.group(4))) + "@" + SrsEngine.asciiLower(m.group(3));
-        String hash = m.group(1);
-        if (i0 < 0 || i1 < 0 || hash.length() != 4 || !hash.equals(hash(recipient))) {
+        String stamp = lenient ? SrsEngine.asciiLower(ts) : ts;
+        int i0 = B32.indexOf(stamp.charAt(0));
+        int i1 = B32.indexOf(stamp.charAt(1));
+        String recipient = quoteIfNeeded(SrsEngine.asciiLower(local)) + "@" + SrsEngine.asciiLower(domain);
+        String given = lenient ? SrsEngine.asciiLower(hash) : hash;
+        if (i0 < 0 || i1 < 0 || given.length() != 4 || !given.equals(hash(recipient))) {
             return new SrsReverseResult(SrsStatus.BAD_HASH, address, null, "Exim SRS hash or timestamp does not verify", null, null);
         }
-        int stamp = i0 * 32 + i1;
-        if (((today() - stamp) & 0x3ff) > MAX_AGE) {
+        int value = i0 * 32 + i1;
+        if (((today() - value) & 0x3ff) > MAX_AGE) {
             return new SrsReverseResult(SrsStatus.EXPIRED, address, null, "Exim SRS timestamp is more than " + MAX_AGE + " days old", null, null);
         }
         return new SrsReverseResult(SrsStatus.VALID, address, recipient, null, null, null);
+    }
+
+    private static SrsReverseResult notExim(String address) {
+        return new SrsReverseResult(SrsStatus.NOT_SRS, address, null, "not an Exim SRS0 address", null, null);
+    }
+
+    /** [A-Z2-7] ignoring case, as the regex of inbound_srs. */
+    private static boolean isBase32Letter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
     }
 
     private String hash(String data) {

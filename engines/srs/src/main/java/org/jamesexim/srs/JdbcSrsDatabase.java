@@ -10,6 +10,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,8 +29,15 @@ import javax.sql.DataSource;
  * Database mode over a JDBC {@link DataSource}. The SQL is configurable like Exim's {@code srs_dbinsert} /
  * {@code srs_dbselect}: write {@code $srs_db_key} and {@code $srs_db_address} (or {@code ${srs_db_key}},
  * {@code ${srs_db_address}}) where the values go; they are bound as JDBC parameters, never pasted into the SQL.
- * Every statement has a query timeout. A duplicate key on insert (the same sender forwarded again) is not an
- * error. Thread-safe as long as the DataSource is.
+ * A duplicate key on insert (the same sender forwarded again) is not an error. Thread-safe as long as the
+ * DataSource is.
+ *
+ * <p>Time: each call (getting the connection, logging in and the statement together) returns or throws within the
+ * smaller of the statement timeout and the time the caller gives ({@link SrsDatabase}), whatever the driver does:
+ * the work runs on one of at most {@code maxInFlight} daemon threads and the caller stops waiting at the deadline
+ * (the connection is then aborted). The driver is also told: {@link DataSource#setLoginTimeout},
+ * {@link Connection#setNetworkTimeout} and {@link java.sql.Statement#setQueryTimeout}. When all threads are busy
+ * (a database that hangs under load) a call fails at once instead of queueing.</p>
  */
 public final class JdbcSrsDatabase implements SrsDatabase {
     public static final String DEFAULT_INSERT = "INSERT INTO srs_address (srs_key, address) VALUES ($srs_db_key, $srs_db_address)";
@@ -28,20 +45,30 @@ public final class JdbcSrsDatabase implements SrsDatabase {
     /** Creates the table the default SQL uses (portable: H2, PostgreSQL, MariaDB, Derby). */
     public static final String DEFAULT_CREATE = "CREATE TABLE srs_address (srs_key VARCHAR(64) PRIMARY KEY, address VARCHAR(1024) NOT NULL, "
         + "created TIMESTAMP DEFAULT CURRENT_TIMESTAMP)";
+    /** Database calls that may wait at the same time by default ({@code dbconnections}). */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 8;
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?(srs_db_key|srs_db_address)\\}?");
 
     private final DataSource dataSource;
     private final Statement insert;
     private final Statement select;
-    private final int timeoutSeconds;
+    private final long timeoutMillis;
+    private final int maxInFlight;
+    private final ThreadPoolExecutor workers;
+
+    /** With {@link #DEFAULT_MAX_IN_FLIGHT} calls at a time. */
+    public JdbcSrsDatabase(DataSource dataSource, String insertSql, String selectSql, Duration timeout) {
+        this(dataSource, insertSql, selectSql, timeout, DEFAULT_MAX_IN_FLIGHT);
+    }
 
     /**
      * @param insertSql with {@code $srs_db_key} and {@code $srs_db_address}
      * @param selectSql with {@code $srs_db_key}; its first column of the first row is the address
-     * @param timeout per statement (rounded up to whole seconds, at least 1)
+     * @param timeout per call: connect, log in and run the statement (at least 1 second)
+     * @param maxInFlight calls that may wait on the database at the same time; more fail at once
      */
-    public JdbcSrsDatabase(DataSource dataSource, String insertSql, String selectSql, Duration timeout) {
+    public JdbcSrsDatabase(DataSource dataSource, String insertSql, String selectSql, Duration timeout, int maxInFlight) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.insert = Statement.parse("dbinsert", insertSql);
         this.select = Statement.parse("dbselect", selectSql);
@@ -51,33 +78,121 @@ public final class JdbcSrsDatabase implements SrsDatabase {
         if (!select.variables.contains("srs_db_key")) {
             throw new IllegalArgumentException("dbselect must use $srs_db_key");
         }
-        long s = (timeout.toMillis() + 999) / 1000;
-        this.timeoutSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, s));
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("dbconnections must be 1 or more, not " + maxInFlight);
+        }
+        this.timeoutMillis = Math.max(1000, timeout.toMillis());
+        this.maxInFlight = maxInFlight;
+        try {
+            dataSource.setLoginTimeout(seconds(timeoutMillis));
+        } catch (SQLException | RuntimeException | AbstractMethodError e) {
+            // a DataSource without a login timeout: the deadline below still holds
+        }
+        String pool = Integer.toHexString(System.identityHashCode(this));
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(0, maxInFlight, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "jexim-srs-db-" + pool + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The per-call timeout in milliseconds. */
+    public long timeoutMillis() {
+        return timeoutMillis;
     }
 
     @Override
-    public void insert(String key, String address) throws SrsDatabaseException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = insert.prepare(c, key, address, timeoutSeconds)) {
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (isDuplicate(e)) {
-                return;
+    public void insert(String key, String address, Duration timeout) throws SrsDatabaseException {
+        call("SRS database insert", timeout, (c, seconds) -> {
+            try (PreparedStatement ps = insert.prepare(c, key, address, seconds)) {
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!isDuplicate(e)) {
+                    throw e;
+                }
             }
-            throw new SrsDatabaseException(describe(e), e);
-        }
+            return Boolean.TRUE;
+        });
     }
 
     @Override
-    public Optional<String> select(String key) throws SrsDatabaseException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = select.prepare(c, key, null, timeoutSeconds);
-             ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-                return Optional.ofNullable(rs.getString(1));
+    public Optional<String> select(String key, Duration timeout) throws SrsDatabaseException {
+        return call("SRS database select", timeout, (c, seconds) -> {
+            try (PreparedStatement ps = select.prepare(c, key, null, seconds); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
             }
-            return Optional.empty();
-        } catch (SQLException e) {
-            throw new SrsDatabaseException(describe(e), e);
+        });
+    }
+
+    /** Work on a connection; {@code seconds} is the query timeout to set. */
+    private interface Work<T> {
+        T run(Connection c, int seconds) throws SQLException;
+    }
+
+    private <T> T call(String what, Duration given, Work<T> work) throws SrsDatabaseException {
+        long budget = Math.min(timeoutMillis, given.toMillis());
+        if (budget <= 0) {
+            throw new SrsDatabaseException(what + " not tried: the deadline for this message has passed");
         }
+        AtomicReference<Connection> open = new AtomicReference<>();
+        AtomicBoolean abandoned = new AtomicBoolean();
+        Future<T> f;
+        try {
+            f = workers.submit(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    if (abandoned.get()) {
+                        return null;
+                    }
+                    open.set(c);
+                    try {
+                        c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, budget));
+                    } catch (SQLException | RuntimeException | AbstractMethodError e) {
+                        // the driver has no network timeout: the query timeout and the deadline still hold
+                    }
+                    return work.run(c, seconds(budget));
+                } finally {
+                    open.set(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new SrsDatabaseException(what + " not tried: all " + maxInFlight + " database calls (dbconnections) are waiting already");
+        }
+        try {
+            return f.get(budget, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            abandon(f, abandoned, open);
+            throw new SrsDatabaseException(what + " gave no answer within " + budget + " ms");
+        } catch (InterruptedException e) {
+            abandon(f, abandoned, open);
+            Thread.currentThread().interrupt();
+            throw new SrsDatabaseException(what + " interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException) {
+                throw new SrsDatabaseException(what + " failed: " + describe((SQLException) cause));
+            }
+            throw new SrsDatabaseException(what + " failed: " + cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        }
+    }
+
+    /** Stops waiting: the worker gives up (or its connection is aborted, which ends any blocking read). */
+    private static void abandon(Future<?> f, AtomicBoolean abandoned, AtomicReference<Connection> open) {
+        abandoned.set(true);
+        f.cancel(true);
+        Connection c = open.get();
+        if (c != null) {
+            try {
+                c.abort(Runnable::run);
+            } catch (SQLException | RuntimeException | AbstractMethodError ignored) {
+                // best effort: the network and query timeouts end it later
+            }
+        }
+    }
+
+    static int seconds(long millis) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (millis + 999) / 1000));
     }
 
     private static boolean isDuplicate(SQLException e) {
@@ -91,6 +206,11 @@ public final class JdbcSrsDatabase implements SrsDatabase {
 
     private static String describe(SQLException e) {
         return e.getClass().getSimpleName() + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")") + ": " + e.getMessage();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcSrsDatabase{timeout=" + timeoutMillis + " ms, dbconnections=" + maxInFlight + "}";
     }
 
     /** SQL text with the variables turned into {@code ?} and their order remembered. */

@@ -20,6 +20,14 @@ public final class SrsConfig {
     public static final int RFC5321_LOCAL_PART_LIMIT = 64;
     /** Base64 of a 20-octet HMAC-SHA1 without padding has 27 characters. */
     public static final int MAX_HASH_LENGTH = 27;
+    /**
+     * The longest address forward and reverse look at, in octets (UTF-8); longer input is refused at once
+     * (forward {@code FAILED}, reverse {@code bad hash} for an SRS-tagged address, else {@code not SRS}).
+     * RFC 5321 allows 64 + 1 + 255 octets; we never issue more than 64 + 1 + 255 either.
+     */
+    public static final int MAX_ADDRESS_OCTETS = 512;
+    /** The most secrets a configuration may list: reverse tries each, so this bounds the work per address. */
+    public static final int MAX_SECRETS = 16;
 
     private final List<String> secrets;
     private final int hashLength;
@@ -31,10 +39,15 @@ public final class SrsConfig {
     private final boolean useTimestamp;
     private final SrsScheme scheme;
     private final int localPartLimit;
+    private final int addressLimit;
 
     private SrsConfig(Builder b) {
         if (b.secrets.isEmpty()) {
             throw new IllegalArgumentException("secrets: at least one secret is needed (the first signs, all verify)");
+        }
+        if (b.secrets.size() > MAX_SECRETS) {
+            throw new IllegalArgumentException("secrets: " + b.secrets.size() + " secrets given; at most " + MAX_SECRETS
+                + " (reverse tries each one)");
         }
         for (String s : b.secrets) {
             if (s == null || s.isEmpty()) {
@@ -57,6 +70,9 @@ public final class SrsConfig {
         if (b.localPartLimit < 0) {
             throw new IllegalArgumentException("localpartlimit must be 0 (no limit) or more, not " + b.localPartLimit);
         }
+        if (b.addressLimit < 0) {
+            throw new IllegalArgumentException("addresslimit must be 0 (no limit) or more, not " + b.addressLimit);
+        }
         this.secrets = Collections.unmodifiableList(new ArrayList<>(b.secrets));
         this.hashLength = b.hashLength;
         this.hashMin = min;
@@ -67,6 +83,7 @@ public final class SrsConfig {
         this.useTimestamp = b.useTimestamp;
         this.scheme = Objects.requireNonNull(b.scheme, "scheme");
         this.localPartLimit = b.localPartLimit;
+        this.addressLimit = b.addressLimit;
     }
 
     public static Builder builder() {
@@ -95,6 +112,7 @@ public final class SrsConfig {
         b.useTimestamp = useTimestamp;
         b.scheme = scheme;
         b.localPartLimit = localPartLimit;
+        b.addressLimit = addressLimit;
         return b;
     }
 
@@ -135,9 +153,19 @@ public final class SrsConfig {
         return scheme;
     }
 
-    /** The longest local part forward may emit, in octets; 0 = no limit (Mail::SRS behaviour). Default 64. */
+    /**
+     * The longest local part forward may emit, in octets; default 64 (RFC 5321). With a limit, forward only ever
+     * emits valid RFC 5321 addresses: a local part that is not a dot-string is sent as a quoted string, a source route
+     * is dropped, a quoted local part may hold an {@code @}. 0 = Mail::SRS's output byte for byte, with none of these
+     * rules (for the conformance tests).
+     */
     public int localPartLimit() {
         return localPartLimit;
+    }
+
+    /** The longest address forward and reverse accept, in octets; default {@link #MAX_ADDRESS_OCTETS}, 0 = no limit. */
+    public int addressLimit() {
+        return addressLimit;
     }
 
     /** A description without the secrets, for logs. */
@@ -146,7 +174,7 @@ public final class SrsConfig {
         return "SrsConfig{secrets=" + secrets.size() + " (hidden), hashlength=" + hashLength + ", hashmin=" + hashMin
             + ", maxage=" + maxAge + ", separator=" + separator + ", alwaysRewrite=" + alwaysRewrite + ", usehash="
             + useHash + ", usetimestamp=" + useTimestamp + ", scheme=" + scheme.name().toLowerCase(Locale.ROOT)
-            + ", localpartlimit=" + localPartLimit + "}";
+            + ", localpartlimit=" + localPartLimit + ", addresslimit=" + addressLimit + "}";
     }
 
     /** Mutable builder; not thread-safe. */
@@ -161,6 +189,7 @@ public final class SrsConfig {
         private boolean useTimestamp = true;
         private SrsScheme scheme = SrsScheme.GUARDED;
         private int localPartLimit = RFC5321_LOCAL_PART_LIMIT;
+        private int addressLimit = MAX_ADDRESS_OCTETS;
 
         private Builder() {
         }
@@ -236,6 +265,12 @@ public final class SrsConfig {
             return this;
         }
 
+        /** See {@link SrsConfig#addressLimit()}; 0 lifts the limit (benchmarks of the parsers only). */
+        public Builder addressLimit(int v) {
+            addressLimit = v;
+            return this;
+        }
+
         /** Applies an Exim {@code srs_config} line over the current values (see {@link SrsConfig#fromSrsConfig}). */
         public Builder srsConfig(String line) {
             if (line == null || line.trim().isEmpty()) {
@@ -244,7 +279,7 @@ public final class SrsConfig {
             List<String> f = splitEximList(line.trim());
             if (f.size() > 5) {
                 throw new IllegalArgumentException("srs_config has " + f.size()
-                    + " fields; expected at most 5: secret:maxage:hashlength:usetimestamp:usehash");
+                    + " fields; expected at most 5: secret:maxage:hashlength:usetimestamp:usehash (write a colon inside the secret as ::)");
             }
             if (!f.get(0).isEmpty()) {
                 if (secrets.isEmpty()) {
@@ -254,16 +289,16 @@ public final class SrsConfig {
                 }
             }
             if (f.size() > 1 && !f.get(1).isEmpty()) {
-                maxAge = intField("srs_config maxage (field 2)", f.get(1));
+                maxAge = srsConfigInt("maxage (field 2)", f.get(1));
             }
             if (f.size() > 2 && !f.get(2).isEmpty()) {
-                hashLength = intField("srs_config hashlength (field 3)", f.get(2));
+                hashLength = srsConfigInt("hashlength (field 3)", f.get(2));
             }
             if (f.size() > 3 && !f.get(3).isEmpty()) {
-                useTimestamp = boolField("srs_config usetimestamp (field 4)", f.get(3));
+                useTimestamp = srsConfigBool("usetimestamp (field 4)", f.get(3));
             }
             if (f.size() > 4 && !f.get(4).isEmpty()) {
-                useHash = boolField("srs_config usehash (field 5)", f.get(4));
+                useHash = srsConfigBool("usehash (field 5)", f.get(4));
             }
             return this;
         }
@@ -295,11 +330,20 @@ public final class SrsConfig {
         return out;
     }
 
-    static int intField(String name, String v) {
+    /** A number field of srs_config; the message never repeats the field (a misplaced colon would show part of the secret). */
+    private static int srsConfigInt(String field, String v) {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, not '" + v + "'");
+            throw new IllegalArgumentException("srs_config " + field + " is not a whole number (a colon inside the secret must be written ::)");
+        }
+    }
+
+    private static boolean srsConfigBool(String field, String v) {
+        try {
+            return boolField("x", v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("srs_config " + field + " must be 1/0 or true/false (a colon inside the secret must be written ::)");
         }
     }
 

@@ -107,7 +107,12 @@ class SrsEngineTest {
         assertThat(partial.secrets()).containsExactly("first", "b");
         assertThat(partial.hashLength()).isEqualTo(6);
         assertThat(partial.maxAge()).isEqualTo(31);
-        assertThatThrownBy(() -> SrsConfig.fromSrsConfig("x:soon")).hasMessageContaining("maxage").hasMessageContaining("soon");
+        // the line holds the secret: a bad field is named, never shown (a colon forgotten in a secret would show part of it)
+        assertThatThrownBy(() -> SrsConfig.fromSrsConfig("x:soon")).hasMessageContaining("maxage").hasMessageNotContaining("soon");
+        assertThatThrownBy(() -> SrsConfig.fromSrsConfig("half:of-the-secret")).hasMessageContaining("maxage")
+            .hasMessageNotContaining("of-the-secret").hasMessageContaining("::");
+        assertThatThrownBy(() -> SrsConfig.fromSrsConfig("a:1:2:other-half")).hasMessageContaining("usetimestamp")
+            .hasMessageNotContaining("other-half");
         assertThatThrownBy(() -> SrsConfig.fromSrsConfig("x:1:2:3:4:5")).hasMessageContaining("at most 5");
         assertThat(SrsConfig.fromSrsConfig("topsecret").toString()).doesNotContain("topsecret");
     }
