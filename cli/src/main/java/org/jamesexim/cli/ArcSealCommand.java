@@ -59,6 +59,8 @@ public final class ArcSealCommand implements CliCommand {
                     .timestamps(a.has("timestamps"))
                     .expire(expire)
                     .verifier(new ArcVerifier(ArcCli.resolver(a)))
+                    // the operator vouches for the message given on stdin, our A-R included (as the peers do)
+                    .cvFromAuthResults(true)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

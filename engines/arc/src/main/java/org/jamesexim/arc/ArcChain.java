@@ -8,7 +8,7 @@ import java.util.List;
  * section 5.2 steps 1-4 (exactly one AAR/AMS/AS per instance, instances 1..N without gaps, N at most 50).
  */
 final class ArcChain {
-    static final int MAX_INSTANCES = 50;
+    static final int MAX_INSTANCES = ArcLimits.RFC_MAX_ARC_SETS;
     static final String AS = "arc-seal";
     static final String AMS = "arc-message-signature";
     static final String AAR = "arc-authentication-results";
@@ -44,10 +44,22 @@ final class ArcChain {
     }
 
     static ArcChain of(List<HeaderField> headers) {
-        Set[] byInstance = new Set[MAX_INSTANCES + 1];
+        return of(headers, ArcLimits.DEFAULT);
+    }
+
+    /**
+     * Groups the ARC fields of {@code headers}. One pass over the fields; each ARC field is parsed once and only
+     * while the chain is still readable, so the work is linear in the size of the header section. A field larger
+     * than {@link ArcLimits#maxArcFieldBytes()}, a tag list longer than {@link ArcLimits#maxTags()}, an instance
+     * above {@link ArcLimits#maxArcSets()} or more ARC fields than three per allowed set are structure errors.
+     */
+    static ArcChain of(List<HeaderField> headers, ArcLimits limits) {
+        int maxSets = limits.maxArcSets();
+        Set[] byInstance = new Set[maxSets + 1];
         boolean any = false;
         String error = null;
         int highest = 0;
+        int arcFields = 0;
         for (HeaderField h : headers) {
             String name = h.lowerName();
             if (name.length() < 8 || !name.startsWith("arc-")) {
@@ -60,34 +72,40 @@ final class ArcChain {
                 continue;
             }
             any = true;
-            if (error != null) {
-                continue;
-            }
             String label = isAs ? "ARC-Seal" : isAms ? "ARC-Message-Signature" : "ARC-Authentication-Results";
+            if (++arcFields > 3 * maxSets) {
+                error = "more than " + (3 * maxSets) + " ARC header fields (maxArcSets " + maxSets + ")";
+                break;
+            }
+            if (h.raw().length() > limits.maxArcFieldBytes()) {
+                error = label + " of " + h.raw().length() + " bytes is larger than " + limits.maxArcFieldBytes()
+                        + " (maxArcFieldBytes)";
+                break;
+            }
             int instance;
             TagList tags = null;
             if (isAar) {
                 instance = aarInstance(h.value());
                 if (instance < 0) {
                     error = label + " does not start with a valid i= tag";
-                    continue;
+                    break;
                 }
             } else {
                 try {
-                    tags = TagList.parse(h.value());
+                    tags = TagList.parse(h.value(), limits.maxTags());
                 } catch (TagList.SyntaxException e) {
                     error = label + " tag list: " + e.getMessage();
-                    continue;
+                    break;
                 }
                 instance = parseInstance(tags.get("i"));
                 if (instance < 0) {
                     error = label + (tags.has("i") ? " has an invalid i= tag" : " has no i= tag");
-                    continue;
+                    break;
                 }
             }
-            if (instance > MAX_INSTANCES) {
-                error = "i=" + instance + " (more than " + MAX_INSTANCES + " ARC sets)";
-                continue;
+            if (instance > maxSets) {
+                error = "i=" + instance + " (more than " + maxSets + " ARC sets, maxArcSets)";
+                break;
             }
             highest = Math.max(highest, instance);
             Set s = byInstance[instance];
@@ -98,21 +116,21 @@ final class ArcChain {
             if (isAs) {
                 if (s.as != null) {
                     error = "i=" + instance + " (duplicate ARC-Seal)";
-                    continue;
+                    break;
                 }
                 s.as = h;
                 s.asTags = tags;
             } else if (isAms) {
                 if (s.ams != null) {
                     error = "i=" + instance + " (duplicate ARC-Message-Signature)";
-                    continue;
+                    break;
                 }
                 s.ams = h;
                 s.amsTags = tags;
             } else {
                 if (s.aar != null) {
                     error = "i=" + instance + " (duplicate ARC-Authentication-Results)";
-                    continue;
+                    break;
                 }
                 s.aar = h;
             }

@@ -18,8 +18,12 @@ import java.util.Set;
  * {@code arc_sign} transport option does, following RFC 8617 section 5.1:
  * <ul>
  * <li>the AAR consolidates every Authentication-Results field of this ADMD's authserv-id, in message order;</li>
- * <li>cv= is {@code none} for the first set; otherwise the caller's chain status, else the {@code arc=} result
- *     in this ADMD's Authentication-Results, else a fresh verification when a verifier is configured, else fail;</li>
+ * <li>cv= is {@code none} for the first set; otherwise the caller's chain status (our own verification), else
+ *     a fresh verification when a verifier is configured; the {@code arc=} result written in the message's
+ *     Authentication-Results is used only when {@link Builder#cvFromAuthResults(boolean)} says so (the test suite,
+ *     the command line: input the operator vouches for). When no verification ran, or it ended in
+ *     {@link ArcState#TEMPERROR}, the message is not sealed: a sealer must not vouch for a chain it did not check
+ *     (RFC 8617 section 5.1.1);</li>
  * <li>a chain whose newest seal already says {@code cv=fail}, or that has 50 sets, is not sealed again;</li>
  * <li>the AMS is relaxed/relaxed over the configured header names present in the message; tags are written in
  *     alphabetical order with one space after each semicolon (the test suite's standard form), folded only at
@@ -47,6 +51,8 @@ public final class ArcSealer {
     private final boolean timestamps;
     private final String expire;
     private final ArcVerifier verifier;
+    private final boolean cvFromAuthResults;
+    private final ArcLimits limits;
 
     private ArcSealer(Builder b) {
         this.authservId = b.authservId;
@@ -58,6 +64,8 @@ public final class ArcSealer {
         this.timestamps = b.timestamps;
         this.expire = b.expire;
         this.verifier = b.verifier;
+        this.cvFromAuthResults = b.cvFromAuthResults;
+        this.limits = b.verifier != null ? b.verifier.limits() : ArcLimits.DEFAULT;
     }
 
     public static Builder builder() {
@@ -75,6 +83,7 @@ public final class ArcSealer {
         private boolean timestamps = true;
         private String expire;
         private ArcVerifier verifier;
+        private boolean cvFromAuthResults;
 
         /** This ADMD's authserv-id (Exim's admd-identifier), as in our Authentication-Results. */
         public Builder authservId(String v) {
@@ -134,6 +143,16 @@ public final class ArcSealer {
             return this;
         }
 
+        /**
+         * Whether cv= may be taken from the {@code arc=} result of an Authentication-Results of our authserv-id found
+         * in the message, when the caller gives no status (default false). Only for messages whose A-R the operator
+         * vouches for (the test suite's signing vectors, the command line): a sender can write any A-R.
+         */
+        public Builder cvFromAuthResults(boolean v) {
+            this.cvFromAuthResults = v;
+            return this;
+        }
+
         public ArcSealer build() {
             if (authservId == null || authservId.trim().isEmpty() || authservId.contains(";")) {
                 throw new IllegalArgumentException("authserv-id must be a non-empty token, not '" + authservId + "'");
@@ -180,15 +199,25 @@ public final class ArcSealer {
     }
 
     /**
-     * Seals a message.
+     * Seals a message, consolidating the Authentication-Results of our authserv-id found in it into the AAR.
      *
-     * @param chainStatus the chain validation status if the caller knows it (e.g. our SMTP-time verification),
-     *                    or {@code null} to use our Authentication-Results' {@code arc=} result
+     * @param chainStatus the chain validation status if the caller knows it (our verification of this message),
+     *                    or {@code null}: then verified now if a verifier is configured (or read from our
+     *                    Authentication-Results with {@link Builder#cvFromAuthResults(boolean)}), else not sealed
      * @param nowEpochSeconds the time written in t= and used for x=
      */
     public ArcSealResult seal(MailMessage message, ArcState chainStatus, long nowEpochSeconds) {
+        return seal(message, chainStatus, null, nowEpochSeconds);
+    }
+
+    /**
+     * Seals a message with an AAR of exactly {@code ourResults} (e.g. the results our own Authentication-Results
+     * mailet wrote), instead of what the message's Authentication-Results fields claim; {@code null}: consolidate
+     * those, as {@link #seal(MailMessage, ArcState, long)}.
+     */
+    public ArcSealResult seal(MailMessage message, ArcState chainStatus, List<String> ourResults, long nowEpochSeconds) {
         List<HeaderField> headers = message.headers();
-        ArcChain chain = ArcChain.of(headers);
+        ArcChain chain = ArcChain.of(headers, limits);
         int existing = chain.structureError == null ? chain.sets.size() : chain.highestInstance;
         if (existing >= ArcChain.MAX_INSTANCES) {
             return ArcSealResult.notSealed("chain already has " + existing + " ARC sets");
@@ -201,11 +230,15 @@ public final class ArcSealer {
 
         // our Authentication-Results, consolidated
         List<String> results = new ArrayList<>();
-        for (HeaderField h : headers) {
-            if (h.hasName("authentication-results")) {
-                AuthResults ar = AuthResults.parse(h.value());
-                if (ar != null && ar.isFrom(authservId)) {
-                    results.addAll(ar.results());
+        if (ourResults != null) {
+            results.addAll(ourResults);
+        } else {
+            for (HeaderField h : headers) {
+                if (h.hasName("authentication-results")) {
+                    AuthResults ar = AuthResults.parse(h.value(), limits.maxAuthResults());
+                    if (ar != null && ar.isFrom(authservId)) {
+                        results.addAll(ar.results());
+                    }
                 }
             }
         }
@@ -215,25 +248,35 @@ public final class ArcSealer {
         } else if (chain.structureError != null) {
             cv = "fail";
         } else {
-            ArcState status = chainStatus;
-            if (status == null) {
+            ArcState status = chainStatus == ArcState.TEMPERROR ? null : chainStatus;
+            if (status == null && cvFromAuthResults) {
                 status = ArcState.fromWord(arcResult(results));
             }
-            if (status == null && verifier != null) {
-                status = verifier.verify(message, nowEpochSeconds).state();
+            String unknown = chainStatus == ArcState.TEMPERROR ? "temperror" : "no verification ran";
+            if ((status == null || status == ArcState.TEMPERROR) && verifier != null) {
+                ArcVerification v = verifier.verify(message, nowEpochSeconds);
+                status = v.state();
+                unknown = v.reason();
+            }
+            if (status == null || status == ArcState.TEMPERROR) {
+                return ArcSealResult.notSealed("chain status unknown (" + unknown + ")");
             }
             cv = status == ArcState.PASS ? "pass" : "fail";
         }
 
-        // ARC-Authentication-Results
+        // ARC-Authentication-Results, at most maxAuthResults results and well inside maxArcFieldBytes
         StringBuilder aar = new StringBuilder(256);
         aar.append("i=").append(instance).append("; ").append(authservId);
-        if (results.isEmpty()) {
-            aar.append("; none");
-        } else {
-            for (String r : results) {
-                aar.append(";\r\n\t").append(r);
+        int added = 0;
+        for (String r : results) {
+            if (added == limits.maxAuthResults() || aar.length() + r.length() > limits.maxArcFieldBytes() / 2) {
+                break;
             }
+            aar.append(";\r\n\t").append(r);
+            added++;
+        }
+        if (added == 0) {
+            aar.append("; none");
         }
         HeaderField aarField = HeaderField.of("ARC-Authentication-Results", aar.toString());
 

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The result of verifying a message's ARC chain, named as Exim names it: {@link #state()} ($arc_state),
  * {@link #reason()} ($arc_state_reason), {@link #domains()} ($arc_domains, the ARC-Seal d= of each set in chain
- * order, empty for an unreadable set) and {@link #oldestPass()} ($arc_oldest_pass). Immutable.
+ * order, empty for an unreadable set) and {@link #oldestPass()} ($arc_oldest_pass). Everything here is safe to copy
+ * into a header field or a log line: the reason is printable ASCII of at most {@value SafeText#MAX_REASON}
+ * characters, each domain a valid ASCII domain name or empty. Immutable.
  */
 public final class ArcVerification {
     private final ArcState state;
@@ -14,16 +16,13 @@ public final class ArcVerification {
     private final List<String> domains;
     private final int oldestPass;
     private final List<ArcSetInfo> sets;
-    private final boolean temporaryError;
 
-    ArcVerification(ArcState state, String reason, List<String> domains, int oldestPass, List<ArcSetInfo> sets,
-                    boolean temporaryError) {
+    ArcVerification(ArcState state, String reason, List<String> domains, int oldestPass, List<ArcSetInfo> sets) {
         this.state = state;
-        this.reason = reason == null ? "" : reason;
+        this.reason = SafeText.printable(reason, SafeText.MAX_REASON);
         this.domains = Collections.unmodifiableList(domains);
         this.oldestPass = oldestPass;
         this.sets = Collections.unmodifiableList(sets);
-        this.temporaryError = temporaryError;
     }
 
     public ArcState state() {
@@ -62,9 +61,12 @@ public final class ArcVerification {
         return sets.isEmpty() ? null : sets.get(sets.size() - 1);
     }
 
-    /** Whether the failure came from a DNS lookup that could not be answered (temperror), not from the message. */
+    /**
+     * Whether the chain could not be checked because DNS could not answer in time: the state is then
+     * {@link ArcState#TEMPERROR}, and the same message may pass later.
+     */
     public boolean temporaryError() {
-        return temporaryError;
+        return state == ArcState.TEMPERROR;
     }
 
     /** The number of ARC sets found. */

@@ -3,6 +3,7 @@ package org.jamesexim.arc;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -11,28 +12,54 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Verifies the ARC chain of a message as RFC 8617 section 5.2 describes: structure, cv= rules, the newest
  * ARC-Message-Signature (body hash and signature), every ARC-Seal from the newest down, and the oldest-pass
  * value. Thread-safe; keep one instance and share it (it caches parsed public keys).
+ *
+ * <p>The work per message is bounded ({@link ArcLimits}): a message with ARC fields whose header section, header
+ * field count, ARC field size, tag count or h= list passes a limit fails with a reason naming the limit; each key
+ * is looked up at most once per message, and all lookups of one message share one deadline
+ * ({@link ArcLimits#dnsDeadline()}), after which the result is {@link ArcState#TEMPERROR}, as for any DNS answer
+ * that could not be had.</p>
  */
 public final class ArcVerifier {
     private final KeyLookup keys;
     private final boolean computeOldestPass;
+    private final ArcLimits limits;
+    private final LongSupplier nanoClock;
 
-    /** Verifies with keys from {@code resolver}, computing oldest-pass. */
+    /** Verifies with keys from {@code resolver}, computing oldest-pass, with the default limits. */
     public ArcVerifier(TxtResolver resolver) {
         this(resolver, true);
     }
 
     /**
      * @param computeOldestPass whether to verify older AMS too to compute {@link ArcVerification#oldestPass()}
-     *                          (RFC 8617 makes this optional; it costs one body hash and signature per older set)
+     *                          (RFC 8617 makes this optional; it costs one signature check per older set, the body
+     *                          hashes of all sets being computed in one pass)
      */
     public ArcVerifier(TxtResolver resolver, boolean computeOldestPass) {
-        this.keys = new KeyLookup(resolver);
+        this(resolver, computeOldestPass, ArcLimits.DEFAULT);
+    }
+
+    /** Verifies within {@code limits}. */
+    public ArcVerifier(TxtResolver resolver, boolean computeOldestPass, ArcLimits limits) {
+        this(resolver, computeOldestPass, limits, System::nanoTime);
+    }
+
+    /** As above, with the clock the DNS deadline is measured on (tests). */
+    ArcVerifier(TxtResolver resolver, boolean computeOldestPass, ArcLimits limits, LongSupplier nanoClock) {
+        this.limits = limits;
+        this.keys = new KeyLookup(resolver, limits);
         this.computeOldestPass = computeOldestPass;
+        this.nanoClock = nanoClock;
+    }
+
+    public ArcLimits limits() {
+        return limits;
     }
 
     /** Verifies at the current time. */
@@ -42,9 +69,9 @@ public final class ArcVerifier {
 
     /** Verifies as if the time were {@code nowEpochSeconds} (for x= expiry). Never throws for bad input. */
     public ArcVerification verify(MailMessage message, long nowEpochSeconds) {
-        ArcChain chain = ArcChain.of(message.headers());
+        ArcChain chain = ArcChain.of(message.headers(), limits);
         if (!chain.anyArcHeader) {
-            return new ArcVerification(ArcState.NONE, "", Collections.emptyList(), 0, Collections.emptyList(), false);
+            return new ArcVerification(ArcState.NONE, "", Collections.emptyList(), 0, Collections.emptyList());
         }
         List<ArcSetInfo> infos = infos(chain);
         List<String> domains = new ArrayList<>(infos.size());
@@ -54,8 +81,17 @@ public final class ArcVerifier {
         if (chain.structureError != null) {
             return fail(chain.structureError, domains, infos, false);
         }
+        if (message.bodyStart() > limits.maxHeaderBytes()) {
+            return fail("header section of " + message.bodyStart() + " bytes is larger than " + limits.maxHeaderBytes()
+                    + " (maxHeaderBytes)", domains, infos, false);
+        }
+        if (message.headers().size() > limits.maxHeaderFields()) {
+            return fail(message.headers().size() + " header fields, more than " + limits.maxHeaderFields()
+                    + " (maxHeaderFields)", domains, infos, false);
+        }
         List<ArcChain.Set> sets = chain.sets;
         int n = sets.size();
+        Lookups lookups = new Lookups(nanoClock.getAsLong());
         try {
             // step 3: a chain already marked failed stays failed
             String newestCv = sets.get(n - 1).asTags.get("cv");
@@ -70,15 +106,17 @@ public final class ArcVerifier {
                     throw new Failure("i=" + s.instance + " (seal cv state)");
                 }
             }
+            HeaderIndex index = new HeaderIndex(message.headers());
+            // the body hashes every AMS to be checked needs, in one pass per canonicalisation
+            Map<String, byte[]> bodyHashes = bodyHashes(message, computeOldestPass ? sets : sets.subList(n - 1, n));
             // step 5: the newest AMS
-            Map<String, byte[]> bodyHashes = new HashMap<>(4);
-            verifyAms(message, sets.get(n - 1), nowEpochSeconds, bodyHashes);
+            verifyAms(index, message, sets.get(n - 1), nowEpochSeconds, bodyHashes, lookups);
             // step 6: oldest-pass
             int oldestPass = n;
             if (computeOldestPass) {
                 for (int i = n - 1; i >= 1; i--) {
                     try {
-                        verifyAms(message, sets.get(i - 1), nowEpochSeconds, bodyHashes);
+                        verifyAms(index, message, sets.get(i - 1), nowEpochSeconds, bodyHashes, lookups);
                         oldestPass = i;
                     } catch (Failure f) {
                         break;
@@ -88,16 +126,119 @@ public final class ArcVerifier {
             // step 7: every seal, newest first
             StringBuilder sb = new StringBuilder(2048);
             for (int i = n; i >= 1; i--) {
-                verifySeal(sets, i, sb);
+                verifySeal(sets, i, sb, lookups);
             }
-            return new ArcVerification(ArcState.PASS, "", domains, oldestPass, infos, false);
+            return new ArcVerification(ArcState.PASS, "", domains, oldestPass, infos);
         } catch (Failure f) {
             return fail(f.getMessage(), domains, infos, f.temporary);
         }
     }
 
+    /**
+     * The key lookups of one verification: each key name is asked once (its key, or why there is none, is kept
+     * for the rest of the message, temporary failures included), and all of them share the DNS deadline.
+     */
+    private final class Lookups {
+        private final long deadline;
+        private final Map<String, Object> outcomes = new HashMap<>(8);
+        private int asked;
+
+        Lookups(long startNanos) {
+            this.deadline = startNanos + limits.dnsDeadline().toNanos();
+        }
+
+        PublicKeyRecord key(String selector, String domain) throws KeyLookup.KeyException {
+            String name = KeyLookup.name(selector, domain).toLowerCase(Locale.ROOT);
+            Object o = outcomes.get(name);
+            if (o == null) {
+                long left = deadline - nanoClock.getAsLong();
+                if (left <= 0) {
+                    o = new KeyLookup.KeyException("temperror: the DNS deadline of " + limits.dnsDeadline().toMillis()
+                            + " ms passed after " + asked + " lookups (dnsDeadline)", true);
+                } else {
+                    asked++;
+                    try {
+                        o = keys.lookup(selector, domain, Duration.ofNanos(left));
+                    } catch (KeyLookup.KeyException e) {
+                        o = e;
+                    }
+                }
+                outcomes.put(name, o);
+            }
+            if (o instanceof KeyLookup.KeyException) {
+                throw (KeyLookup.KeyException) o;
+            }
+            return (PublicKeyRecord) o;
+        }
+    }
+
+    /** The header fields by lower-case name, in message order, so that h= selects each in constant time. */
+    static final class HeaderIndex {
+        private final Map<String, List<HeaderField>> byName;
+
+        HeaderIndex(List<HeaderField> headers) {
+            byName = new HashMap<>(headers.size() * 2);
+            for (HeaderField h : headers) {
+                byName.computeIfAbsent(h.lowerName(), k -> new ArrayList<>(2)).add(h);
+            }
+        }
+
+        /** The {@code skip}-th field of that name counted from the bottom, or {@code null}. */
+        HeaderField fromBottom(String name, int skip) {
+            List<HeaderField> l = byName.get(name);
+            return l == null || skip >= l.size() ? null : l.get(l.size() - 1 - skip);
+        }
+    }
+
+    /**
+     * The body hashes of the AMS of {@code sets}, keyed as {@link #bodyKey}: one pass over the body per
+     * canonicalisation, however many distinct l= the AMS carry. AMS whose c= or l= cannot be read are left out
+     * (their verification fails on that before it needs a hash).
+     */
+    private static Map<String, byte[]> bodyHashes(MailMessage message, List<ArcChain.Set> sets) {
+        Map<Canonicalization, List<Long>> wanted = new java.util.EnumMap<>(Canonicalization.class);
+        for (ArcChain.Set s : sets) {
+            TagList t = s.amsTags;
+            Canonicalization body = Canonicalization.SIMPLE;
+            String c = t.get("c");
+            if (c != null) {
+                int slash = c.indexOf('/');
+                body = slash < 0 ? Canonicalization.SIMPLE : Canonicalization.of(c.substring(slash + 1));
+            }
+            long limit = -1;
+            if (t.has("l")) {
+                if (!isNumber(t.get("l"))) {
+                    continue;
+                }
+                limit = Long.parseLong(t.get("l"));
+            }
+            if (body != null) {
+                List<Long> l = wanted.computeIfAbsent(body, k -> new ArrayList<>(2));
+                if (!l.contains(limit)) {
+                    l.add(limit);
+                }
+            }
+        }
+        Map<String, byte[]> out = new HashMap<>(4);
+        wanted.forEach((canon, limitList) -> {
+            long[] limits = new long[limitList.size()];
+            for (int i = 0; i < limits.length; i++) {
+                limits[i] = limitList.get(i);
+            }
+            byte[][] hashes = canon.bodyHashes(message.data(), message.bodyStart(), message.data().length, limits);
+            for (int i = 0; i < limits.length; i++) {
+                out.put(bodyKey(canon, limits[i]), hashes[i]);
+            }
+        });
+        return out;
+    }
+
+    private static String bodyKey(Canonicalization canon, long limit) {
+        return canon.name() + limit;
+    }
+
     private static ArcVerification fail(String reason, List<String> domains, List<ArcSetInfo> infos, boolean temp) {
-        return new ArcVerification(ArcState.FAIL, reason, domains, 0, infos, temp);
+        return new ArcVerification(temp ? ArcState.TEMPERROR : ArcState.FAIL, reason, domains, 0, infos);
     }
 
     private static List<ArcSetInfo> infos(ArcChain chain) {
@@ -107,24 +248,19 @@ public final class ArcVerifier {
             String sel = "";
             String cv = "";
             if (s.asTags != null) {
-                d = orEmpty(s.asTags.get("d"));
-                sel = orEmpty(s.asTags.get("s"));
-                cv = orEmpty(s.asTags.get("cv"));
+                // what the sender wrote, kept only where it is a well-formed value (these reach logs and headers)
+                d = SafeText.domain(s.asTags.get("d"));
+                sel = SafeText.domain(s.asTags.get("s"));
+                cv = SafeText.printable(s.asTags.get("cv"), 10);
             }
             String id = "";
             if (s.aar != null) {
-                AuthResults ar = AuthResults.parse(ArcChain.aarRest(s.aar.value()));
-                if (ar != null) {
-                    id = ar.authservId();
-                }
+                String authservId = AuthResults.authservIdOf(ArcChain.aarRest(s.aar.value()));
+                id = SafeText.printable(authservId, 253);
             }
             out.add(new ArcSetInfo(s.instance, d, sel, cv, id));
         }
         return out;
-    }
-
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
     }
 
     /** A verification failure; the message is the reason reported. */
@@ -168,25 +304,25 @@ public final class ArcVerifier {
         }
     }
 
-    private void verifySeal(List<ArcChain.Set> sets, int instance, StringBuilder sb) throws Failure {
+    private void verifySeal(List<ArcChain.Set> sets, int instance, StringBuilder sb, Lookups lookups) throws Failure {
         ArcChain.Set s = sets.get(instance - 1);
         TagList t = s.asTags;
         SignatureAlgorithm alg = SignatureAlgorithm.fromTag(t.get("a"));
         if (alg == null) {
-            throw new Failure("i=" + instance + " ARC-Seal: unsupported algorithm a=" + t.get("a"));
+            throw new Failure("i=" + instance + " ARC-Seal: unsupported algorithm a=" + SafeText.printable(t.get("a"), 40));
         }
         byte[] sig = base64(t.getCompact("b"), "i=" + instance + " ARC-Seal b=");
         sb.setLength(0);
         ArcChain.appendSealInputBefore(sets, instance, sb);
         Canonicalization.relaxedHeader(ArcChain.withoutSignature(s.as, t), sb);
-        PublicKeyRecord key = key(t.get("s"), t.get("d"), alg, "i=" + instance + " ARC-Seal");
+        PublicKeyRecord key = key(lookups, t.get("s"), t.get("d"), alg, "i=" + instance + " ARC-Seal");
         if (!check(alg, key, sb, sig)) {
             throw new Failure("i=" + instance + " (seal sigverify error)");
         }
     }
 
-    private void verifyAms(MailMessage message, ArcChain.Set s, long now, Map<String, byte[]> bodyHashes)
-            throws Failure {
+    private void verifyAms(HeaderIndex index, MailMessage message, ArcChain.Set s, long now,
+                           Map<String, byte[]> bodyHashes, Lookups lookups) throws Failure {
         TagList t = s.amsTags;
         String p = "i=" + s.instance + " ARC-Message-Signature: ";
         for (String required : new String[] {"a", "b", "bh", "d", "h", "s"}) {
@@ -196,7 +332,7 @@ public final class ArcVerifier {
         }
         SignatureAlgorithm alg = SignatureAlgorithm.fromTag(t.get("a"));
         if (alg == null) {
-            throw new Failure(p + "unsupported algorithm a=" + t.get("a"));
+            throw new Failure(p + "unsupported algorithm a=" + SafeText.printable(t.get("a"), 40));
         }
         // RFC 8617 4.1.2: the AMS has the syntax and semantics of DKIM-Signature, so a missing c= means
         // simple/simple (RFC 6376 3.5); the draft-era suite (ams_fields_c_na) assumed relaxed/relaxed
@@ -233,7 +369,10 @@ public final class ArcVerifier {
             }
             limit = Long.parseLong(t.get("l"));
         }
-        String[] signed = splitHeaderList(t.get("h"));
+        String[] signed = splitHeaderList(t.get("h"), limits.maxSignedHeaders());
+        if (signed == null) {
+            throw new Failure(p + "h= lists more than " + limits.maxSignedHeaders() + " header fields (maxSignedHeaders)");
+        }
         for (String h : signed) {
             if (h.equals(ArcChain.AS)) {
                 throw new Failure(p + "h= must not include ARC-Seal");
@@ -241,8 +380,8 @@ public final class ArcVerifier {
         }
         byte[] sig = base64(t.getCompact("b"), p + "b=");
         byte[] bh = base64(t.getCompact("bh"), p + "bh=");
-        // body hash (shared between AMS with the same canonicalisation and limit)
-        String bodyKey = bodyCanon.name() + limit;
+        // body hash (computed for all AMS in one pass; shared between AMS with the same canonicalisation and limit)
+        String bodyKey = bodyKey(bodyCanon, limit);
         byte[] computed = bodyHashes.get(bodyKey);
         if (computed == null) {
             MessageDigest md = SignatureAlgorithm.sha256();
@@ -254,9 +393,9 @@ public final class ArcVerifier {
             throw new Failure("i=" + s.instance + " (AMS body hash miscompare)");
         }
         StringBuilder sb = new StringBuilder(1024);
-        appendSignedHeaders(message.headers(), signed, headerCanon, sb);
+        appendSignedHeaders(index, signed, headerCanon, sb);
         headerCanon.header(ArcChain.withoutSignature(s.ams, t), sb);
-        PublicKeyRecord key = key(t.get("s"), d, alg, p.trim());
+        PublicKeyRecord key = key(lookups, t.get("s"), d, alg, p.trim());
         if (!check(alg, key, sb, sig)) {
             throw new Failure("i=" + s.instance + " (AMS sig nonverify)");
         }
@@ -265,44 +404,49 @@ public final class ArcVerifier {
     /** Selects header fields bottom-up per name as DKIM does, appending each canonical form and CRLF. */
     static void appendSignedHeaders(List<HeaderField> headers, String[] names, Canonicalization canon,
                                     StringBuilder out) {
+        appendSignedHeaders(new HeaderIndex(headers), names, canon, out);
+    }
+
+    static void appendSignedHeaders(HeaderIndex index, String[] names, Canonicalization canon, StringBuilder out) {
         Map<String, Integer> used = new HashMap<>(names.length * 2);
         for (String name : names) {
             int skip = used.getOrDefault(name, 0);
-            int seen = 0;
-            for (int i = headers.size() - 1; i >= 0; i--) {
-                HeaderField h = headers.get(i);
-                if (h.hasName(name)) {
-                    if (seen == skip) {
-                        canon.header(h.raw(), out);
-                        out.append("\r\n");
-                        break;
-                    }
-                    seen++;
-                }
+            HeaderField h = index.fromBottom(name, skip);
+            if (h != null) {
+                canon.header(h.raw(), out);
+                out.append("\r\n");
             }
             used.put(name, skip + 1);
         }
     }
 
-    static String[] splitHeaderList(String h) {
+    /** The lower-cased names of an h= list; {@code null} when it has more than {@code max}. */
+    static String[] splitHeaderList(String h, int max) {
         if (h.trim().isEmpty()) {
             return new String[0];
         }
-        String[] parts = h.split(":", -1);
-        List<String> out = new ArrayList<>(parts.length);
-        for (String part : parts) {
-            String name = part.trim().toLowerCase(Locale.ROOT);
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        while (start <= h.length()) {
+            int colon = h.indexOf(':', start);
+            int end = colon < 0 ? h.length() : colon;
+            String name = h.substring(start, end).trim().toLowerCase(Locale.ROOT);
             if (!name.isEmpty()) {
+                if (out.size() == max) {
+                    return null;
+                }
                 out.add(name);
             }
+            start = end + 1;
         }
         return out.toArray(new String[0]);
     }
 
-    private PublicKeyRecord key(String selector, String domain, SignatureAlgorithm alg, String what) throws Failure {
+    private static PublicKeyRecord key(Lookups lookups, String selector, String domain, SignatureAlgorithm alg,
+                                       String what) throws Failure {
         PublicKeyRecord key;
         try {
-            key = keys.lookup(selector, domain);
+            key = lookups.key(selector, domain);
         } catch (KeyLookup.KeyException e) {
             throw new Failure(what + ": " + e.getMessage(), e.temporary);
         }

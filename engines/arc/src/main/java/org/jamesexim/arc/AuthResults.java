@@ -62,9 +62,42 @@ public final class AuthResults {
         return null;
     }
 
-    /** Parses a header field value (the part after the colon); {@code null} if it has no usable authserv-id. */
-    public static AuthResults parse(String value) {
-        String v = value;
+    /**
+     * The authserv-id a header field value claims, read as leniently as any consumer might read it: after comments
+     * and folding whitespace, a quoted string or everything up to white space, {@code ;} or {@code (}; a trailing
+     * dot is dropped. {@code null} when there is none (an Outlook-style A-R starting with a result). Used to remove
+     * forged A-R in our name: whatever a lenient reader would take for our id, we take for ours.
+     */
+    public static String authservIdOf(String value) {
+        int[] end = new int[1];
+        String id = readId(value, end);
+        if (id == null) {
+            return null;
+        }
+        String t = normalise(id);
+        return t.isEmpty() ? null : t;
+    }
+
+    /** Whether {@code value} claims the authserv-id {@code id} (case-insensitive, folding and comments ignored). */
+    public static boolean claims(String value, String id) {
+        String claimed = authservIdOf(value);
+        return claimed != null && claimed.equalsIgnoreCase(normalise(id));
+    }
+
+    /** Without surrounding blanks and trailing dots ({@code mx.example.test.} names the same host). */
+    private static String normalise(String id) {
+        int start = 0;
+        int end = id.length();
+        while (start < end && isSpace(id.charAt(start))) {
+            start++;
+        }
+        while (end > start && (isSpace(id.charAt(end - 1)) || id.charAt(end - 1) == '.')) {
+            end--;
+        }
+        return id.substring(start, end);
+    }
+
+    private static String readId(String v, int[] endOut) {
         int n = v.length();
         int i = skipCfws(v, 0);
         if (i >= n) {
@@ -76,7 +109,7 @@ public final class AuthResults {
             if (end < 0) {
                 return null;
             }
-            id = v.substring(i + 1, end - 1);
+            id = unescape(v.substring(i + 1, end - 1));
             i = end;
         } else {
             int start = i;
@@ -86,9 +119,47 @@ public final class AuthResults {
             id = v.substring(start, i);
         }
         if (id.isEmpty() || id.indexOf('=') >= 0) {
-            // Outlook-style A-R without an authserv-id: not ours, not parseable for consolidation
+            // Outlook-style A-R without an authserv-id
             return null;
         }
+        endOut[0] = i;
+        return id;
+    }
+
+    private static String unescape(String quoted) {
+        if (quoted.indexOf('\\') < 0) {
+            return quoted;
+        }
+        StringBuilder sb = new StringBuilder(quoted.length());
+        for (int i = 0; i < quoted.length(); i++) {
+            char c = quoted.charAt(i);
+            if (c == '\\' && i + 1 < quoted.length()) {
+                c = quoted.charAt(++i);
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /** Parses a header field value (the part after the colon); {@code null} if it has no usable authserv-id. */
+    public static AuthResults parse(String value) {
+        return parse(value, ArcLimits.DEFAULT.maxAuthResults());
+    }
+
+    /**
+     * Parses a value of at most {@code maxResults} results ({@code null} for more: such a field is not
+     * consolidated). One pass over the value.
+     */
+    public static AuthResults parse(String value, int maxResults) {
+        String v = value;
+        int n = v.length();
+        int[] idEnd = new int[1];
+        String id = readId(v, idEnd);
+        if (id == null) {
+            // no authserv-id: not ours, not parseable for consolidation
+            return null;
+        }
+        int i = idEnd[0];
         i = skipCfws(v, i);
         // optional authres-version
         int d = i;
@@ -140,6 +211,9 @@ public final class AuthResults {
             } else if (c == ';') {
                 String r = compress(v.substring(start, Math.min(i, n)));
                 if (!r.isEmpty() && !r.equalsIgnoreCase("none")) {
+                    if (results.size() == maxResults) {
+                        return null;
+                    }
                     results.add(r);
                 }
                 start = i + 1;

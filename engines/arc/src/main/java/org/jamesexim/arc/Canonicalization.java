@@ -86,12 +86,63 @@ public enum Canonicalization {
      */
     void body(byte[] data, int from, int to, long limit, MessageDigest digest) {
         Sink sink = new Sink(digest, limit);
+        feed(data, from, to, sink);
+    }
+
+    /**
+     * The SHA-256 of the canonical body of {@code data[from, to)} cut after each of {@code limits} bytes
+     * ({@code -1}: the whole body), all in one pass over the body: the digest is copied at each cut point, so an
+     * ARC chain whose AMS each carry another {@code l=} costs one canonicalisation, not one per AMS.
+     *
+     * @return the digests, in the order of {@code limits}
+     */
+    byte[][] bodyHashes(byte[] data, int from, int to, long[] limits) {
+        MessageDigest digest = SignatureAlgorithm.sha256();
+        try {
+            digest.clone();
+        } catch (CloneNotSupportedException e) {
+            // a provider whose digests cannot be copied: one pass per limit
+            byte[][] out = new byte[limits.length][];
+            for (int i = 0; i < limits.length; i++) {
+                MessageDigest md = SignatureAlgorithm.sha256();
+                body(data, from, to, limits[i], md);
+                out[i] = md.digest();
+            }
+            return out;
+        }
+        long[] cuts = limits.clone();
+        java.util.Arrays.sort(cuts);
+        Sink sink = new Sink(digest, -1);
+        sink.cuts = cuts;
+        sink.cutDigests = new byte[cuts.length][];
+        // limits below zero mean "whole body": skip them while cutting
+        while (sink.next < cuts.length && cuts[sink.next] < 0) {
+            sink.next++;
+        }
+        feed(data, from, to, sink);
+        byte[] whole = null;
+        for (int i = 0; i < cuts.length; i++) {
+            if (sink.cutDigests[i] == null) {
+                // a negative limit, or one beyond the end of the body: the whole body
+                if (whole == null) {
+                    whole = sink.copy().digest();
+                }
+                sink.cutDigests[i] = whole;
+            }
+        }
+        byte[][] out = new byte[limits.length][];
+        for (int i = 0; i < limits.length; i++) {
+            out[i] = sink.cutDigests[java.util.Arrays.binarySearch(cuts, limits[i])];
+        }
+        return out;
+    }
+
+    private void feed(byte[] data, int from, int to, Sink sink) {
         if (this == SIMPLE) {
             simpleBody(data, from, to, sink);
         } else {
             relaxedBody(data, from, to, sink);
         }
-        sink.flush();
     }
 
     private static void simpleBody(byte[] data, int from, int to, Sink sink) {
@@ -153,12 +204,19 @@ public enum Canonicalization {
         }
     }
 
-    /** Buffers canonical bytes into the digest, honouring an optional byte limit (the {@code l=} tag). */
+    /**
+     * Canonical bytes into the digest, honouring an optional byte limit (the {@code l=} tag), and optionally taking
+     * a copy of the digest at each of a sorted list of cut points.
+     */
     private static final class Sink {
         private static final byte[] CRLF = {'\r', '\n'};
         private final MessageDigest digest;
         private long remaining;
+        private long written;
         private final byte[] one = new byte[1];
+        long[] cuts;
+        byte[][] cutDigests;
+        int next;
 
         Sink(MessageDigest digest, long limit) {
             this.digest = digest;
@@ -170,7 +228,19 @@ public enum Canonicalization {
                 return;
             }
             int n = (int) Math.min(len, remaining);
+            if (cuts != null) {
+                while (next < cuts.length && cuts[next] <= written + n) {
+                    int k = (int) (cuts[next] - written);
+                    digest.update(b, off, k);
+                    off += k;
+                    n -= k;
+                    written += k;
+                    remaining -= k;
+                    cutDigests[next++] = copy().digest();
+                }
+            }
             digest.update(b, off, n);
+            written += n;
             remaining -= n;
         }
 
@@ -183,8 +253,12 @@ public enum Canonicalization {
             write(CRLF, 0, 2);
         }
 
-        void flush() {
-            // writes go straight to the digest; nothing buffered
+        MessageDigest copy() {
+            try {
+                return (MessageDigest) digest.clone();
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("the SHA-256 provider cannot copy a digest", e);
+            }
         }
     }
 }

@@ -15,6 +15,12 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 final class PublicKeyRecord {
     /** RSA keys shorter than this are refused (RFC 8301). */
     static final int MIN_RSA_BITS = 1024;
+    /**
+     * RSA public exponents longer than this are refused (65537 has 17 bits): a verification costs about the square
+     * of the modulus times the exponent's length, so a hostile key with a huge exponent would make each check as
+     * dear as a signature. OpenSSL applies the same bound to moduli above 3072 bits.
+     */
+    static final int MAX_RSA_EXPONENT_BITS = 64;
 
     final String keyType;
     final Object key;
@@ -36,9 +42,18 @@ final class PublicKeyRecord {
     }
 
     static PublicKeyRecord parse(String text) throws InvalidKeyException {
+        return parse(text, ArcLimits.DEFAULT);
+    }
+
+    /** Parses a record of at most {@link ArcLimits#maxTags()} tags and an RSA key of at most {@link ArcLimits#maxRsaKeyBits()}. */
+    static PublicKeyRecord parse(String text, ArcLimits limits) throws InvalidKeyException {
+        if (text.length() > limits.maxKeyRecordBytes()) {
+            throw new InvalidKeyException("key record of " + text.length() + " bytes is larger than "
+                    + limits.maxKeyRecordBytes() + " (maxKeyRecordBytes)");
+        }
         TagList tags;
         try {
-            tags = TagList.parse(text);
+            tags = TagList.parse(text, limits.maxTags());
         } catch (TagList.SyntaxException e) {
             throw new InvalidKeyException("key record syntax: " + e.getMessage());
         }
@@ -77,6 +92,14 @@ final class PublicKeyRecord {
             if (bits < MIN_RSA_BITS) {
                 throw new InvalidKeyException("RSA key of " + bits + " bits is too short");
             }
+            if (bits > limits.maxRsaKeyBits()) {
+                throw new InvalidKeyException("RSA key of " + bits + " bits is longer than " + limits.maxRsaKeyBits()
+                        + " (maxRsaKeyBits)");
+            }
+            if (key.getPublicExponent().bitLength() > MAX_RSA_EXPONENT_BITS) {
+                throw new InvalidKeyException("RSA public exponent of " + key.getPublicExponent().bitLength()
+                        + " bits is longer than " + MAX_RSA_EXPONENT_BITS + " bits");
+            }
             return new PublicKeyRecord("rsa", key, bits);
         }
         if ("ed25519".equals(k)) {
@@ -85,7 +108,7 @@ final class PublicKeyRecord {
             }
             return new PublicKeyRecord("ed25519", new Ed25519PublicKeyParameters(der, 0), 256);
         }
-        throw new InvalidKeyException("unknown key type k=" + k);
+        throw new InvalidKeyException("unknown key type k=" + SafeText.printable(k, 20));
     }
 
     private static RSAPublicKey rsa(byte[] der) throws InvalidKeyException {

@@ -5,11 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.RSAPrivateCrtKeySpec;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -64,6 +67,7 @@ public final class SigningKey {
         }
         if (!s.startsWith("-----") && (s.startsWith("/") || s.startsWith("./") || looksLikePath(s))) {
             Path p = Paths.get(s);
+            checkPrivate(p);
             try {
                 return Optional.of(parse(new String(Files.readAllBytes(p), StandardCharsets.US_ASCII), "file " + p));
             } catch (IOException e) {
@@ -71,6 +75,36 @@ public final class SigningKey {
             }
         }
         return Optional.of(parse(s, "inline key"));
+    }
+
+    /**
+     * Refuses a key file that anyone but its owner may read or write (group or other permission bits, as
+     * {@code chmod 600} clears them); a file system without POSIX permissions is not checked.
+     */
+    static void checkPrivate(Path p) {
+        Set<PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(p);
+        } catch (UnsupportedOperationException e) {
+            return;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read private key file " + p + ": " + e.getMessage(), e);
+        }
+        EnumSet<PosixFilePermission> open = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+        open.retainAll(perms);
+        if (!open.isEmpty()) {
+            throw new IllegalArgumentException("private key file " + p + " has mode " + mode(perms)
+                    + ": it is readable or writable by group or others; make it readable by James only (chmod 600)");
+        }
+    }
+
+    private static String mode(Set<PosixFilePermission> perms) {
+        int m = 0;
+        for (PosixFilePermission x : perms) {
+            m |= 1 << (8 - x.ordinal());
+        }
+        return String.format("%04o", m);
     }
 
     private static boolean looksLikePath(String s) {

@@ -2,7 +2,9 @@ package org.jamesexim.arc;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A strictly parsed DKIM tag list (RFC 6376 section 3.2) as used by ARC-Seal, ARC-Message-Signature and key
@@ -39,9 +41,18 @@ public final class TagList {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
-    /** Parses {@code text} (a header field value, or a key record). */
+    /** Parses {@code text} (a header field value, or a key record) with the default {@link ArcLimits#maxTags()}. */
     public static TagList parse(String text) throws SyntaxException {
+        return parse(text, ArcLimits.DEFAULT.maxTags());
+    }
+
+    /**
+     * Parses {@code text}, refusing more than {@code maxTags} tags: the work is linear in the length of the text
+     * and stops at the first error or at the tag after the last one allowed.
+     */
+    public static TagList parse(String text, int maxTags) throws SyntaxException {
         List<String> names = new ArrayList<>(10);
+        Set<String> seen = new HashSet<>(16);
         List<String> values = new ArrayList<>(10);
         int[] starts = new int[12];
         int[] ends = new int[12];
@@ -54,6 +65,9 @@ public final class TagList {
             if (pos >= n) {
                 // empty list or a trailing ";" after the last tag-spec
                 break;
+            }
+            if (names.size() == maxTags) {
+                throw new SyntaxException("more than " + maxTags + " tags (maxTags)");
             }
             int nameStart = pos;
             if (!isAlpha(text.charAt(pos))) {
@@ -73,7 +87,7 @@ public final class TagList {
                 pos++;
             }
             if (pos >= n || text.charAt(pos) != '=') {
-                throw new SyntaxException("tag '" + name + "' has no '='");
+                throw new SyntaxException("tag " + shown(name) + " has no '='");
             }
             pos++;
             int valueStart = pos;
@@ -90,11 +104,11 @@ public final class TagList {
             for (int i = a; i < b; i++) {
                 char c = text.charAt(i);
                 if (!(isWsp(c) || (c >= 0x21 && c <= 0x7e) || c >= 0x80)) {
-                    throw new SyntaxException("invalid character in value of tag '" + name + "'");
+                    throw new SyntaxException("invalid character in value of tag " + shown(name));
                 }
             }
-            if (names.contains(name)) {
-                throw new SyntaxException("duplicate tag '" + name + "'");
+            if (!seen.add(name)) {
+                throw new SyntaxException("duplicate tag " + shown(name));
             }
             int idx = names.size();
             if (idx == starts.length) {
@@ -111,6 +125,11 @@ public final class TagList {
             pos = semi + 1;
         }
         return new TagList(Collections.unmodifiableList(names), Collections.unmodifiableList(values), starts, ends);
+    }
+
+    /** A tag name (letters, digits, '_') for a message, quoted and cut to 40 characters. */
+    private static String shown(String name) {
+        return "'" + (name.length() > 40 ? name.substring(0, 37) + "..." : name) + "'";
     }
 
     private int index(String name) {

@@ -66,6 +66,15 @@ class ArcEngineTest {
         assertThat(SigningKey.parse(KEY.pem, "pkcs1").bits()).isEqualTo(2048);
         Path file = KEY.write(dir, "k.pem");
         assertThat(SigningKey.fromConfig(file.toString())).isPresent();
+        // a key file others may read is refused, naming the file and its mode, never its content
+        for (String mode : new String[] {"rw-r--r--", "rw-r-----", "rw-----w-"}) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+            assertThatThrownBy(() -> SigningKey.fromConfig(file.toString())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("chmod 600")
+                    .hasMessageNotContaining("PRIVATE");
+        }
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+        assertThat(SigningKey.fromConfig(file.toString())).isPresent();
         assertThat(SigningKey.fromConfig("0")).isEmpty();
         assertThat(SigningKey.fromConfig("false")).isEmpty();
         assertThat(SigningKey.fromConfig("  ")).isEmpty();
@@ -111,18 +120,21 @@ class ArcEngineTest {
         ArcSealResult three = s.seal(MailMessage.parse(two.applyTo(MailMessage.parse(one))), ArcState.PASS, NOW);
         assertThat(three.sealed()).isFalse();
         assertThat(three.reason()).contains("cv=fail");
-        // no arc= stamp and no verifier: an existing chain gets cv=fail; with a verifier, the truth
-        assertThat(s.seal(MailMessage.parse(one), null, NOW).cv()).isEqualTo("fail");
+        // no status and no verifier: an existing chain is not sealed (we must not vouch for what we did not check);
+        // with a verifier, the truth
+        ArcSealResult unknown = s.seal(MailMessage.parse(one), null, NOW);
+        assertThat(unknown.sealed()).isFalse();
+        assertThat(unknown.reason()).isEqualTo("chain status unknown (no verification ran)");
         assertThat(sealer(KEY).verifier(verifier(KEY)).build().seal(MailMessage.parse(one), null, NOW).cv()).isEqualTo("pass");
     }
 
     @Test
-    void dnsTemporaryFailureIsAFailWithTemperrorAndNoKeyIsPermanent() {
+    void dnsTemporaryFailureIsATemperrorAndNoKeyIsPermanent() {
         byte[] sealed = sealer(KEY).build().seal(msg(MSG), null, NOW).applyTo(msg(MSG));
         ArcVerification v = new ArcVerifier(name -> {
             throw new TxtResolver.TxtLookupException("SERVFAIL");
         }).verify(MailMessage.parse(sealed), NOW);
-        assertThat(v.state()).isEqualTo(ArcState.FAIL);
+        assertThat(v.state()).isEqualTo(ArcState.TEMPERROR);
         assertThat(v.temporaryError()).isTrue();
         assertThat(v.reason()).contains("temperror");
         ArcVerification none = new ArcVerifier(name -> List.of()).verify(MailMessage.parse(sealed), NOW);
@@ -140,7 +152,7 @@ class ArcEngineTest {
             long start = System.nanoTime();
             ArcVerification v = new ArcVerifier(dns).verify(MailMessage.parse(sealed), NOW);
             long ms = (System.nanoTime() - start) / 1_000_000;
-            assertThat(v.state()).isEqualTo(ArcState.FAIL);
+            assertThat(v.state()).isEqualTo(ArcState.TEMPERROR);
             assertThat(v.temporaryError()).as(v.reason()).isTrue();
             assertThat(ms).isLessThan(5_000);
         }

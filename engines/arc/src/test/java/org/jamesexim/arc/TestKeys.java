@@ -70,9 +70,11 @@ final class TestKeys {
         return SigningKey.parse(pem, "test key");
     }
 
+    /** Writes the PEM to {@code dir/name}, readable by its owner only (ArcSeal refuses a key others can read). */
     Path write(Path dir, String name) throws IOException {
         Path p = dir.resolve(name);
         Files.write(p, pem.getBytes(StandardCharsets.US_ASCII));
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return p;
     }
 }
