@@ -8,7 +8,10 @@ import org.apache.mailet.AttributeName;
  * read by the {@code ArcState} matcher, {@link AuthenticationResults} and {@link ArcSeal}.
  */
 public final class ArcAttributes {
-    /** {@code pass}, {@code fail} or {@code none} (String). */
+    /**
+     * {@code pass}, {@code fail}, {@code none} or {@code temperror} (String): the last when DNS could not answer in
+     * time, so the chain could not be checked (it may pass later).
+     */
     public static final AttributeName ARC_STATE = AttributeName.of("jexim.arc_state");
     /** Why the chain failed, empty otherwise (String), e.g. {@code i=2 (AMS body hash miscompare)}. */
     public static final AttributeName ARC_STATE_REASON = AttributeName.of("jexim.arc_state_reason");
@@ -21,6 +24,11 @@ public final class ArcAttributes {
      * by a domain in the {@code trustedSealers} list, for local DMARC-override decisions.
      */
     public static final AttributeName ARC_TRUSTED_SEALER = AttributeName.of("jexim.arc_trusted_sealer");
+    /**
+     * The value of the Authentication-Results field {@link AuthenticationResults} added (String): what
+     * {@link ArcSeal} copies into the ARC-Authentication-Results, rather than any A-R the sender wrote.
+     */
+    public static final AttributeName AUTHENTICATION_RESULTS = AttributeName.of("jexim.authentication_results");
 
     private ArcAttributes() {
     }

@@ -1,6 +1,6 @@
 package org.jamesexim.mailets;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,20 +17,30 @@ import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.arc.ArcSealResult;
 import org.jamesexim.arc.ArcSealer;
 import org.jamesexim.arc.ArcState;
+import org.jamesexim.arc.ArcVerification;
+import org.jamesexim.arc.ArcVerifier;
+import org.jamesexim.arc.AuthResults;
 import org.jamesexim.arc.MailMessage;
+import org.jamesexim.arc.SafeText;
+import org.jamesexim.arc.SignatureAlgorithm;
 import org.jamesexim.arc.SigningKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Seals outgoing mail with an ARC set (RFC 8617), as Exim's {@code arc_sign} transport option: the
- * ARC-Authentication-Results consolidates our {@code Authentication-Results} (add it on entry with
- * {@link AuthenticationResults}), cv= comes from {@code jexim.arc_state} when the mail was verified here, else
- * from the {@code arc=} result of our Authentication-Results, else from verifying now. A chain that already failed
- * (newest seal cv=fail) is not sealed again. {@code key} is PEM text (PKCS#1 or PKCS#8, RSA of at least 1024
- * bits or Ed25519) or a file (an absolute path or a {@code file://} URL of James, see {@link PackFiles}); {@code 0}, {@code false} or empty disables sealing. {@code perDomain} picks
- * another sealing identity by the envelope sender's domain ({@code senderdomain = d : selector : key}, entries
- * separated by {@code ;}). A mail that cannot be sealed goes on unchanged, with a log line.
+ * Seals outgoing mail with an ARC set (RFC 8617), as Exim's {@code arc_sign} transport option. Only our own
+ * findings are vouched for: the ARC-Authentication-Results is the Authentication-Results our
+ * {@link AuthenticationResults} mailet added (attribute {@code jexim.authentication_results}; add it on entry),
+ * never an A-R the sender wrote, and without it just {@code arc=<state>}; cv= comes from {@code jexim.arc_state}
+ * when the mail was verified here (ArcVerifyHook or ArcVerify), else from verifying now, never from an
+ * {@code arc=} written in the message. When that verification ends in {@code temperror} the mail is not sealed
+ * (we must not vouch for a chain we could not check). A chain that already failed (newest seal cv=fail) is not
+ * sealed again. {@code key} is PEM text (PKCS#1 or PKCS#8, RSA of at least 2048 bits or Ed25519) or a file (an
+ * absolute path or a {@code file://} URL of James, see {@link PackFiles}) that only its owner may read
+ * ({@code chmod 600}); {@code 0}, {@code false} or empty disables sealing. {@code perDomain} picks another sealing
+ * identity by the envelope sender's domain ({@code senderdomain = d : selector : key}, entries separated by
+ * {@code ;}). A mail that cannot be sealed goes on unchanged, with a log line. Unknown parameters and bad values
+ * are refused at start, naming the parameter and never the key.
  *
  * <pre>{@code
  * <mailet match="All" class="org.jamesexim.mailets.ArcSeal">
@@ -43,15 +53,20 @@ import org.slf4j.LoggerFactory;
  *     <signedHeaders></signedHeaders>                   <!-- colon list; default: Exim's DKIM list, as present -->
  *     <perDomain>lists.example.org = lists.example.org : arc : /etc/james/arc/lists.pem</perDomain> <!-- optional -->
  *     <dns>james</dns>                                  <!-- for verifying when cv is not known: james | system | HOST [PORT] -->
+ *     <dnsTimeout>5s</dnsTimeout>                       <!-- one DNS lookup (default 5s) -->
+ *     <dnsDeadline>15s</dnsDeadline>                    <!-- all DNS lookups of one verification (default 15s) -->
  * </mailet>
  * }</pre>
  */
 public class ArcSeal extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(ArcSeal.class);
+    /** RSA keys shorter than this are refused for sealing (RFC 8301: signers SHOULD use at least 2048 bits). */
+    public static final int MIN_RSA_BITS = 2048;
 
     private final DNSService dnsService;
     private final FileSystem fileSystem;
     private ArcSealer defaultSealer;
+    private ArcVerifier verifier;
     private final Map<String, ArcSealer> bySenderDomain = new LinkedHashMap<>();
 
     /** Without James's FileSystem: keys must then be PEM text or plain paths. */
@@ -68,15 +83,13 @@ public class ArcSeal extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         try {
-            String authservId = ArcSettings.trimmed(getInitParameter("authservId"));
-            if (authservId == null) {
-                throw new IllegalArgumentException("authservId is required");
-            }
-            boolean timestamps = getInitParameter("timestamps", true);
+            ArcSettings.checkParameters(getInitParameterNames(), ArcSettings.withDns("authservId", "domain", "selector",
+                    "key", "timestamps", "expire", "signedHeaders", "perDomain"));
+            String authservId = ArcSettings.authservId(getInitParameter("authservId"));
+            boolean timestamps = ArcSettings.bool("timestamps", getInitParameter("timestamps"), true);
             String expire = ArcSettings.trimmed(getInitParameter("expire"));
-            String signed = ArcSettings.trimmed(getInitParameter("signedHeaders"));
-            List<String> signedHeaders = signed == null ? null : Arrays.asList(signed.split(":"));
-            org.jamesexim.arc.ArcVerifier verifier = ArcSettings.verifier(name -> getInitParameter(name), dnsService);
+            List<String> signedHeaders = signedHeaders(ArcSettings.trimmed(getInitParameter("signedHeaders")));
+            verifier = ArcSettings.verifier(name -> getInitParameter(name), dnsService);
             Optional<SigningKey> key = key("key", getInitParameter("key"));
             if (key.isPresent()) {
                 defaultSealer = sealer(authservId, param("domain"), param("selector"), key.get(), timestamps, expire,
@@ -94,9 +107,14 @@ public class ArcSeal extends GenericMailet {
                         throw new IllegalArgumentException("perDomain entry '" + entry.trim()
                                 + "' must be 'senderdomain = domain : selector : key'");
                     }
-                    Optional<SigningKey> k = key("perDomain key for " + entry.substring(0, eq).trim(), parts[2]);
+                    String senderDomain = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+                    if (SafeText.domain(senderDomain).isEmpty()) {
+                        throw new IllegalArgumentException("perDomain: '" + SafeText.printable(senderDomain, 80)
+                                + "' is not a domain name");
+                    }
+                    Optional<SigningKey> k = key("perDomain key for " + senderDomain, parts[2]);
                     if (k.isPresent()) {
-                        bySenderDomain.put(entry.substring(0, eq).trim().toLowerCase(Locale.ROOT), sealer(authservId,
+                        bySenderDomain.put(senderDomain, sealer(authservId,
                                 parts[0].trim(), parts[1].trim(), k.get(), timestamps, expire, signedHeaders, verifier));
                     }
                 }
@@ -115,18 +133,61 @@ public class ArcSeal extends GenericMailet {
     }
 
     private Optional<SigningKey> key(String what, String spec) {
+        Optional<SigningKey> key;
         try {
             if (PackFiles.isFileUrl(spec)) {
-                return SigningKey.fromConfig(PackFiles.resolve(fileSystem, spec).toString());
+                key = SigningKey.fromConfig(PackFiles.resolve(fileSystem, spec).toString());
+            } else {
+                key = SigningKey.fromConfig(spec);
             }
-            return SigningKey.fromConfig(spec);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": " + e.getMessage());
         }
+        if (key.isPresent() && key.get().algorithm() == SignatureAlgorithm.RSA_SHA256 && key.get().bits() < MIN_RSA_BITS) {
+            throw new IllegalArgumentException(what + ": an RSA key of " + key.get().bits() + " bits is too short to seal"
+                    + " with (at least " + MIN_RSA_BITS + " bits, as RFC 8301 recommends)");
+        }
+        if (key.isPresent() && spec.trim().startsWith("-----")) {
+            LOGGER.warn("ArcSeal: {} is given inline: keep the configuration file readable by James only, or name a"
+                    + " key file of mode 0600 instead", what);
+        }
+        return key;
+    }
+
+    /**
+     * {@code signedHeaders}: a colon list of field names, which must name From (RFC 6376 5.4) and must not name
+     * ARC-Seal (RFC 8617 4.1.2).
+     */
+    static List<String> signedHeaders(String signed) {
+        if (signed == null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (String n : signed.split(":")) {
+            String name = n.trim().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c <= 0x20 || c >= 0x7f) {
+                    throw new IllegalArgumentException("signedHeaders: '" + SafeText.printable(name, 80)
+                            + "' is not a header field name");
+                }
+            }
+            names.add(name);
+        }
+        if (!names.contains("from")) {
+            throw new IllegalArgumentException("signedHeaders must include From (RFC 6376 5.4)");
+        }
+        if (names.contains("arc-seal")) {
+            throw new IllegalArgumentException("signedHeaders must not include ARC-Seal (RFC 8617 4.1.2)");
+        }
+        return names;
     }
 
     private static ArcSealer sealer(String authservId, String domain, String selector, SigningKey key, boolean timestamps,
-                                    String expire, List<String> signedHeaders, org.jamesexim.arc.ArcVerifier verifier) {
+                                    String expire, List<String> signedHeaders, ArcVerifier verifier) {
         ArcSealer.Builder b = ArcSealer.builder().authservId(authservId).domain(domain).selector(selector).key(key)
                 .timestamps(timestamps).expire(expire).verifier(verifier);
         if (signedHeaders != null) {
@@ -145,8 +206,18 @@ public class ArcSeal extends GenericMailet {
         }
         try {
             MailMessage message = MailMessage.parse(ArcSettings.bytes(mail));
-            ArcState known = ArcSettings.stringAttribute(mail, ArcAttributes.ARC_STATE).map(ArcState::fromWord).orElse(null);
-            ArcSealResult r = sealer.seal(message, known, System.currentTimeMillis() / 1000L);
+            long now = System.currentTimeMillis() / 1000L;
+            // cv=: our verification only (the hook's or ArcVerify's verdict, else verify now)
+            ArcState status = ArcSettings.stringAttribute(mail, ArcAttributes.ARC_STATE).map(ArcState::fromWord).orElse(null);
+            if (status == null || status == ArcState.TEMPERROR) {
+                ArcVerification v = verifier.verify(message, now);
+                status = v.state();
+                if (status == ArcState.TEMPERROR) {
+                    LOGGER.info("ARC not sealed: chain status unknown ({}) mail={}", v.reason(), mail.getName());
+                    return;
+                }
+            }
+            ArcSealResult r = sealer.seal(message, status, ourResults(mail, sealer, status), now);
             if (!r.sealed()) {
                 LOGGER.info("ARC not sealed: {} mail={}", r.reason(), mail.getName());
                 return;
@@ -154,8 +225,22 @@ public class ArcSeal extends GenericMailet {
             ArcSettings.replace(mail, r.applyTo(message));
             LOGGER.info("ARC sealed i={} cv={} d={} mail={}", r.instance(), r.cv(), sealer.domain(), mail.getName());
         } catch (java.io.IOException | RuntimeException e) {
-            LOGGER.warn("ARC sealing of {} failed, sent unsealed: {}", mail.getName(), e.toString());
+            LOGGER.warn("ARC sealing of {} failed, sent unsealed: {}", mail.getName(), SafeText.printable(e.toString(), 200));
         }
+    }
+
+    /**
+     * What the AAR says: the results of the Authentication-Results our AuthenticationResults mailet wrote (when it
+     * wrote them for this authserv-id), else just our ARC verdict. Never an A-R found in the message: a sender can
+     * write one in our name, and we would seal its claims.
+     */
+    static List<String> ourResults(Mail mail, ArcSealer sealer, ArcState status) {
+        Optional<String> ours = ArcSettings.stringAttribute(mail, ArcAttributes.AUTHENTICATION_RESULTS);
+        if (ours.isPresent()) {
+            AuthResults ar = AuthResults.parse(ours.get());
+            return ar != null && ar.isFrom(sealer.authservId()) ? ar.results() : List.of();
+        }
+        return List.of("arc=" + status.word());
     }
 
     @Override

@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import javax.mail.MessagingException;
@@ -15,22 +20,41 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.util.SharedByteArrayInputStream;
 
 import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.dnsservice.api.DNSServiceMBean;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
+import org.jamesexim.arc.ArcLimits;
 import org.jamesexim.arc.ArcSetInfo;
 import org.jamesexim.arc.ArcState;
 import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.DnsJavaTxtResolver;
+import org.jamesexim.arc.SafeText;
 import org.jamesexim.arc.TxtResolver;
+import org.jamesexim.common.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What the ARC glue classes share: reading the {@code dns}, {@code dnsTimeout} and {@code trustedSealers}
- * parameters, turning a verification into the {@link ArcAttributes}, and getting a Mail's exact bytes in and out.
+ * What the ARC glue classes share: reading the {@code dns}, {@code dnsTimeout}, {@code dnsDeadline} and
+ * {@code trustedSealers} parameters (and refusing unknown ones), turning a verification into the
+ * {@link ArcAttributes}, and getting a Mail's exact bytes in and out.
  */
 public final class ArcSettings {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ArcSettings.class);
+    /** dnsTimeout when not given: one DNS query. */
+    public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(5);
+    /** dnsDeadline when not given: all DNS work of one message. */
+    public static final Duration DEFAULT_DNS_DEADLINE = ArcLimits.DEFAULT.dnsDeadline();
+    /** The longest dnsTimeout / dnsDeadline accepted: an SMTP client waits 10 minutes for the reply to DATA. */
+    public static final Duration MAX_DNS_WAIT = Duration.ofMinutes(5);
+    /** The parameters every ARC class that verifies reads. */
+    public static final Set<String> DNS_PARAMETERS = Set.of("dns", "dnsTimeout", "dnsDeadline");
+    /** Parameters James reads from every mailet's configuration itself. */
+    private static final Set<String> JAMES_PARAMETERS = Set.of("onMailetException", "onMatchException");
+
     private ArcSettings() {
     }
 
@@ -42,50 +66,175 @@ public final class ArcSettings {
      * @throws IllegalArgumentException naming the bad parameter
      */
     public static ArcVerifier verifier(Function<String, String> param, DNSService jamesDns) {
-        return new ArcVerifier(resolver(param, jamesDns));
+        Duration deadline = duration("dnsDeadline", param.apply("dnsDeadline"), DEFAULT_DNS_DEADLINE);
+        ArcLimits limits = ArcLimits.DEFAULT.toBuilder().dnsDeadline(deadline).build();
+        return new ArcVerifier(resolver(param, jamesDns), true, limits);
     }
 
     /**
-     * {@code dns}: {@code james} (default: James's DNS service, as configured in dnsservice.xml), {@code system}
-     * (dnsjava over resolv.conf) or {@code HOST [PORT]} (dnsjava asking that server); {@code dnsTimeout}: seconds
-     * for dnsjava lookups (default 5).
+     * {@code dns}: {@code james} (default: the DNS servers James's DNS service uses, as configured in
+     * dnsservice.xml), {@code system} (dnsjava over resolv.conf) or {@code HOST [PORT]} (dnsjava asking that server);
+     * {@code dnsTimeout}: the longest wait for one lookup (default 5 s; {@code 500ms}, {@code 5s}, {@code 1m} or
+     * seconds).
      */
     public static TxtResolver resolver(Function<String, String> param, DNSService jamesDns) {
         String dns = trimmed(param.apply("dns"));
-        Duration timeout = Duration.ofSeconds(5);
-        String t = trimmed(param.apply("dnsTimeout"));
-        if (t != null) {
-            try {
-                timeout = Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("dnsTimeout must be a number of seconds, not '" + t + "'");
-            }
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("dnsTimeout must be positive, not '" + t + "'");
-            }
-        }
+        Duration timeout = duration("dnsTimeout", param.apply("dnsTimeout"), DEFAULT_DNS_TIMEOUT);
         if (dns == null || dns.equalsIgnoreCase("james")) {
             if (jamesDns == null) {
                 throw new IllegalArgumentException("dns=james needs James's DNSService");
             }
-            return new JamesTxtResolver(jamesDns);
+            return new JamesTxtResolver(jamesDns, timeout);
         }
         if (dns.equalsIgnoreCase("system")) {
             return new DnsJavaTxtResolver(timeout);
         }
         String[] parts = dns.split("\\s+");
         int port = 53;
-        if (parts.length > 2) {
-            throw new IllegalArgumentException("dns must be 'james', 'system' or 'HOST [PORT]', not '" + dns + "'");
+        if (parts.length > 2 || !isHost(parts[0])) {
+            throw new IllegalArgumentException("dns must be 'james', 'system' or 'HOST [PORT]', not '"
+                    + SafeText.printable(dns, 80) + "'");
         }
         if (parts.length == 2) {
             try {
                 port = Integer.parseInt(parts[1]);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("dns port must be a number, not '" + parts[1] + "'");
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("dns port must be a number from 1 to 65535, not '" + parts[1] + "'");
             }
         }
         return DnsJavaTxtResolver.forServer(parts[0], port, timeout);
+    }
+
+    private static boolean isHost(String s) {
+        if (!SafeText.domain(s).isEmpty()) {
+            return true;
+        }
+        // an IP literal: digits, hex, dots and colons
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
+    /**
+     * A duration parameter: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or a number of seconds ({@code 0.5}
+     * too), positive and at most {@link #MAX_DNS_WAIT}; {@code dflt} when absent.
+     */
+    public static Duration duration(String name, String text, Duration dflt) {
+        String t = trimmed(text);
+        if (t == null) {
+            return dflt;
+        }
+        Duration d;
+        if (isDecimal(t)) {
+            d = Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+        } else {
+            try {
+                d = Durations.parse(t);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage());
+            }
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, not '" + t + "'");
+        }
+        if (d.compareTo(MAX_DNS_WAIT) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + MAX_DNS_WAIT.toMinutes() + "m, not '" + t + "'");
+        }
+        return d;
+    }
+
+    private static boolean isDecimal(String t) {
+        int dot = t.indexOf('.');
+        if (dot < 0 || dot == t.length() - 1 || t.indexOf('.', dot + 1) >= 0) {
+            return false;
+        }
+        for (int i = 0; i < t.length(); i++) {
+            if (i != dot && (t.charAt(i) < '0' || t.charAt(i) > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A boolean parameter: {@code true} or {@code false} (any case); {@code dflt} when absent; anything else refused. */
+    public static boolean bool(String name, String text, boolean dflt) {
+        String t = trimmed(text);
+        if (t == null) {
+            return dflt;
+        }
+        if (t.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (t.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(name + " must be true or false, not '" + SafeText.printable(t, 40) + "'");
+    }
+
+    /**
+     * Refuses a parameter that is not in {@code known} (a typo such as {@code dnsDeadLine} would otherwise leave the
+     * default in force unnoticed). Names James itself reads from every mailet and attributes ({@code [@class]}) are
+     * allowed.
+     */
+    public static void checkParameters(Iterator<String> given, Set<String> known) {
+        Set<String> unknown = new TreeSet<>();
+        while (given.hasNext()) {
+            String name = given.next();
+            if (!known.contains(name) && !JAMES_PARAMETERS.contains(name) && !name.startsWith("[@")) {
+                unknown.add(SafeText.printable(name, 40));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown parameter" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+        }
+    }
+
+    /** {@code known} plus the {@link #DNS_PARAMETERS}. */
+    public static Set<String> withDns(String... known) {
+        Set<String> s = new HashSet<>(Arrays.asList(known));
+        s.addAll(DNS_PARAMETERS);
+        return s;
+    }
+
+    /**
+     * {@code authservId}: required; an RFC 8601 authserv-id written as a token, i.e. letters, digits and
+     * {@code !#$%&'*+-.^_`{|}~} (a host name such as {@code mx.example.com}), at most 253 characters.
+     */
+    public static String authservId(String text) {
+        String t = trimmed(text);
+        if (t == null) {
+            throw new IllegalArgumentException("authservId is required (a token such as mx.example.com)");
+        }
+        boolean ok = t.length() <= 253;
+        for (int i = 0; i < t.length() && ok; i++) {
+            char c = t.charAt(i);
+            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`{|}~".indexOf(c) >= 0;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("authservId must be a token such as mx.example.com (letters, digits, "
+                    + "'.', '-', '_'), not '" + SafeText.printable(t, 80) + "'");
+        }
+        return t;
+    }
+
+    /** A list of domain names ({@code trustedSealers}), lower-cased; each must be a valid domain name. */
+    public static List<String> domains(String name, String value) {
+        List<String> out = list(value);
+        for (String d : out) {
+            if (SafeText.domain(d).isEmpty()) {
+                throw new IllegalArgumentException(name + ": '" + SafeText.printable(d, 80) + "' is not a domain name");
+            }
+        }
+        return out;
     }
 
     /** A colon-, comma- or space-separated list of domains, lower-cased; empty for {@code null}. */
@@ -165,18 +314,35 @@ public final class ArcSettings {
     }
 
     /**
-     * TXT lookups through James's {@link DNSService}. James returns record data in zone-file form
-     * ({@code "part one" "part two"}); the quoted strings are joined as RFC 6376 says.
+     * TXT lookups for {@code dns=james}. James 3.8.1's {@code DNSJavaService.findTXTRecords} answers a lookup that
+     * failed (timeout, SERVFAIL) with an empty list, exactly as it answers "no such record", so through it a DNS
+     * outage would read as "no key" and good mail would be refused for good. So when the DNS service is James's
+     * own (it says which servers it asks: {@link DNSServiceMBean#getDNSServers()}), the lookups go through dnsjava
+     * to those same servers, which keeps the difference; only another DNSService (a test's stand-in) is asked
+     * through {@code findTXTRecords}, whose answers are in zone-file form ({@code "part one" "part two"}) and are
+     * joined as RFC 6376 says. The servers are read at the first lookup, when James has configured its service.
      */
     static final class JamesTxtResolver implements TxtResolver {
         private final DNSService dns;
+        private final Duration timeout;
+        private volatile DnsJavaTxtResolver direct;
 
-        JamesTxtResolver(DNSService dns) {
+        JamesTxtResolver(DNSService dns, Duration timeout) {
             this.dns = dns;
+            this.timeout = timeout;
         }
 
         @Override
         public List<String> lookupTxt(String name) throws TxtLookupException {
+            return lookupTxt(name, timeout);
+        }
+
+        @Override
+        public List<String> lookupTxt(String name, Duration wait) throws TxtLookupException {
+            DnsJavaTxtResolver d = direct();
+            if (d != null) {
+                return d.lookupTxt(name, wait);
+            }
             Collection<String> records;
             try {
                 records = dns.findTXTRecords(name);
@@ -189,6 +355,29 @@ public final class ArcSettings {
             }
             return out;
         }
+
+        /** The dnsjava resolver to James's DNS servers, or null when the DNS service does not name them. */
+        DnsJavaTxtResolver direct() {
+            DnsJavaTxtResolver d = direct;
+            if (d == null && dns instanceof DNSServiceMBean) {
+                String[] servers = ((DNSServiceMBean) dns).getDNSServers();
+                if (servers != null && servers.length > 0) {
+                    synchronized (this) {
+                        if (direct == null) {
+                            direct = DnsJavaTxtResolver.forServers(Arrays.asList(servers), timeout);
+                            LOGGER.info("ARC dns=james: TXT lookups through dnsjava to James's DNS servers {} (timeout {} ms)",
+                                    Arrays.toString(servers), timeout.toMillis());
+                        }
+                        d = direct;
+                    }
+                }
+            }
+            return d;
+        }
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Joins zone-file quoted strings ({@code "a" "b"} → {@code ab}, with {@code \"} and {@code \DDD}); other text unchanged. */
@@ -205,7 +394,7 @@ public final class ArcSettings {
                 in = !in;
             } else if (in && c == '\\' && i + 1 < t.length()) {
                 char d = t.charAt(i + 1);
-                if (Character.isDigit(d) && i + 3 < t.length()) {
+                if (i + 3 < t.length() && isDigit(d) && isDigit(t.charAt(i + 2)) && isDigit(t.charAt(i + 3))) {
                     sb.append((char) Integer.parseInt(t.substring(i + 1, i + 4)));
                     i += 3;
                 } else {

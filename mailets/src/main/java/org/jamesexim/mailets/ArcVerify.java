@@ -11,6 +11,7 @@ import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.MailMessage;
+import org.jamesexim.arc.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +20,15 @@ import org.slf4j.LoggerFactory;
  * {@code org.jamesexim.smtp.ArcVerifyHook}, and sets {@link ArcAttributes}: {@code jexim.arc_state},
  * {@code jexim.arc_state_reason}, {@code jexim.arc_domains}, {@code jexim.arc_oldest_pass} and, for a passing
  * chain sealed last by a trusted sealer, {@code jexim.arc_trusted_sealer}. A mail already verified by the hook
- * is left alone unless {@code force} is true. DNS failures give {@code fail} with a "temperror" reason; the
- * mail always goes on.
+ * is left alone unless {@code force} is true. A key that DNS could not give in time (timeout, SERVFAIL, past
+ * {@code dnsDeadline}) gives {@code temperror}, never fail or none; the mail always goes on. Unknown parameters and
+ * bad values are refused at start.
  *
  * <pre>{@code
  * <mailet match="All" class="org.jamesexim.mailets.ArcVerify">
  *     <dns>james</dns>                   <!-- james (default) | system | HOST [PORT] -->
- *     <dnsTimeout>5</dnsTimeout>         <!-- seconds, for system / HOST (default 5) -->
+ *     <dnsTimeout>5s</dnsTimeout>        <!-- one DNS lookup: 500ms, 5s, 1m or seconds (default 5s) -->
+ *     <dnsDeadline>15s</dnsDeadline>     <!-- all DNS lookups of one message (default 15s): then temperror -->
  *     <trustedSealers>google.com:microsoft.com</trustedSealers> <!-- optional -->
  *     <force>false</force>               <!-- re-verify even if jexim.arc_state is set (default false) -->
  * </mailet>
@@ -48,12 +51,13 @@ public class ArcVerify extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         try {
+            ArcSettings.checkParameters(getInitParameterNames(), ArcSettings.withDns("trustedSealers", "force"));
             verifier = ArcSettings.verifier(name -> getInitParameter(name), dnsService);
+            trustedSealers = ArcSettings.domains("trustedSealers", getInitParameter("trustedSealers"));
+            force = ArcSettings.bool("force", getInitParameter("force"), false);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("ArcVerify: " + e.getMessage());
         }
-        trustedSealers = ArcSettings.list(getInitParameter("trustedSealers"));
-        force = getInitParameter("force", false);
     }
 
     @Override
@@ -66,7 +70,7 @@ public class ArcVerify extends GenericMailet {
             ArcSettings.setAttributes(mail, v, trustedSealers);
             LOGGER.info("ARC {} mail={}", ArcSettings.logFields(v), mail.getName());
         } catch (java.io.IOException | RuntimeException e) {
-            LOGGER.warn("ARC verification of {} could not run: {}", mail.getName(), e.toString());
+            LOGGER.warn("ARC verification of {} could not run: {}", mail.getName(), SafeText.printable(e.toString(), 200));
         }
     }
 

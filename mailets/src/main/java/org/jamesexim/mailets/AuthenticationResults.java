@@ -7,12 +7,15 @@ import java.util.Optional;
 
 import javax.mail.MessagingException;
 
+import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.arc.AuthResults;
 import org.jamesexim.arc.HeaderField;
 import org.jamesexim.arc.MailMessage;
+import org.jamesexim.arc.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +24,12 @@ import org.slf4j.LoggerFactory;
  * {@code ${authresults {admd}}}, from the results James has: SPF from James's SPF hook
  * ({@code org.apache.james.spf.header}) or SPF mailet ({@code org.apache.james.transport.mailets.spf.result}),
  * DKIM from jDKIM's {@code DKIMVerify} ({@code jDKIM.AUTHRESULT}) when present, ARC from {@link ArcAttributes}.
- * Incoming Authentication-Results that claim our authserv-id are forgeries (or stale) and are removed first;
- * everybody else's are kept byte for byte. Methods without a result are left out; with none at all the header
- * says {@code <id>; none}.
+ * Incoming Authentication-Results that claim our authserv-id are forgeries (or stale) and are removed first, however
+ * they spell it (case, folding, comments, quotes, a trailing dot); everybody else's are kept byte for byte. Methods
+ * without a result are left out; with none at all the header says {@code <id>; none}. What the sender controls
+ * (the DKIM identity, the envelope sender, the ARC failure reason) goes in only as printable ASCII, cut short, and
+ * where it is not a well-formed value, as a comment or not at all. The value added is also kept as attribute
+ * {@code jexim.authentication_results}, for {@link ArcSeal}.
  *
  * <pre>{@code
  * <mailet match="All" class="org.jamesexim.mailets.AuthenticationResults">
@@ -44,9 +50,11 @@ public class AuthenticationResults extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        authservId = ArcSettings.trimmed(getInitParameter("authservId"));
-        if (authservId == null || authservId.contains(";") || authservId.contains(" ")) {
-            throw new MessagingException("AuthenticationResults: authservId is required (a token such as mx.example.com)");
+        try {
+            ArcSettings.checkParameters(getInitParameterNames(), java.util.Set.of("authservId"));
+            authservId = ArcSettings.authservId(getInitParameter("authservId"));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("AuthenticationResults: " + e.getMessage());
         }
     }
 
@@ -54,26 +62,27 @@ public class AuthenticationResults extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         try {
             MailMessage message = MailMessage.parse(ArcSettings.bytes(mail));
-            HeaderField ar = HeaderField.of("Authentication-Results", value(mail));
+            String value = value(mail);
+            HeaderField ar = HeaderField.of("Authentication-Results", value);
             int[] removed = {0};
             byte[] out = message.rewrite(List.of(ar), h -> {
                 if (!h.hasName("authentication-results")) {
                     return false;
                 }
-                AuthResults parsed = AuthResults.parse(h.value());
-                boolean ours = parsed != null && parsed.isFrom(authservId);
+                boolean ours = AuthResults.claims(h.value(), authservId);
                 if (ours) {
                     removed[0]++;
                 }
                 return ours;
             });
             ArcSettings.replace(mail, out);
+            mail.setAttribute(new Attribute(ArcAttributes.AUTHENTICATION_RESULTS, AttributeValue.of(value)));
             if (removed[0] > 0) {
                 LOGGER.info("Authentication-Results: removed {} incoming header(s) claiming authserv-id {} mail={}",
                         removed[0], authservId, mail.getName());
             }
         } catch (java.io.IOException | RuntimeException e) {
-            LOGGER.warn("Authentication-Results not added to {}: {}", mail.getName(), e.toString());
+            LOGGER.warn("Authentication-Results not added to {}: {}", mail.getName(), SafeText.printable(e.toString(), 200));
         }
     }
 
@@ -83,7 +92,7 @@ public class AuthenticationResults extends GenericMailet {
         Optional<String> spf = ArcSettings.stringAttribute(mail, SPF_RESULT)
                 .or(() -> ArcSettings.stringAttribute(mail, SPF_HEADER));
         spf.map(AuthenticationResults::firstWord).filter(w -> !w.isEmpty()).ifPresent(w -> {
-            String from = mail.getMaybeSender().asString("");
+            String from = mailfrom(mail);
             results.add("spf=" + w + (from.isEmpty() ? "" : " smtp.mailfrom=" + from));
         });
         ArcSettings.stringAttribute(mail, DKIM_AUTHRESULT).ifPresent(d -> results.add(dkim(d)));
@@ -96,6 +105,37 @@ public class AuthenticationResults extends GenericMailet {
             sb.append(";\r\n\t").append(r);
         }
         return sb.toString();
+    }
+
+    /**
+     * The envelope sender as an RFC 8601 pvalue: the address when its local part is a dot-atom, else only its domain
+     * (a quoted local part may hold {@code ;}, {@code (} or spaces, which would end the result early).
+     */
+    static String mailfrom(Mail mail) {
+        return mail.getMaybeSender().asOptional().map(a -> {
+            String domain = SafeText.domain(a.getDomain().asString());
+            if (domain.isEmpty()) {
+                return "";
+            }
+            String local = a.getLocalPart();
+            return isDotAtom(local) && local.length() <= 64 ? local + "@" + domain : domain;
+        }).orElse("");
+    }
+
+    /** RFC 5322 dot-atom-text (ASCII letters, digits, {@code !#$%&'*+-/=?^_`{|}~} and inner dots). */
+    static boolean isDotAtom(String s) {
+        if (s.isEmpty() || s.startsWith(".") || s.endsWith(".") || s.contains("..")) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String firstWord(String s) {
@@ -117,12 +157,22 @@ public class AuthenticationResults extends GenericMailet {
         if (id >= 0) {
             int end = v.indexOf(')', id);
             String identity = v.substring(id + 9, end < 0 ? v.length() : end).trim();
-            if (!identity.isEmpty() && identity.indexOf(' ') < 0 && identity.indexOf(';') < 0) {
+            if (isIdentity(identity)) {
                 return "dkim=" + word + " header.i=" + identity;
             }
         }
         int open = v.indexOf('(');
         return "dkim=" + word + (open >= 0 ? " " + comment(v.substring(open)) : "");
+    }
+
+    /** A DKIM i= as jDKIM reports it ({@code @domain} or {@code local@domain}), usable as an A-R pvalue. */
+    static boolean isIdentity(String identity) {
+        int at = identity.lastIndexOf('@');
+        if (at < 0 || identity.length() > 320) {
+            return false;
+        }
+        String local = identity.substring(0, at);
+        return (local.isEmpty() || isDotAtom(local)) && !SafeText.domain(identity.substring(at + 1)).isEmpty();
     }
 
     /** As Exim: {@code arc=pass (i=2) arc.oldest-pass=1 smtp.remote-ip=192.0.2.1}. */
@@ -142,17 +192,30 @@ public class AuthenticationResults extends GenericMailet {
             sb.append(')');
         }
         ArcSettings.stringAttribute(mail, ArcAttributes.ARC_OLDEST_PASS)
-                .filter(o -> !o.equals("0")).ifPresent(o -> sb.append(" arc.oldest-pass=").append(o));
+                .filter(AuthenticationResults::isSmallNumber).ifPresent(o -> sb.append(" arc.oldest-pass=").append(o));
         String ip = mail.getRemoteAddr();
-        if (ip != null && !ip.isEmpty()) {
+        if (ip != null && isIpLiteral(ip)) {
             sb.append(" smtp.remote-ip=").append(ip);
         }
         return sb.toString();
     }
 
-    /** A safe RFC 5322 comment: parentheses around text with no parentheses, backslashes or semicolons. */
-    private static String comment(String s) {
-        String inner = s.replace("(", "").replace(")", "").replace("\\", "").replace(';', ',').trim();
+    private static boolean isSmallNumber(String s) {
+        return !s.equals("0") && s.length() <= 2 && s.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /** An IPv4 or IPv6 literal as James gives it (hex digits, dots, colons). */
+    private static boolean isIpLiteral(String s) {
+        return s.length() <= 45 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':');
+    }
+
+    /**
+     * A safe RFC 5322 comment: parentheses around printable ASCII (at most {@value SafeText#MAX_REASON}
+     * characters) with no parentheses, backslashes or semicolons.
+     */
+    static String comment(String s) {
+        String inner = SafeText.printable(s, SafeText.MAX_REASON).replace("(", "").replace(")", "").replace("\\", "")
+                .replace(';', ',').trim();
         return "(" + inner + ")";
     }
 

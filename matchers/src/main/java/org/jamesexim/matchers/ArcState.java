@@ -17,7 +17,8 @@ import org.jamesexim.mailets.ArcSettings;
 /**
  * Matches mail whose ARC state ({@code jexim.arc_state}, set by {@code ArcVerifyHook} or {@code ArcVerify}) is
  * one of the listed states, like Exim's {@code verify = arc/none:pass}. The condition lists {@code pass},
- * {@code fail} and {@code none}, separated by commas or colons. Mail never verified (no attribute) does not match.
+ * {@code fail}, {@code none} and {@code temperror} (DNS could not give a key in time), separated by commas or
+ * colons. Mail never verified (no attribute) does not match.
  *
  * <pre>{@code
  * <mailet match="org.jamesexim.matchers.ArcState=fail" class="ToRepository">
@@ -37,7 +38,7 @@ public class ArcState extends GenericMatcher {
         states = new HashSet<>();
         for (String s : ArcSettings.list(condition)) {
             if (org.jamesexim.arc.ArcState.fromWord(s) == null) {
-                throw new MessagingException("ArcState: '" + s + "' is not one of pass, fail, none");
+                throw new MessagingException("ArcState: '" + s + "' is not one of pass, fail, none, temperror");
             }
             states.add(s.toLowerCase(Locale.ROOT));
         }

@@ -40,6 +40,15 @@ class ArcStateTest {
     }
 
     @Test
+    void aTemporaryErrorIsItsOwnStateNotAFailure() throws Exception {
+        // DNS could not give a key in time: neither fail nor none (a mail routed on fail must not catch it)
+        assertThat(matcher("fail").match(mail("temperror"))).isEmpty();
+        assertThat(matcher("none").match(mail("temperror"))).isEmpty();
+        assertThat(matcher("temperror").match(mail("temperror"))).hasSize(1);
+        assertThat(matcher("pass:temperror").match(mail("TEMPERROR"))).hasSize(1);
+    }
+
+    @Test
     void rejectsUnknownStates() {
         assertThatThrownBy(() -> matcher("pass,maybe")).hasMessageContaining("maybe");
         assertThatThrownBy(() -> matcher("")).hasMessageContaining("ArcState=pass,none");

@@ -18,6 +18,7 @@ import org.jamesexim.arc.ArcState;
 import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.MailMessage;
+import org.jamesexim.arc.SafeText;
 import org.jamesexim.mailets.ArcAttributes;
 import org.jamesexim.mailets.ArcSettings;
 import org.slf4j.Logger;
@@ -28,15 +29,18 @@ import org.slf4j.LoggerFactory;
  * ({@code jexim.arc_state}, {@code jexim.arc_state_reason}, {@code jexim.arc_domains},
  * {@code jexim.arc_oldest_pass}, and {@code jexim.arc_trusted_sealer} for a passing chain whose newest sealer is in
  * {@code trustedSealers}). Each receipt logs one line tagged {@code ARC}, as Exim tags its receive line.
- * With {@code acceptable} (Exim's {@code verify = arc/none:pass} list) a state outside the list is refused:
- * {@code 550 5.7.29}, or {@code 451 4.7.29} when the failure came from DNS (temperror). Without it every message
- * is accepted and only marked.
+ * With {@code acceptable} (Exim's {@code verify = arc/none:pass} list, plus {@code temperror}) a state outside the
+ * list is refused: {@code 550 5.7.29} for none or fail, {@code 451 4.7.29} for temperror (a key DNS could not give
+ * in time: timeout, SERVFAIL, or past {@code dnsDeadline}, the bound on all DNS work of one message), which is
+ * accepted wherever fail is. Without it every message is accepted and only marked. Unknown parameters and bad values
+ * are refused at start.
  *
  * <pre>{@code
  * <handlerchain>
  *     <handler class="org.jamesexim.smtp.ArcVerifyHook">
  *         <dns>james</dns>                 <!-- james (default) | system | HOST [PORT] -->
- *         <dnsTimeout>5</dnsTimeout>       <!-- seconds, for system / HOST -->
+ *         <dnsTimeout>5s</dnsTimeout>      <!-- one DNS lookup: 500ms, 5s, 1m or seconds (default 5s) -->
+ *         <dnsDeadline>15s</dnsDeadline>   <!-- all DNS lookups of one message (default 15s): then temperror -->
  *         <trustedSealers>google.com microsoft.com</trustedSealers>  <!-- optional -->
  *         <acceptable>none:pass:fail</acceptable>                    <!-- optional; default: accept all -->
  *     </handler>
@@ -61,19 +65,25 @@ public class ArcVerifyHook implements JamesMessageHook {
     @Override
     public void init(Configuration config) throws ConfigurationException {
         try {
+            ArcSettings.checkParameters(config.getKeys(), ArcSettings.withDns("trustedSealers", "acceptable"));
             verifier = ArcSettings.verifier(name -> config.getString(name, null), dnsService);
+            trustedSealers = ArcSettings.domains("trustedSealers", config.getString("trustedSealers", null));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("ArcVerifyHook: " + e.getMessage());
         }
-        trustedSealers = ArcSettings.list(config.getString("trustedSealers", null));
         String acc = config.getString("acceptable", null);
         if (acc != null && !acc.trim().isEmpty()) {
             acceptable = new HashSet<>();
             for (String s : ArcSettings.list(acc)) {
                 if (ArcState.fromWord(s) == null) {
-                    throw new ConfigurationException("ArcVerifyHook: acceptable '" + s + "' is not one of none, pass, fail");
+                    throw new ConfigurationException("ArcVerifyHook: acceptable '" + SafeText.printable(s, 40)
+                            + "' is not one of none, pass, fail, temperror");
                 }
                 acceptable.add(s);
+            }
+            // a temporary error ends as pass or fail: where fail is acceptable, so is not knowing yet
+            if (acceptable.contains("fail")) {
+                acceptable.add("temperror");
             }
         }
     }
@@ -84,21 +94,26 @@ public class ArcVerifyHook implements JamesMessageHook {
         try {
             v = verifier.verify(MailMessage.parse(ArcSettings.bytes(mail)), System.currentTimeMillis() / 1000L);
         } catch (Exception e) {
-            LOGGER.warn("ARC verification could not run (session {}): {}", session.getSessionID(), e.toString());
-            return HookResult.DECLINED;
+            LOGGER.warn("ARC verification could not run (session {}): {}", session.getSessionID(),
+                    SafeText.printable(e.toString(), 200));
+            return acceptable == null ? HookResult.DECLINED : tryLater();
         }
         ArcSettings.setAttributes(mail, v, trustedSealers);
         LOGGER.info("ARC {} session={} remote={}", ArcSettings.logFields(v), session.getSessionID(),
                 session.getRemoteAddress() == null ? "" : session.getRemoteAddress().getAddress().getHostAddress());
         if (acceptable != null && !acceptable.contains(v.state().word())) {
             if (v.temporaryError()) {
-                return HookResult.builder().hookReturnCode(HookReturnCode.denySoft()).smtpReturnCode("451")
-                        .smtpDescription("4.7.29 ARC verification could not complete (DNS), try again later").build();
+                return tryLater();
             }
             return HookResult.builder().hookReturnCode(HookReturnCode.deny()).smtpReturnCode("550")
                     .smtpDescription("5.7.29 ARC validation failure: arc=" + v.state().word()).build();
         }
         // DECLINED lets James's own hooks queue the mail
         return HookResult.DECLINED;
+    }
+
+    private static HookResult tryLater() {
+        return HookResult.builder().hookReturnCode(HookReturnCode.denySoft()).smtpReturnCode("451")
+                .smtpDescription("4.7.29 ARC verification could not complete (DNS), try again later").build();
     }
 }

@@ -104,6 +104,8 @@ class ArcEndToEndTest {
                 k.getPrimeQ(), k.getPrimeExponentP(), k.getPrimeExponentQ(), k.getCrtCoefficient()).getEncoded();
         Files.writeString(dir.resolve(file), "-----BEGIN RSA PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END RSA PRIVATE KEY-----\n");
+        // ArcSeal refuses a key file others may read
+        Files.setPosixFilePermissions(dir.resolve(file), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(kp.getPublic().getEncoded());
     }
 

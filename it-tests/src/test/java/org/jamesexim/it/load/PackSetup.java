@@ -87,6 +87,8 @@ final class PackSetup implements AutoCloseable {
         dns.txt("arc._domainkey.example.test", "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(ours.getPublic().getEncoded()));
         arcKey = dir.resolve("arc.pem");
         Files.writeString(arcKey, pem(ours));
+        // ArcSeal refuses a key file others may read (docs/security-arc.md)
+        Files.setPosixFilePermissions(arcKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         sealed = sealTemplate(hop);
         dccSocket = dir.resolve("dccifd");
         startDcc();
