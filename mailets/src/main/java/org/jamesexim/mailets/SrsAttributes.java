@@ -4,7 +4,7 @@ import org.apache.mailet.AttributeName;
 
 /**
  * The SRS mail attributes, named after Exim's variables ({@code $srs_orig_sender} → {@code jexim.srs_orig_sender}).
- * All values are Strings. {@link SrsForward} and {@link SrsReverse} re-export the ones they set.
+ * All values are Strings, except {@link #SRS_DEFER_COUNT}. {@link SrsForward} and {@link SrsReverse} re-export the ones they set.
  */
 public final class SrsAttributes {
     /** The envelope sender before {@link SrsForward} rewrote it. */
@@ -19,6 +19,8 @@ public final class SrsAttributes {
     public static final AttributeName SRS_DB_KEY = AttributeName.of("jexim.srs_db_key");
     /** {@link SrsReverse}'s verdict: {@code valid}, {@code expired}, {@code bad hash}, {@code not SRS} (or {@code defer}). */
     public static final AttributeName SRS_STATUS = AttributeName.of("jexim.srs_status");
+    /** {@link SrsReverse}, database mode: how many times the recipients of this copy were deferred (Integer). */
+    public static final AttributeName SRS_DEFER_COUNT = AttributeName.of("jexim.srs_defer_count");
 
     private SrsAttributes() {
     }

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * <processor state="relay" enableJmx="false">
  *     <mailet match="All" class="org.jamesexim.mailets.SrsForward">
- *         <secrets>new-secret:old-secret</secrets>  <!-- Exim list; the first signs, all verify -->
- *         <!-- or <secretsFile>file://conf/srs-secrets</secretsFile>: one secret a line, the first signs -->
+ *         <secretsFile>file://conf/srs-secrets</secretsFile>  <!-- one secret a line, the first signs, all verify; mode 0600 -->
+ *         <!-- or <secretsProperty>jexim.srs.secrets</secretsProperty> (a JVM system property holding new:old),
+ *              or <secrets>new:old</secrets> inline; each secret 16 octets or more, never one of the docs' examples -->
  *         <hashlength>6</hashlength>          <!-- default 6 (Exim); Mail::SRS/postsrsd use 4 -->
  *         <hashmin>4</hashmin>                <!-- default: hashlength -->
  *         <maxage>31</maxage>                 <!-- days, default 31 -->
@@ -39,16 +40,19 @@ import org.slf4j.LoggerFactory;
  *         <!-- or the one-line form: <srs_config>secret:maxage:hashlength:usetimestamp:usehash</srs_config> -->
  *         <!-- database mode: <dburl>jdbc:postgresql://db/mail</dburl> <dbuser/> <dbpassword/> <dbdriver/>
  *              <dbinsert>INSERT ... $srs_db_key ... $srs_db_address</dbinsert> <dbselect>SELECT ... $srs_db_key</dbselect>
- *              <dbmode>always|toolong</dbmode> <dbtimeout>5</dbtimeout> -->
+ *              <dbmode>always|toolong</dbmode> <dbtimeout>5</dbtimeout> <dbdeadline>10</dbdeadline>
+ *              <dbconnections>8</dbconnections>; <dbpasswordFile/> or <dbpasswordProperty/> instead of <dbpassword/> -->
  *     </mailet>
  *     <mailet match="All" class="RemoteDelivery"> ... </mailet>
  * </processor>
  * }</pre>
  *
  * <p>Attributes: {@code jexim.srs_orig_sender} (the sender before), {@code jexim.srs_db_key} and
- * {@code jexim.srs_db_address} in database mode. A sender whose SRS form would exceed 64 octets (RFC 5321) is left
- * as it was (logged once per mail) unless database mode is configured; a database failure also leaves the sender as
- * it was (logged). Mail is never held back or lost by this mailet.</p>
+ * {@code jexim.srs_db_address} in database mode. The new sender is always a valid RFC 5321 address (a quoted local
+ * part such as {@code "john doe"} gives a quoted SRS local part). Left as it was, and the mail sent on (logged): a
+ * sender whose SRS form would exceed 64 octets unless database mode is configured, a sender that cannot be rewritten
+ * (no valid domain, control characters, over 512 octets), a database that does not answer within {@code dbtimeout}
+ * / {@code dbdeadline}. Mail is never held back or lost by this mailet.</p>
  */
 public class SrsForward extends GenericMailet {
     public static final AttributeName SRS_ORIG_SENDER = SrsAttributes.SRS_ORIG_SENDER;
@@ -58,6 +62,7 @@ public class SrsForward extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsForward.class);
 
     private final FileSystem fileSystem;
+    private SrsSettings settings;
     private SrsEngine engine;
     private String alias;
     private final AtomicBoolean warnedTooLong = new AtomicBoolean();
@@ -75,7 +80,8 @@ public class SrsForward extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         try {
-            engine = SrsSettings.engine(this::param, f -> PackFiles.resolve(fileSystem, f));
+            settings = SrsSettings.read(this::param, f -> PackFiles.resolve(fileSystem, f));
+            engine = settings.engine();
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SrsForward: " + e.getMessage());
         }
@@ -111,25 +117,49 @@ public class SrsForward extends GenericMailet {
         if (!engine.config().alwaysRewrite() && getMailetContext().isLocalServer(sender.getDomain())) {
             return; // our own domains keep their SPF
         }
-        SrsForwardResult r = engine.forward(sender.asString(), alias);
+        rewrite(mail, sender, alias, settings, LOGGER, warnedTooLong);
+    }
+
+    /**
+     * Rewrites {@code mail}'s sender; whatever happens, the mail goes on (with its own sender when it cannot be
+     * rewritten). Shared with {@link SrsReverse}'s {@code reverseandforward}.
+     */
+    static void rewrite(Mail mail, MailAddress sender, String alias, SrsSettings settings, Logger log, AtomicBoolean warnedTooLong) {
+        String original = sender.asString();
+        SrsForwardResult r;
+        try {
+            r = settings.engine().forward(original, alias, settings.deadline());
+        } catch (RuntimeException e) {
+            log.warn("SRS forward mail={} srs_orig_sender={} left unrewritten: {}", mail.getName(), settings.safe(original),
+                settings.safe(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            return;
+        }
         switch (r.outcome()) {
             case REWRITTEN:
-                MailAddress rewritten = new MailAddress(r.address());
-                setSender(mail, rewritten);
-                mail.setAttribute(new Attribute(SRS_ORIG_SENDER, AttributeValue.of(sender.asString())));
+                MailAddress rewritten;
+                try {
+                    rewritten = new MailAddress(r.address());
+                    setSender(mail, rewritten);
+                } catch (MessagingException | RuntimeException e) {
+                    log.warn("SRS forward mail={} srs_orig_sender={} left unrewritten: '{}' is not an address James accepts ({})",
+                        mail.getName(), settings.safe(original), settings.safe(r.address()), settings.safe(e.getMessage()));
+                    return;
+                }
+                mail.setAttribute(new Attribute(SRS_ORIG_SENDER, AttributeValue.of(original)));
                 r.dbKey().ifPresent(k -> mail.setAttribute(new Attribute(SRS_DB_KEY, AttributeValue.of(k))));
                 r.dbAddress().ifPresent(k -> mail.setAttribute(new Attribute(SRS_DB_ADDRESS, AttributeValue.of(k))));
-                LOGGER.debug("SRS forward mail={} srs_orig_sender={} sender={}", mail.getName(), sender.asString(), r.address());
+                log.debug("SRS forward mail={} srs_orig_sender={} sender={}", mail.getName(), settings.safe(original), settings.safe(r.address()));
                 break;
             case TOO_LONG:
-                LOGGER.info("SRS forward mail={} srs_orig_sender={} left unrewritten: {}{}", mail.getName(), sender.asString(),
-                    r.error().orElse(""), warnedTooLong.getAndSet(true) ? "" : " (configure database mode (dburl) to rewrite such senders)");
+                log.info("SRS forward mail={} srs_orig_sender={} left unrewritten: {}{}", mail.getName(), settings.safe(original),
+                    settings.safe(r.error().orElse("")),
+                    warnedTooLong == null || warnedTooLong.getAndSet(true) ? "" : " (configure database mode (dburl) to rewrite such senders)");
                 break;
             case UNCHANGED:
                 break;
             default:
-                LOGGER.warn("SRS forward mail={} srs_orig_sender={} left unrewritten ({}): {}", mail.getName(), sender.asString(),
-                    r.outcome().name().toLowerCase(Locale.ROOT), r.error().orElse(""));
+                log.warn("SRS forward mail={} srs_orig_sender={} left unrewritten ({}): {}", mail.getName(), settings.safe(original),
+                    r.outcome().name().toLowerCase(Locale.ROOT), settings.safe(r.error().orElse("")));
         }
     }
 

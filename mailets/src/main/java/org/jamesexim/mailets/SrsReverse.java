@@ -1,9 +1,8 @@
 package org.jamesexim.mailets;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -15,42 +14,46 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.jamesexim.srs.EximNativeSrs;
 import org.jamesexim.srs.SrsConfig;
-import org.jamesexim.srs.SrsEngine;
-import org.jamesexim.srs.SrsForwardResult;
-import org.jamesexim.srs.SrsReverseResult;
-import org.jamesexim.srs.SrsStatus;
+import org.jamesexim.srs.SrsDeadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Restores the original recipient of a bounce sent to one of our SRS addresses (Exim's {@code srs = reverse}), so
  * James relays it back to the original sender. Only recipients in our alias domains whose local part is an SRS0/SRS1
- * address that verifies with our secrets (hash and age) are reversed: forged or expired ones are left alone (James
- * then refuses them as unknown users), so this can never make James an open relay. The reversed recipients leave
- * in a copy of the mail that starts again at the {@code root} processor (so local ones are delivered and remote ones
- * reach the relay processor through {@code SentByMailet}); the other recipients stay on the original.
- * Put it in the root processor, before {@code transport}. Use the same secrets as {@link SrsForward}.
+ * address that verifies with our secrets (hash and age), sent by the null sender (unless {@code bouncesOnly} is
+ * false), and that decodes to an address James accepts, are reversed ({@link SrsBounces}, the same decision as
+ * {@code SrsRcptHook}); forged or expired ones are left alone (James then refuses them as unknown users), so this can
+ * never make James an open relay. The reversed recipients leave in a copy of the mail that starts again at the
+ * {@code root} processor (so local ones are delivered and remote ones reach the relay processor through
+ * {@code SentByMailet}); the other recipients stay on the original. Put it in the root processor, before
+ * {@code transport}. Use the same secrets as {@link SrsForward}.
+ *
+ * <p>Database mode: a recipient whose key the database cannot be asked for in time is <b>deferred</b>: it leaves in
+ * a copy that comes back to this processor after {@code deferDelay} seconds, at most {@code deferRetries} times
+ * (attribute {@code jexim.srs_defer_count}); then the copy goes to the {@code error} processor (kept in the error
+ * repository). The database calls of one mail share {@code dbdeadline}.</p>
  *
  * <pre>{@code
  * <mailet match="All" class="org.jamesexim.mailets.SrsReverse">
- *     <secrets>new-secret:old-secret</secrets>
- *     <!-- or <secretsFile>file://conf/srs-secrets</secretsFile>: one secret a line, the first signs -->
+ *     <secretsFile>file://conf/srs-secrets</secretsFile>  <!-- or secretsProperty / secrets, as SrsForward -->
  *     <hashlength>6</hashlength>
  *     <maxage>31</maxage>
  *     <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain -->
- *     <reverseandforward>false</reverseandforward> <!-- true: also SRS-rewrite a non-null sender (Exim's reverseandforward) -->
- *     <eximSecret>old-exim-secret</eximSecret>    <!-- optional: also reverse Exim native ${srs_encode} addresses -->
- *     <bouncesOnly>false</bouncesOnly>            <!-- true: only reverse mail with the null sender (Exim's senders = :) -->
- *     <!-- database mode: the same db* parameters as SrsForward -->
+ *     <bouncesOnly>true</bouncesOnly>             <!-- default true: only the null sender may use our SRS addresses -->
+ *     <reverseandforward>false</reverseandforward> <!-- true (needs bouncesOnly false): also SRS-rewrite a non-null sender -->
+ *     <eximSecretFile>file://conf/exim-srs-secret</eximSecretFile> <!-- optional: also reverse Exim native ${srs_encode} addresses -->
+ *     <!-- database mode: the same db* parameters as SrsForward, and <deferDelay>300</deferDelay> <deferRetries>12</deferRetries> -->
  * </mailet>
  * }</pre>
  *
  * <p>Attributes (on the mail that carries the reversed recipients, or on the original when nothing verified):
  * {@code jexim.srs_orig_recipient}, {@code jexim.srs_recipient}, {@code jexim.srs_status} ({@code valid},
- * {@code expired}, {@code bad hash}, {@code defer}), {@code jexim.srs_db_key}, {@code jexim.srs_db_address}.
- * Like Exim's variables they describe one address: with several SRS recipients, the last one examined.</p>
+ * {@code expired}, {@code bad hash}, {@code defer}), {@code jexim.srs_db_key}, {@code jexim.srs_db_address},
+ * {@code jexim.srs_defer_count}. Like Exim's variables they describe one address: with several SRS recipients, the
+ * last one examined. Values from outside (the recipient as it came) are only set when at most 512 characters without
+ * control characters.</p>
  */
 public class SrsReverse extends GenericMailet {
     public static final AttributeName SRS_ORIG_RECIPIENT = SrsAttributes.SRS_ORIG_RECIPIENT;
@@ -59,17 +62,21 @@ public class SrsReverse extends GenericMailet {
     public static final AttributeName SRS_DB_KEY = SrsAttributes.SRS_DB_KEY;
     public static final AttributeName SRS_DB_ADDRESS = SrsAttributes.SRS_DB_ADDRESS;
     public static final AttributeName SRS_ORIG_SENDER = SrsAttributes.SRS_ORIG_SENDER;
+    public static final AttributeName SRS_DEFER_COUNT = SrsAttributes.SRS_DEFER_COUNT;
+    /** Default {@code deferDelay} (seconds) and {@code deferRetries}. */
+    public static final int DEFAULT_DEFER_DELAY = 300;
+    public static final int DEFAULT_DEFER_RETRIES = 12;
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsReverse.class);
 
     private final FileSystem fileSystem;
-    private SrsEngine engine;
-    private EximNativeSrs exim;
-    private List<String> aliasDomains;
+    private SrsSettings settings;
+    private SrsBounces bounces;
     private boolean reverseAndForward;
-    private boolean bouncesOnly;
+    private int deferDelay;
+    private int deferRetries;
 
-    /** Without James's FileSystem: {@code secretsFile} must then be a plain path. */
+    /** Without James's FileSystem: {@code *File} parameters must then be plain paths. */
     public SrsReverse() {
         this(null);
     }
@@ -82,117 +89,142 @@ public class SrsReverse extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         try {
-            engine = SrsSettings.engine(this::getInitParameter, f -> PackFiles.resolve(fileSystem, f));
-            aliasDomains = SrsSettings.domains(getInitParameter("aliasDomains"));
+            settings = SrsSettings.read(this::getInitParameter, f -> PackFiles.resolve(fileSystem, f));
+            bounces = new SrsBounces(settings);
             String rf = getInitParameter("reverseandforward");
             reverseAndForward = rf != null && SrsConfig.boolField("reverseandforward", rf);
-            String bo = getInitParameter("bouncesOnly");
-            bouncesOnly = bo != null && SrsConfig.boolField("bouncesOnly", bo);
+            if (reverseAndForward && settings.bouncesOnly()) {
+                throw new IllegalArgumentException("reverseandforward rewrites the sender of mail that has one, so it needs bouncesOnly set to false"
+                    + " (bouncesOnly is true by default)");
+            }
+            deferDelay = number("deferDelay", DEFAULT_DEFER_DELAY, 1, 86400);
+            deferRetries = number("deferRetries", DEFAULT_DEFER_RETRIES, 0, 1000);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SrsReverse: " + e.getMessage());
         }
-        String es = getInitParameter("eximSecret");
-        exim = es == null || es.isEmpty() ? null : new EximNativeSrs(es, Clock.systemUTC());
     }
 
-    /** Is {@code rcpt} in one of our alias domains with an SRS-looking local part. */
-    boolean isOurSrsAddress(MailAddress rcpt) {
-        String local = rcpt.getLocalPart();
-        if (local.length() < 5 || !(local.regionMatches(true, 0, "SRS0", 0, 4) || local.regionMatches(true, 0, "SRS1", 0, 4))) {
-            return false;
+    private int number(String name, int def, int min, int max) {
+        String v = getInitParameter(name);
+        if (v == null) {
+            return def;
         }
-        String domain = rcpt.getDomain().asString().toLowerCase(Locale.ROOT);
-        return aliasDomains.isEmpty() ? getMailetContext().isLocalServer(rcpt.getDomain()) : aliasDomains.contains(domain);
-    }
-
-    /** Reverses one address with the engine, then (when configured) as an Exim native address. */
-    SrsReverseResult reverse(String address) {
-        SrsReverseResult r = engine.reverse(address);
-        if (!r.valid() && exim != null && r.status() != SrsStatus.DEFER) {
-            SrsReverseResult e = exim.inbound(address);
-            if (e.valid() && e.recipient().isPresent()) {
-                return e;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
             }
+        } catch (NumberFormatException e) {
+            // below
         }
-        return r;
+        throw new IllegalArgumentException(name + " must be a whole number " + min + ".." + max + ", not '" + v + "'");
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        if (bouncesOnly && mail.hasSender()) {
-            return;
+        if (settings.bouncesOnly() && mail.hasSender()) {
+            return; // not a bounce: our SRS addresses are not for it (James refuses them as unknown users)
         }
+        SrsDeadline deadline = settings.deadline();
         List<MailAddress> keep = new ArrayList<>();
         List<MailAddress> decoded = new ArrayList<>();
+        List<MailAddress> deferred = new ArrayList<>();
         List<Attribute> attributes = new ArrayList<>();
         List<Attribute> failed = new ArrayList<>();
+        List<Attribute> deferAttributes = new ArrayList<>();
         for (MailAddress rcpt : mail.getRecipients()) {
-            if (!isOurSrsAddress(rcpt)) {
+            SrsBounces.Decision d = bounces.decide(mail.getMaybeSender(), rcpt,
+                domain -> settings.inAliasDomains(domain, getMailetContext()::isLocalServer), deadline);
+            if (d.verdict() == SrsBounces.Verdict.NOT_OURS || d.verdict() == SrsBounces.Verdict.NOT_A_BOUNCE) {
                 keep.add(rcpt);
                 continue;
             }
-            SrsReverseResult r = reverse(rcpt.asString());
-            MailAddress back = null;
-            if (r.valid() && r.recipient().isPresent()) {
-                try {
-                    back = new MailAddress(r.recipient().get());
-                } catch (javax.mail.internet.AddressException e) {
-                    LOGGER.info("SRS reverse mail={} srs_orig_recipient={}: decoded address '{}' is not valid: {}", mail.getName(),
-                        rcpt.asString(), r.recipient().get(), e.getMessage());
-                }
-            }
-            List<Attribute> target = back != null ? attributes : failed;
+            List<Attribute> target = d.verdict() == SrsBounces.Verdict.VALID ? attributes
+                : d.verdict() == SrsBounces.Verdict.DEFER ? deferAttributes : failed;
             target.clear();
-            target.add(new Attribute(SRS_ORIG_RECIPIENT, AttributeValue.of(rcpt.asString())));
-            target.add(new Attribute(SRS_STATUS, AttributeValue.of(back != null ? SrsStatus.VALID.text()
-                : r.valid() ? SrsStatus.BAD_HASH.text() : r.status().text())));
-            r.dbKey().ifPresent(k -> target.add(new Attribute(SRS_DB_KEY, AttributeValue.of(k))));
-            r.dbAddress().ifPresent(k -> target.add(new Attribute(SRS_DB_ADDRESS, AttributeValue.of(k))));
-            if (back != null) {
-                target.add(new Attribute(SRS_RECIPIENT, AttributeValue.of(back.asString())));
-                decoded.add(back);
-                LOGGER.debug("SRS reverse mail={} srs_orig_recipient={} srs_recipient={}", mail.getName(), rcpt.asString(), back.asString());
-            } else {
-                keep.add(rcpt);
-                LOGGER.info("SRS reverse mail={} srs_orig_recipient={} srs_status={}: {}", mail.getName(), rcpt.asString(),
-                    r.status().text(), r.error().orElse(""));
+            if (SrsSettings.attributeSafe(rcpt.asString())) {
+                target.add(new Attribute(SRS_ORIG_RECIPIENT, AttributeValue.of(rcpt.asString())));
+            }
+            target.add(new Attribute(SRS_STATUS, AttributeValue.of(d.status())));
+            d.result().dbKey().filter(SrsSettings::attributeSafe).ifPresent(k -> target.add(new Attribute(SRS_DB_KEY, AttributeValue.of(k))));
+            switch (d.verdict()) {
+                case VALID:
+                    d.result().dbAddress().ifPresent(a -> target.add(new Attribute(SRS_DB_ADDRESS, AttributeValue.of(a))));
+                    target.add(new Attribute(SRS_RECIPIENT, AttributeValue.of(d.decoded().asString())));
+                    decoded.add(d.decoded());
+                    LOGGER.debug("SRS reverse mail={} srs_orig_recipient={} srs_recipient={}", mail.getName(), settings.safe(rcpt.asString()),
+                        settings.safe(d.decoded().asString()));
+                    break;
+                case DEFER:
+                    deferred.add(rcpt);
+                    LOGGER.warn("SRS reverse mail={} srs_orig_recipient={} srs_status=defer: {}", mail.getName(), settings.safe(rcpt.asString()),
+                        settings.safe(d.why()));
+                    break;
+                default:
+                    keep.add(rcpt);
+                    LOGGER.info("SRS reverse mail={} srs_orig_recipient={} srs_status={}: {}", mail.getName(), settings.safe(rcpt.asString()),
+                        d.status(), settings.safe(d.why()));
             }
         }
         failed.forEach(mail::setAttribute);
-        if (decoded.isEmpty()) {
+        if (!deferred.isEmpty()) {
+            defer(mail, deferred, deferAttributes);
+        }
+        if (!decoded.isEmpty()) {
+            Mail copy = mail.duplicate();
+            copy.setRecipients(decoded);
+            copy.removeAttribute(SRS_DEFER_COUNT);
+            attributes.forEach(copy::setAttribute);
+            if (reverseAndForward && copy.hasSender()) {
+                forwardSender(copy);
+            }
+            getMailetContext().sendMail(copy);
+        }
+        if (decoded.isEmpty() && deferred.isEmpty()) {
             return;
         }
-        Mail copy = mail.duplicate();
-        copy.setRecipients(decoded);
-        attributes.forEach(copy::setAttribute);
-        if (reverseAndForward && copy.hasSender()) {
-            forwardSender(copy);
-        }
-        getMailetContext().sendMail(copy);
+        mail.setRecipients(keep);
         if (keep.isEmpty()) {
-            mail.setRecipients(keep);
             mail.setState(Mail.GHOST);
-        } else {
-            mail.setRecipients(keep);
         }
     }
 
-    private void forwardSender(Mail copy) throws MessagingException {
+    /** The recipients the database could not be asked about: back to this processor later, or to error at the end. */
+    private void defer(Mail mail, List<MailAddress> deferred, List<Attribute> attributes) throws MessagingException {
+        int tries = mail.getAttribute(SRS_DEFER_COUNT).map(a -> a.getValue().value())
+            .filter(Integer.class::isInstance).map(Integer.class::cast).orElse(0) + 1;
+        Mail copy = mail.duplicate();
+        copy.setRecipients(deferred);
+        attributes.forEach(copy::setAttribute);
+        copy.setAttribute(new Attribute(SRS_DEFER_COUNT, AttributeValue.of(tries)));
+        if (tries > deferRetries) {
+            copy.setErrorMessage("SRS database not reachable after " + deferRetries + " retries (" + deferDelay + " s apart)");
+            LOGGER.warn("SRS reverse mail={} {} recipient(s) to the error processor: the SRS database did not answer in {} tries",
+                mail.getName(), deferred.size(), tries);
+            getMailetContext().sendMail(copy, Mail.ERROR);
+            return;
+        }
+        LOGGER.info("SRS reverse mail={} {} recipient(s) deferred {} s (try {} of {}): the SRS database did not answer",
+            mail.getName(), deferred.size(), deferDelay, tries, deferRetries + 1);
+        getMailetContext().sendMail(copy, mail.getState(), deferDelay, TimeUnit.SECONDS);
+    }
+
+    private void forwardSender(Mail copy) {
         MailAddress sender = copy.getMaybeSender().get();
-        if (!engine.config().alwaysRewrite() && getMailetContext().isLocalServer(sender.getDomain())) {
+        if (!settings.engine().config().alwaysRewrite() && getMailetContext().isLocalServer(sender.getDomain())) {
             return;
         }
         String alias = copy.getAttribute(SRS_ORIG_RECIPIENT).map(a -> String.valueOf(a.getValue().value()))
-            .map(a -> a.substring(a.lastIndexOf('@') + 1)).orElseThrow();
-        SrsForwardResult f = engine.forward(sender.asString(), alias);
-        if (f.rewritten()) {
-            SrsForward.setSender(copy, new MailAddress(f.address()));
-            copy.setAttribute(new Attribute(SRS_ORIG_SENDER, AttributeValue.of(sender.asString())));
+            .map(a -> a.substring(a.lastIndexOf('@') + 1)).orElse(null);
+        if (alias == null) {
+            return;
         }
+        SrsForward.rewrite(copy, sender, alias, settings, LOGGER, null);
     }
 
     @Override
     public String getMailetInfo() {
         return "SrsReverse (James Exim Pack)";
     }
+
 }

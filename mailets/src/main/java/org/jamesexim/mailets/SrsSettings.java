@@ -1,9 +1,6 @@
 package org.jamesexim.mailets;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
@@ -13,69 +10,135 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import org.apache.james.core.Domain;
+import org.jamesexim.srs.EximNativeSrs;
 import org.jamesexim.srs.JdbcSrsDatabase;
 import org.jamesexim.srs.SrsConfig;
+import org.jamesexim.srs.SrsDeadline;
 import org.jamesexim.srs.SrsEngine;
+import org.jamesexim.srs.SrsSecrets;
 
 /**
  * Reads the SRS parameters shared by {@link SrsForward}, {@link SrsReverse} and {@code org.jamesexim.smtp.SrsRcptHook}
- * (Exim's names): {@code secrets} (an Exim list: {@code new:old}, {@code ::} for a colon inside a secret; the
- * first signs), {@code secretsFile} (a file holding them instead, one a line, the first signs; blank lines and
- * {@code #} comments ignored; an absolute path or a {@code file://} URL, see {@link PackFiles}), {@code srs_config}, {@code hashlength}, {@code hashmin}, {@code maxage}, {@code usehash},
- * {@code usetimestamp}, {@code separator}, {@code alwaysRewrite}; database mode: {@code dburl}, {@code dbuser},
- * {@code dbpassword}, {@code dbdriver}, {@code dbinsert}, {@code dbselect}, {@code dbmode}, {@code dbtimeout}.
- * Every error names the parameter and never shows a secret or password.
+ * (Exim's names), once, at init:
+ * <ul>
+ * <li>the secrets, from exactly one of {@code secrets} (an Exim list: {@code new:old}, {@code ::} for a colon inside
+ * a secret; the first signs), {@code secretsFile} (one a line, the first signs; blank lines and {@code #} comments
+ * ignored; an absolute path or a {@code file://} URL, see {@link PackFiles}; mode 0600 or 0640) or
+ * {@code secretsProperty} (the name of a JVM system property holding the Exim list); {@code srs_config} may replace
+ * the first. Every secret must pass {@link SrsSecrets#check}: 16 octets or more, not an example the pack
+ * published. {@code eximSecret} and {@code dbpassword} can be given the same three ways
+ * ({@code eximSecretFile}, {@code eximSecretProperty}, {@code dbpasswordFile}, {@code dbpasswordProperty});</li>
+ * <li>{@code hashlength}, {@code hashmin}, {@code maxage}, {@code usehash}, {@code usetimestamp}, {@code separator},
+ * {@code alwaysRewrite}, {@code aliasDomains}, {@code bouncesOnly} (default true);</li>
+ * <li>database mode: {@code dburl}, {@code dbuser}, {@code dbpassword}, {@code dbdriver}, {@code dbinsert},
+ * {@code dbselect}, {@code dbmode}, {@code dbtimeout} (seconds per call, connecting included, 1..60, default 5),
+ * {@code dbdeadline} (seconds for all calls of one message, 1..300, default 10), {@code dbconnections} (calls that may
+ * wait at the same time, 1..64, default 8).</li>
+ * </ul>
+ * Every error names the parameter and never shows a secret or password; {@link #safe} makes outside text fit for a
+ * log line.
  */
 public final class SrsSettings {
     /** Every parameter name this class reads. */
-    public static final Set<String> NAMES = Set.of("secrets", "secretsFile", "srs_config", "hashlength", "hashmin", "maxage", "usehash",
-        "usetimestamp", "separator", "alwaysRewrite", "dburl", "dbuser", "dbpassword", "dbdriver", "dbinsert", "dbselect", "dbmode", "dbtimeout");
+    public static final Set<String> NAMES = Set.of("secrets", "secretsFile", "secretsProperty", "srs_config", "hashlength", "hashmin",
+        "maxage", "usehash", "usetimestamp", "separator", "alwaysRewrite", "aliasDomains", "bouncesOnly", "eximSecret", "eximSecretFile",
+        "eximSecretProperty", "dburl", "dbuser", "dbpassword", "dbpasswordFile", "dbpasswordProperty", "dbdriver", "dbinsert", "dbselect",
+        "dbmode", "dbtimeout", "dbdeadline", "dbconnections");
+    /** Default and largest {@code dbtimeout}, seconds. */
+    public static final int DEFAULT_DB_TIMEOUT = 5;
+    public static final int MAX_DB_TIMEOUT = 60;
+    /** Default and largest {@code dbdeadline}, seconds. */
+    public static final int DEFAULT_DB_DEADLINE = 10;
+    public static final int MAX_DB_DEADLINE = 300;
+    /** Largest {@code dbconnections}. */
+    public static final int MAX_DB_CONNECTIONS = 64;
+    /** Longest piece of outside text written to a log line or an SMTP reply, in characters. */
+    public static final int LOG_TEXT_LIMIT = 256;
 
-    private SrsSettings() {
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)password=([^&;:]+)|//[^/@:]*:([^/@]+)@");
+
+    private final SrsEngine engine;
+    private final EximNativeSrs exim;
+    private final List<String> aliasDomains;
+    private final boolean bouncesOnly;
+    private final boolean bouncesOnlySet;
+    private final Duration dbDeadline;
+    private final List<String> hidden;
+
+    private SrsSettings(SrsEngine engine, EximNativeSrs exim, List<String> aliasDomains, boolean bouncesOnly, boolean bouncesOnlySet,
+                        Duration dbDeadline, List<String> hidden) {
+        this.engine = engine;
+        this.exim = exim;
+        this.aliasDomains = aliasDomains;
+        this.bouncesOnly = bouncesOnly;
+        this.bouncesOnlySet = bouncesOnlySet;
+        this.dbDeadline = dbDeadline;
+        this.hidden = hidden;
+    }
+
+    /** {@link #read(Function, Function)} with plain paths. */
+    public static SrsSettings read(Function<String, String> param) {
+        return read(param, Paths::get);
     }
 
     /**
-     * Builds the engine.
+     * Reads and checks every parameter.
      *
      * @param param a parameter's value by name, null when absent
-     * @throws IllegalArgumentException naming the parameter
+     * @param files the path a {@code *File} value names (e.g. {@link PackFiles#resolve} with James's FileSystem)
+     * @throws IllegalArgumentException naming the parameter, never showing a secret or password
      */
-    public static SrsEngine engine(Function<String, String> param) {
-        return engine(param, Paths::get);
-    }
-
-    /**
-     * Builds the engine, resolving {@code secretsFile} with {@code files} (e.g. {@link PackFiles#resolve} with James's
-     * FileSystem).
-     *
-     * @param param a parameter's value by name, null when absent
-     * @param files the path a {@code secretsFile} value names
-     * @throws IllegalArgumentException naming the parameter
-     */
-    public static SrsEngine engine(Function<String, String> param, Function<String, Path> files) {
-        SrsConfig.Builder b = SrsConfig.builder();
-        String secrets = param.apply("secrets");
-        String secretsFile = param.apply("secretsFile");
-        boolean inline = secrets != null && !secrets.trim().isEmpty();
-        if (inline && secretsFile != null && !secretsFile.trim().isEmpty()) {
-            throw new IllegalArgumentException("secrets and secretsFile are both set: give the secrets in one place");
-        }
-        if (inline) {
-            b.secrets(eximList(secrets));
-        } else if (secretsFile != null && !secretsFile.trim().isEmpty()) {
-            b.secrets(readSecrets(secretsFile.trim(), files));
+    public static SrsSettings read(Function<String, String> param, Function<String, Path> files) {
+        // every secret and password first, so that no later error can show one (a value in the wrong parameter)
+        List<String> hidden = new ArrayList<>();
+        Secret secrets = secret(param, files, "secrets", true);
+        Secret eximSecret = secret(param, files, "eximSecret", false);
+        Secret password = secret(param, files, "dbpassword", false);
+        for (Secret x : new Secret[] {secrets, eximSecret, password}) {
+            if (x != null) {
+                hidden.addAll(x.values);
+            }
         }
         String line = param.apply("srs_config");
-        if (line != null && !line.trim().isEmpty()) {
+        if (line != null && !eximList(line).isEmpty()) {
+            hidden.add(eximList(line).get(0)); // its secret (the other fields are never shown in an error)
+        }
+        String dburl = param.apply("dburl");
+        if (dburl != null) {
+            Matcher m = URL_PASSWORD.matcher(dburl);
+            while (m.find()) {
+                hidden.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+        }
+        try {
+            return read(param, secrets, eximSecret, password, Collections.unmodifiableList(hidden));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(redact(e.getMessage(), hidden));
+        }
+    }
+
+    private static SrsSettings read(Function<String, String> param, Secret secrets, Secret eximSecret, Secret password, List<String> hidden) {
+        SrsConfig.Builder b = SrsConfig.builder();
+        if (secrets != null) {
+            b.secrets(secrets.values);
+        }
+        String line = param.apply("srs_config");
+        boolean srsConfig = line != null && !line.trim().isEmpty();
+        if (srsConfig) {
             b.srsConfig(line);
         }
         integer(param, "hashlength", b::hashLength);
@@ -92,20 +155,38 @@ public final class SrsSettings {
         try {
             config = b.build();
         } catch (IllegalArgumentException e) {
-            if (e.getMessage().startsWith("secrets")) {
-                throw new IllegalArgumentException("secrets (or secretsFile, srs_config): at least one secret is needed; the first signs, all verify");
+            if (e.getMessage().startsWith("secrets:") && e.getMessage().contains("at least one")) {
+                throw new IllegalArgumentException("secrets (or secretsFile, secretsProperty, srs_config): at least one secret is needed;"
+                    + " the first signs, all verify");
             }
             throw e;
         }
+        String source = secrets == null ? "srs_config" : srsConfig ? secrets.parameter + " and srs_config" : secrets.parameter;
+        SrsSecrets.check(source, config.secrets());
+
+        EximNativeSrs exim = null;
+        if (eximSecret != null) {
+            SrsSecrets.check(eximSecret.parameter, eximSecret.values);
+            exim = EximNativeSrs.lenient(eximSecret.values.get(0), Clock.systemUTC());
+        }
+        List<String> aliasDomains = domains(param.apply("aliasDomains"));
+        String bo = param.apply("bouncesOnly");
+        boolean bouncesOnly = bo == null || SrsConfig.boolField("bouncesOnly", bo);
+
         String url = param.apply("dburl");
         if (url == null || url.trim().isEmpty()) {
-            for (String n : List.of("dbinsert", "dbselect", "dbmode", "dbuser", "dbpassword", "dbdriver")) {
+            for (String n : List.of("dbinsert", "dbselect", "dbmode", "dbuser", "dbdriver", "dbtimeout", "dbdeadline", "dbconnections")) {
                 if (param.apply(n) != null) {
                     throw new IllegalArgumentException(n + " is set but dburl is not: database mode needs dburl");
                 }
             }
-            return new SrsEngine(config, Clock.systemUTC());
+            if (password != null) {
+                throw new IllegalArgumentException(password.parameter + " is set but dburl is not: database mode needs dburl");
+            }
+            return new SrsSettings(new SrsEngine(config, Clock.systemUTC()), exim, aliasDomains, bouncesOnly, bo != null, null, hidden);
         }
+        url = url.trim();
+        String pw = password == null ? null : password.values.get(0);
         String driver = param.apply("dbdriver");
         if (driver != null && !driver.trim().isEmpty()) {
             try {
@@ -114,52 +195,205 @@ public final class SrsSettings {
                 throw new IllegalArgumentException("dbdriver: class " + driver.trim() + " is not on the classpath (put the JDBC driver JAR in extensions-jars/)");
             }
         }
-        Duration timeout = Duration.ofSeconds(5);
-        String t = param.apply("dbtimeout");
-        if (t != null) {
-            try {
-                timeout = Duration.ofSeconds(Long.parseLong(t.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("dbtimeout must be whole seconds, not '" + t + "'");
-            }
-        }
-        DataSource ds = new UrlDataSource(url.trim(), param.apply("dbuser"), param.apply("dbpassword"));
+        int timeout = seconds(param, "dbtimeout", DEFAULT_DB_TIMEOUT, 1, MAX_DB_TIMEOUT);
+        int deadline = seconds(param, "dbdeadline", DEFAULT_DB_DEADLINE, 1, MAX_DB_DEADLINE);
+        int connections = seconds(param, "dbconnections", JdbcSrsDatabase.DEFAULT_MAX_IN_FLIGHT, 1, MAX_DB_CONNECTIONS);
+        DataSource ds = new UrlDataSource(url, param.apply("dbuser"), pw, timeout);
         String insert = orDefault(param.apply("dbinsert"), JdbcSrsDatabase.DEFAULT_INSERT);
         String select = orDefault(param.apply("dbselect"), JdbcSrsDatabase.DEFAULT_SELECT);
-        JdbcSrsDatabase db = new JdbcSrsDatabase(ds, insert, select, timeout);
+        JdbcSrsDatabase db = new JdbcSrsDatabase(ds, insert, select, Duration.ofSeconds(timeout), connections);
         String mode = param.apply("dbmode");
-        return new SrsEngine(config, Clock.systemUTC(), db, mode == null ? SrsEngine.DbMode.ALWAYS : SrsEngine.DbMode.parse(mode));
+        SrsEngine engine = new SrsEngine(config, Clock.systemUTC(), db, mode == null ? SrsEngine.DbMode.ALWAYS : SrsEngine.DbMode.parse(mode));
+        return new SrsSettings(engine, exim, aliasDomains, bouncesOnly, bo != null, Duration.ofSeconds(deadline), hidden);
     }
 
-    /** The secrets of a secrets file, one a line (the text of the file never appears in an error). */
-    private static List<String> readSecrets(String spec, Function<String, Path> files) {
-        Path p;
-        try {
-            p = files.apply(spec);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("secretsFile: " + e.getMessage());
+    /** The engine only (callers that need nothing else). */
+    public static SrsEngine engine(Function<String, String> param) {
+        return read(param).engine();
+    }
+
+    /** The engine only, resolving {@code *File} values with {@code files}. */
+    public static SrsEngine engine(Function<String, String> param, Function<String, Path> files) {
+        return read(param, files).engine();
+    }
+
+    public SrsEngine engine() {
+        return engine;
+    }
+
+    /** Exim native SRS ({@code eximSecret}), lenient about case; null when not configured. */
+    public EximNativeSrs exim() {
+        return exim;
+    }
+
+    /** {@code aliasDomains}, lower case; empty = every local domain. */
+    public List<String> aliasDomains() {
+        return aliasDomains;
+    }
+
+    /** {@code bouncesOnly}: only the null sender may use our SRS addresses (default true). */
+    public boolean bouncesOnly() {
+        return bouncesOnly;
+    }
+
+    /** True when {@code bouncesOnly} was written in the configuration. */
+    public boolean bouncesOnlySet() {
+        return bouncesOnlySet;
+    }
+
+    /** True when database mode is configured. */
+    public boolean databaseMode() {
+        return dbDeadline != null;
+    }
+
+    /** A new deadline for one message's database calls ({@code dbdeadline}); none without database mode. */
+    public SrsDeadline deadline() {
+        return dbDeadline == null ? SrsDeadline.none() : SrsDeadline.in(dbDeadline);
+    }
+
+    /** Is {@code domain} one of our SRS domains: in {@code aliasDomains}, or, when that is empty, {@code local}. */
+    public boolean inAliasDomains(Domain domain, Predicate<Domain> local) {
+        if (aliasDomains.isEmpty()) {
+            return local.test(domain);
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(p, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("secretsFile: cannot read " + p + " (" + e.getClass().getSimpleName() + ")");
+        return aliasDomains.contains(domain.asString().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Outside text (an address, an error of the engine or the database driver) made fit for a log line: every secret,
+     * password and URL password replaced by {@code <hidden>}, then {@link #escape}d to {@link #LOG_TEXT_LIMIT}.
+     */
+    public String safe(String text) {
+        return text == null ? "" : escape(redact(text, hidden), LOG_TEXT_LIMIT);
+    }
+
+    /** {@code text} with every hidden value of 4 characters or more replaced by {@code <hidden>}, longest first. */
+    private static String redact(String text, List<String> hidden) {
+        if (text == null) {
+            return null;
         }
-        List<String> out = new ArrayList<>();
-        for (String line : lines) {
-            String t = line.trim();
-            if (!t.isEmpty() && !t.startsWith("#")) {
-                out.add(t);
+        List<String> sorted = new ArrayList<>(hidden);
+        sorted.sort((a, b) -> Integer.compare(b == null ? 0 : b.length(), a == null ? 0 : a.length()));
+        String s = text;
+        for (String h : sorted) {
+            if (h != null && h.length() >= 4 && s.contains(h)) {
+                s = s.replace(h, "<hidden>");
             }
         }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("secretsFile: " + p + " holds no secret (one a line, the first signs)");
+        return s;
+    }
+
+    /**
+     * {@code text} on one line of printable characters: control characters (C0, DEL, C1), line and paragraph
+     * separators and bidirectional overrides written as {@code \\uXXXX}, a backslash doubled; cut to {@code max}
+     * characters with the count of the rest.
+     */
+    public static String escape(String text, int max) {
+        if (text == null) {
+            return "";
         }
-        return out;
+        int n = Math.min(text.length(), max);
+        StringBuilder sb = new StringBuilder(n + 16);
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e)
+                || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else if (c == '\\') {
+                sb.append("\\\\");
+            } else {
+                sb.append(c);
+            }
+        }
+        if (text.length() > max) {
+            sb.append("...(").append(text.length() - max).append(" more)");
+        }
+        return sb.toString();
+    }
+
+    /** Outside text fit for an attribute value as it is: at most 512 characters, no control characters. */
+    public static boolean attributeSafe(String text) {
+        if (text == null || text.length() > SrsConfig.MAX_ADDRESS_OCTETS) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A secret given inline, in a file or in a system property, and the parameter it came from. */
+    private static final class Secret {
+        final String parameter;
+        final List<String> values;
+
+        Secret(String parameter, List<String> values) {
+            this.parameter = parameter;
+            this.values = values;
+        }
+    }
+
+    /** {@code name}, {@code nameFile} or {@code nameProperty}: at most one; null when none is set. */
+    private static Secret secret(Function<String, String> param, Function<String, Path> files, String name, boolean list) {
+        String inline = blankToNull(param.apply(name));
+        String file = blankToNull(param.apply(name + "File"));
+        String property = blankToNull(param.apply(name + "Property"));
+        int given = (inline != null ? 1 : 0) + (file != null ? 1 : 0) + (property != null ? 1 : 0);
+        if (given > 1) {
+            throw new IllegalArgumentException("more than one of " + name + ", " + name + "File and " + name
+                + "Property is set: give the " + (list ? "secrets" : name) + " in one place");
+        }
+        if (inline != null) {
+            return new Secret(name, list ? eximList(inline) : List.of(inline.trim()));
+        }
+        if (file != null) {
+            String p = name + "File";
+            Path path;
+            try {
+                path = files.apply(file.trim());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(p + ": " + e.getMessage());
+            }
+            List<String> values = SrsSecrets.readFile(p, path);
+            return new Secret(p, list ? values : List.of(values.get(0)));
+        }
+        if (property != null) {
+            String p = name + "Property";
+            String value = blankToNull(System.getProperty(property.trim()));
+            if (value == null) {
+                throw new IllegalArgumentException(p + ": the system property " + property.trim() + " is not set (or empty)");
+            }
+            return new Secret(p, list ? eximList(value) : List.of(value.trim()));
+        }
+        return null;
+    }
+
+    private static String blankToNull(String v) {
+        return v == null || v.trim().isEmpty() ? null : v;
     }
 
     private static String orDefault(String v, String def) {
         return v == null || v.trim().isEmpty() ? def : v;
+    }
+
+    private static int seconds(Function<String, String> param, String name, int def, int min, int max) {
+        String v = param.apply(name);
+        if (v == null) {
+            return def;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number " + min + ".." + max + ", not '" + v + "'");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", not " + n);
+        }
+        return n;
     }
 
     private static void integer(Function<String, String> param, String name, java.util.function.IntConsumer set) {
@@ -213,21 +447,32 @@ public final class SrsSettings {
         for (String d : eximList(s == null ? "" : s.replace(',', ':'))) {
             out.add(d.toLowerCase(Locale.ROOT));
         }
-        return out;
+        return Collections.unmodifiableList(out);
     }
 
-    /** A DataSource over DriverManager; the password is only handed to the driver. */
+    /**
+     * A DataSource over DriverManager; the password is only handed to the driver. For PostgreSQL the login, connect
+     * and socket timeouts are set to {@code dbtimeout} unless the URL sets them (other drivers: set them in the URL;
+     * JdbcSrsDatabase's own deadline holds in any case).
+     */
     static final class UrlDataSource implements DataSource {
         private final String url;
         private final Properties props = new Properties();
 
-        UrlDataSource(String url, String user, String password) {
+        UrlDataSource(String url, String user, String password, int timeoutSeconds) {
             this.url = url;
             if (user != null) {
                 props.setProperty("user", user);
             }
             if (password != null) {
                 props.setProperty("password", password);
+            }
+            if (url.startsWith("jdbc:postgresql:")) {
+                for (String p : List.of("loginTimeout", "connectTimeout", "socketTimeout")) {
+                    if (!url.contains(p + "=")) {
+                        props.setProperty(p, String.valueOf(timeoutSeconds));
+                    }
+                }
             }
         }
 
@@ -239,6 +484,7 @@ public final class SrsSettings {
         @Override
         public Connection getConnection(String username, String password) throws SQLException {
             Properties p = new Properties();
+            p.putAll(props);
             p.setProperty("user", username);
             p.setProperty("password", password);
             return DriverManager.getConnection(url, p);
@@ -255,6 +501,7 @@ public final class SrsSettings {
 
         @Override
         public void setLoginTimeout(int seconds) {
+            // the timeouts come from dbtimeout (constructor); DriverManager's login timeout is JVM-wide, not touched
         }
 
         @Override

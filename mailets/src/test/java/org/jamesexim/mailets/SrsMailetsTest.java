@@ -20,7 +20,15 @@ import org.jamesexim.srs.SrsEngine;
 import org.junit.jupiter.api.Test;
 
 class SrsMailetsTest {
-    static final String SECRET = "tops3cr3t";
+    /** Generated for each run, as a server's own secret would be (published examples are refused at init). */
+    static final String SECRET = fresh();
+    static final String OLD = fresh();
+
+    static String fresh() {
+        byte[] b = new byte[24];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getEncoder().encodeToString(b);
+    }
     final FakeMailContext fake = FakeMailContext.builder().postmaster(address("postmaster@example.test")).build();
     /** The fake context, with example.test as our (local) domain. */
     final MailetContext context = (MailetContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MailetContext.class},
@@ -156,7 +164,7 @@ class SrsMailetsTest {
     void reverseAndForwardRewritesANonNullSender() throws Exception {
         String srs = new SrsEngine(SrsConfig.builder().secrets(SECRET).build()).forward("alice@origin.example", "example.test").address();
         Mail reply = mail("robot@remote.example", srs);
-        reverse("secrets", SECRET, "reverseandforward", "true").service(reply);
+        reverse("secrets", SECRET, "reverseandforward", "true", "bouncesOnly", "false").service(reply);
         FakeMailContext.SentMail sent = fake.getSentMails().get(0);
         assertThat(sent.getRecipients()).containsExactly(address("alice@origin.example"));
         assertThat(sent.getSender().asString()).startsWith("SRS0=").endsWith("=remote.example=robot@example.test");
@@ -164,15 +172,21 @@ class SrsMailetsTest {
     }
 
     @Test
-    void bouncesOnlyLeavesMailWithASenderAlone() throws Exception {
+    void byDefaultOnlyBouncesAreReversedMailWithASenderIsLeftAlone() throws Exception {
+        // before: bouncesOnly was false by default, so anyone could send any mail through a valid SRS address
         String srs = new SrsEngine(SrsConfig.builder().secrets(SECRET).build()).forward("alice@origin.example", "example.test").address();
         Mail reply = mail("robot@remote.example", srs);
-        reverse("secrets", SECRET, "bouncesOnly", "true").service(reply);
+        reverse("secrets", SECRET).service(reply);
         assertThat(fake.getSentMails()).isEmpty();
         assertThat(reply.getRecipients()).containsExactly(address(srs));
         Mail bounce = mail(null, srs);
-        reverse("secrets", SECRET, "bouncesOnly", "true").service(bounce);
+        reverse("secrets", SECRET).service(bounce);
         assertThat(fake.getSentMails()).hasSize(1);
+        Mail allowed = mail("robot@remote.example", srs);
+        reverse("secrets", SECRET, "bouncesOnly", "false").service(allowed);
+        assertThat(fake.getSentMails()).hasSize(2);
+        assertThatThrownBy(() -> reverse("secrets", SECRET, "reverseandforward", "true")).hasMessageContaining("reverseandforward")
+            .hasMessageContaining("bouncesOnly");
     }
 
     @Test
@@ -203,19 +217,163 @@ class SrsMailetsTest {
     @Test
     void secretsFileHoldsTheSecretsOneALineAndItsTextNeverShowsInErrors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path file = dir.resolve("srs-secrets");
-        java.nio.file.Files.writeString(file, "# rotate: the first line signs\n" + SECRET + "\n\nold-one\n");
+        java.nio.file.Files.writeString(file, "# rotate: the first line signs\n" + SECRET + "\n\n" + OLD + "\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Mail fromFile = mail("alice@origin.example", "friend@remote.example");
         forward("secretsFile", file.toString(), "alias", "example.test").service(fromFile);
         Mail inline = mail("alice@origin.example", "friend@remote.example");
-        forward("secrets", SECRET + ":old-one", "alias", "example.test").service(inline);
+        forward("secrets", SECRET + ":" + OLD, "alias", "example.test").service(inline);
         assertThat(fromFile.getMaybeSender().asString()).startsWith("SRS0=").isEqualTo(inline.getMaybeSender().asString());
 
-        assertThatThrownBy(() -> forward("secrets", SECRET, "secretsFile", file.toString())).hasMessageContaining("both set");
+        assertThatThrownBy(() -> forward("secrets", SECRET, "secretsFile", file.toString())).hasMessageContaining("more than one of secrets, secretsFile");
         java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty"), "# nothing yet\n");
+        java.nio.file.Files.setPosixFilePermissions(empty, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> forward("secretsFile", empty.toString())).hasMessageContaining("holds no secret");
         assertThatThrownBy(() -> forward("secretsFile", dir.resolve("missing").toString())).hasMessageContaining("cannot read")
             .hasMessageNotContaining(SECRET);
         // without James's FileSystem (as here) a file:// URL cannot be resolved: said so at init
         assertThatThrownBy(() -> reverse("secretsFile", "file://conf/srs-secrets")).hasMessageContaining("FileSystem");
+    }
+
+    // ------------------------------------------------------------------------------------------ on a public MX
+
+    @Test
+    void aQuotedSenderIsForwardedWithAValidSrsAddressAndItsBounceComesBack() throws Exception {
+        // before: SRS0=...=origin.example="john doe"@example.test, MailAddress threw, the mail went to the error processor
+        Mail m = mail("\"john doe\"@origin.example", "friend@remote.example");
+        forward("secrets", SECRET, "hashlength", "4").service(m);
+        String srs = m.getMaybeSender().asString();
+        assertThat(srs).matches("\"SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=origin\\.example=john doe\"@example\\.test");
+        assertThat(m.getAttribute(SrsForward.SRS_ORIG_SENDER).map(a -> (Object) a.getValue().value())).contains("\"john doe\"@origin.example");
+        // the bounce, to the quoted address as a remote MTA sends it (and upper-cased): back to the quoted sender
+        Mail bounce = mail(null, srs.toUpperCase(java.util.Locale.ROOT).replace("EXAMPLE.TEST", "example.test"));
+        reverse("secrets", SECRET, "hashlength", "4").service(bounce);
+        assertThat(fake.getSentMails()).hasSize(1);
+        assertThat(fake.getSentMails().get(0).getRecipients()).containsExactly(address("\"JOHN DOE\"@ORIGIN.EXAMPLE"));
+        assertThat(bounce.getState()).isEqualTo(Mail.GHOST);
+    }
+
+    @Test
+    void oddSendersJamesAcceptsAreRewrittenOrLeftAsTheyWereNeverThrown() throws Exception {
+        java.util.List<String> odd = java.util.List.of("\"a@b\"@origin.example", "user@[192.0.2.1]", "a+b=c@origin.example",
+            "\"x\\\"y\"@origin.example", "\"tab\there\"@origin.example", "SRS0=abcd=NR=other.example=bob@origin.example",
+            "x".repeat(60) + "@origin.example", "\"" + "q ".repeat(30) + "\"@origin.example", "srs1=x=y@origin.example");
+        SrsForward f = forward("secrets", SECRET);
+        SrsReverse r = reverse("secrets", SECRET);
+        for (String sender : odd) {
+            Mail m = mail(sender, "friend@remote.example");
+            String before = m.getMaybeSender().asString();
+            f.service(m);
+            String after = m.getMaybeSender().asString();
+            assertThat(address(after)).as(sender).isNotNull();
+            if (!after.equals(before)) {
+                Mail bounce = mail(null, after);
+                int sent = fake.getSentMails().size();
+                r.service(bounce);
+                assertThat(fake.getSentMails()).as("bounce to " + after).hasSize(sent + 1);
+                assertThat(fake.getSentMails().get(sent).getRecipients()).as(after).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void publishedOrShortSecretsAreRefusedAtInitNamingTheParameterNeverTheSecret() {
+        assertThatThrownBy(() -> forward("secrets", "change-me-new:change-me-old")).hasMessageStartingWith("SrsForward: secrets: secret 1 of 2")
+            .hasMessageContaining("example published").hasMessageNotContaining("change-me-new");
+        assertThatThrownBy(() -> reverse("secrets", SECRET + ":short")).hasMessageContaining("secret 2 of 2 is 5 octets long")
+            .hasMessageNotContaining("short").hasMessageNotContaining(SECRET);
+        assertThatThrownBy(() -> reverse("secrets", SECRET, "eximSecret", "old-exim-secret")).hasMessageContaining("eximSecret: secret 1 of 1")
+            .hasMessageNotContaining("old-exim-secret");
+        assertThatThrownBy(() -> forward("srs_config", "tops3cr3t:21:4")).hasMessageContaining("srs_config").hasMessageNotContaining("tops3cr3t");
+        assertThatThrownBy(() -> forward("secrets", SECRET, "srs_config", "change-me-too-but-long-enough:21:4"))
+            .hasMessageContaining("secrets and srs_config").hasMessageNotContaining("change-me-too");
+    }
+
+    @Test
+    void secretsPropertyNamesASystemPropertyHoldingTheSecrets() throws Exception {
+        String name = "jexim.test.srs.secrets." + System.nanoTime();
+        assertThatThrownBy(() -> forward("secretsProperty", name)).hasMessageContaining("secretsProperty: the system property " + name + " is not set");
+        System.setProperty(name, SECRET + ":" + OLD);
+        try {
+            Mail viaProperty = mail("alice@origin.example", "friend@remote.example");
+            forward("secretsProperty", name).service(viaProperty);
+            Mail inline = mail("alice@origin.example", "friend@remote.example");
+            forward("secrets", SECRET + ":" + OLD).service(inline);
+            assertThat(viaProperty.getMaybeSender().asString()).startsWith("SRS0=").isEqualTo(inline.getMaybeSender().asString());
+            assertThatThrownBy(() -> forward("secretsProperty", name, "secrets", SECRET)).hasMessageContaining("more than one");
+            String exim = "jexim.test.srs.exim." + System.nanoTime();
+            System.setProperty(exim, "change-me-exim-secret-of-length");
+            assertThatThrownBy(() -> reverse("secrets", SECRET, "eximSecretProperty", exim)).hasMessageContaining("eximSecretProperty: secret 1 of 1");
+            System.clearProperty(exim);
+        } finally {
+            System.clearProperty(name);
+        }
+    }
+
+    @Test
+    void aSecretsFileOthersCanReadIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("srs-secrets");
+        java.nio.file.Files.writeString(file, SECRET + "\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> forward("secretsFile", file.toString())).hasMessageContaining("secretsFile: " + file + " has mode rw-r--r--")
+            .hasMessageNotContaining(SECRET);
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(forward("secretsFile", file.toString()).alias()).isEqualTo("example.test");
+    }
+
+    @Test
+    void aDatabaseThatCannotBeAskedDefersTheBounceInsteadOfLosingIt() throws Exception {
+        String url = "jdbc:h2:mem:srsdefer" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
+            st.execute(org.jamesexim.srs.JdbcSrsDatabase.DEFAULT_CREATE);
+        }
+        Mail fwd = mail("oscar@origin.example", "friend@remote.example");
+        forward("secrets", SECRET, "dburl", url).service(fwd);
+        String srs = fwd.getMaybeSender().asString();
+        assertThat(srs).matches("SRS0=[A-Za-z0-9+/]{6}=[A-Z2-7]{2}=[A-Z2-7]{16}@example\\.test");
+        // the database is gone (a table that is not there, as good as a server that is down)
+        String down = "jdbc:h2:mem:srsdown" + System.nanoTime();
+        SrsReverse r = reverse("secrets", SECRET, "dburl", down, "dbtimeout", "2", "deferDelay", "60", "deferRetries", "1");
+        Mail bounce = mail(null, srs, "demo@example.test");
+        bounce.setState("root");
+        r.service(bounce);
+        // before: the SRS recipient stayed on the mail with srs_status defer, went on to transport, was refused as an unknown user
+        assertThat(bounce.getRecipients()).containsExactly(address("demo@example.test"));
+        FakeMailContext.SentMail later = fake.getSentMails().get(0);
+        assertThat(later.getRecipients()).containsExactly(address(srs));
+        assertThat(later.getState()).isEqualTo("root");
+        assertThat(later.getDelay()).contains(new FakeMailContext.Delay(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(later.getAttributes().get(SrsReverse.SRS_STATUS).getValue().value()).isEqualTo("defer");
+        assertThat(later.getAttributes().get(SrsReverse.SRS_DEFER_COUNT).getValue().value()).isEqualTo(1);
+        // the retry: still down, and deferRetries 1 used up: kept in the error processor
+        Mail retry = mail(null, srs);
+        retry.setState("root");
+        retry.setAttribute(new org.apache.mailet.Attribute(SrsReverse.SRS_DEFER_COUNT, org.apache.mailet.AttributeValue.of(1)));
+        r.service(retry);
+        FakeMailContext.SentMail last = fake.getSentMails().get(1);
+        assertThat(last.getState()).isEqualTo(Mail.ERROR);
+        assertThat(last.getRecipients()).containsExactly(address(srs));
+        assertThat(retry.getState()).isEqualTo(Mail.GHOST);
+        // the database back: the bounce goes through
+        Mail back = mail(null, srs);
+        reverse("secrets", SECRET, "dburl", url).service(back);
+        assertThat(fake.getSentMails().get(2).getRecipients()).containsExactly(address("oscar@origin.example"));
+    }
+
+    @Test
+    void attributesNeverCarryOverlongOutsideText() throws Exception {
+        String longSrs = "SRS0=" + "A".repeat(600) + "=NR=origin.example=alice@example.test";
+        Mail bounce = mail(null, longSrs);
+        reverse("secrets", SECRET).service(bounce);
+        assertThat(bounce.getRecipients()).containsExactly(address(longSrs));
+        assertThat(bounce.getAttribute(SrsReverse.SRS_STATUS).map(a -> (Object) a.getValue().value())).contains("bad hash");
+        assertThat(bounce.getAttribute(SrsReverse.SRS_ORIG_RECIPIENT)).isEmpty();
+    }
+
+    @Test
+    void logTextIsOneLineCutAndWithoutSecrets() {
+        SrsSettings s = SrsSettings.read(n -> n.equals("secrets") ? SECRET : null);
+        assertThat(s.safe("a\r\nb\u0000c\u2028d\u202ee\\f " + SECRET)).isEqualTo("a\\u000d\\u000ab\\u0000c\\u2028d\\u202ee\\\\f <hidden>");
+        assertThat(s.safe("x".repeat(1000))).hasSize(256 + "...(744 more)".length()).endsWith("...(744 more)");
     }
 }

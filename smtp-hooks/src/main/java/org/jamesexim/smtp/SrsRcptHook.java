@@ -1,8 +1,5 @@
 package org.jamesexim.smtp;
 
-import java.util.List;
-import java.util.Locale;
-
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
@@ -13,52 +10,61 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.jamesexim.mailets.PackFiles;
+import org.jamesexim.mailets.SrsBounces;
 import org.jamesexim.mailets.SrsSettings;
-import org.jamesexim.srs.EximNativeSrs;
-import org.jamesexim.srs.SrsEngine;
-import org.jamesexim.srs.SrsReverseResult;
-import org.jamesexim.srs.SrsStatus;
+import org.jamesexim.srs.SrsDeadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RCPT hook for bounces to our SRS addresses: in our alias domains, an SRS0/SRS1 recipient that verifies (hash and
- * age, with the same secrets as {@code SrsForward}) is accepted at once ({@code 250}; {@code SrsReverse} then sends
- * the mail back to the original sender), a forged one is refused with {@code 550 5.7.1}, an expired one with
- * {@code 550 5.1.1}, and a database failure gives {@code 451 4.3.0}. Any other recipient (not SRS, or not in our
- * alias domains) is DECLINED to the next hook, so James's relay rules are untouched: this never opens a relay.
+ * RCPT hook for bounces to our SRS addresses. For an SRS0/SRS1 recipient (quoted or not) in one of our alias domains
+ * that is also a James domain, it makes the same decision as {@code SrsReverse} ({@link SrsBounces}):
+ * <ul>
+ * <li>{@code 250 2.1.5} when {@code SrsReverse} will send the mail back: the null sender (unless {@code bouncesOnly}
+ * is false), hash and age verify, the address decodes to one James accepts. This {@code OK} ends the RCPT hooks:
+ * hooks after this one (James's {@code ValidRcptHandler}, its relay check, {@code MaxRcptHandler}, RBL checks...) are
+ * skipped for that recipient, so put policy hooks before it;</li>
+ * <li>{@code 550 5.7.1} for a forged, truncated, hashless or undecodable one, and for a sender that is not null
+ * (with {@code bouncesOnly}, the default); {@code 550 5.1.1} for an expired one;</li>
+ * <li>{@code 451 4.3.0} when the database cannot be asked in time (each call {@code dbtimeout}, all calls of one
+ * SMTP transaction together {@code dbdeadline}): the sending MTA tries again later, nothing is lost.</li>
+ * </ul>
+ * Any other recipient (not SRS, not in our alias domains, a domain James does not have) is DECLINED to the next hook,
+ * so James's relay rules are untouched: this never opens a relay.
  *
  * <pre>{@code
  * <handlerchain>
+ *     <!-- policy hooks that must see every recipient (RBL, MaxRcptHandler...) go before this one -->
  *     <handler class="org.jamesexim.smtp.SrsRcptHook">
- *         <secrets>new-secret:old-secret</secrets>
- *         <!-- or <secretsFile>file://conf/srs-secrets</secretsFile>: one secret a line, the first signs -->
+ *         <secretsFile>file://conf/srs-secrets</secretsFile>  <!-- or secretsProperty / secrets, as SrsForward -->
  *         <hashlength>6</hashlength>
  *         <maxage>31</maxage>
- *         <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain -->
- *         <eximSecret>old-exim-secret</eximSecret>    <!-- optional: also accept Exim native SRS -->
- *         <bouncesOnly>false</bouncesOnly>            <!-- true: only the null sender may use SRS addresses (Exim's senders = :) -->
+ *         <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain; each must be a James domain -->
+ *         <eximSecretFile>file://conf/exim-srs-secret</eximSecretFile> <!-- optional: also accept Exim native SRS -->
+ *         <bouncesOnly>true</bouncesOnly>             <!-- default true: only the null sender may use SRS addresses (Exim's senders = :) -->
  *     </handler>
+ *     <handler class="org.apache.james.smtpserver.fastfail.ValidRcptHandler"/>
  *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
  * </handlerchain>
  * }</pre>
  */
 public class SrsRcptHook implements RcptHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsRcptHook.class);
+    /** The database deadline of the current SMTP transaction. */
+    static final ProtocolSession.AttachmentKey<SrsDeadline> DEADLINE = ProtocolSession.AttachmentKey.of("jexim.srs_deadline", SrsDeadline.class);
 
     private final DomainList domainList;
     private final FileSystem fileSystem;
-    private SrsEngine engine;
-    private EximNativeSrs exim;
-    private List<String> aliasDomains = List.of();
-    private boolean bouncesOnly;
+    private SrsSettings settings;
+    private SrsBounces bounces;
 
-    /** Without James's FileSystem: {@code secretsFile} must then be a plain path. */
+    /** Without James's FileSystem: {@code *File} parameters must then be plain paths. */
     public SrsRcptHook(DomainList domainList) {
         this(domainList, null);
     }
@@ -72,68 +78,71 @@ public class SrsRcptHook implements RcptHook {
     @Override
     public void init(Configuration config) throws ConfigurationException {
         try {
-            engine = SrsSettings.engine(name -> config.getString(name, null), f -> PackFiles.resolve(fileSystem, f));
-            aliasDomains = SrsSettings.domains(config.getString("aliasDomains", null));
-            String b = config.getString("bouncesOnly", null);
-            bouncesOnly = b != null && org.jamesexim.srs.SrsConfig.boolField("bouncesOnly", b);
+            settings = SrsSettings.read(name -> config.getString(name, null), f -> PackFiles.resolve(fileSystem, f));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("SrsRcptHook: " + e.getMessage());
         }
-        String es = config.getString("eximSecret", null);
-        exim = es == null || es.isEmpty() ? null : new EximNativeSrs(es, java.time.Clock.systemUTC());
+        bounces = new SrsBounces(settings);
     }
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        String local = rcpt.getLocalPart();
-        if (local.length() < 5 || !(local.regionMatches(true, 0, "SRS0", 0, 4) || local.regionMatches(true, 0, "SRS1", 0, 4))) {
+        if (!SrsBounces.looksSrs(rcpt)) {
             return HookResult.DECLINED;
         }
-        if (!inAliasDomain(rcpt.getDomain())) {
-            return HookResult.DECLINED;
-        }
-        SrsReverseResult r = engine.reverse(rcpt.asString());
-        if (!r.valid() && exim != null && r.status() != SrsStatus.DEFER) {
-            SrsReverseResult e = exim.inbound(rcpt.asString());
-            if (e.valid() && e.recipient().isPresent()) {
-                r = e;
-            }
-        }
-        switch (r.status()) {
+        SrsBounces.Decision d = bounces.decide(sender, rcpt, domain -> isLocal(domain) && settings.inAliasDomains(domain, this::isLocal),
+            deadline(session));
+        String shown = SrsSettings.escape(rcpt.asString(), 200);
+        switch (d.verdict()) {
             case VALID:
-                if (bouncesOnly && sender != null && sender.asOptional().isPresent()) {
-                    LOGGER.info("SRS rcpt={} refused: bouncesOnly and the sender is not null", rcpt.asString());
-                    return deny("550", "5.7.1 <" + rcpt.asString() + ">: this SRS address only accepts bounces (null sender)");
-                }
                 return HookResult.builder().hookReturnCode(HookReturnCode.ok())
-                    .smtpReturnCode("250").smtpDescription("2.1.5 Recipient <" + rcpt.asString() + "> OK (SRS)").build();
+                    .smtpReturnCode("250").smtpDescription("2.1.5 Recipient <" + shown + "> OK (SRS)").build();
+            case NOT_A_BOUNCE:
+                LOGGER.info("SRS rcpt={} refused: bouncesOnly and the sender is not null", settings.safe(rcpt.asString()));
+                return deny("550", "5.7.1 <" + shown + ">: this SRS address only accepts bounces (null sender)");
             case EXPIRED:
-                LOGGER.info("SRS rcpt={} srs_status=expired refused", rcpt.asString());
-                return deny("550", "5.1.1 <" + rcpt.asString() + ">: SRS address has expired");
+                LOGGER.info("SRS rcpt={} srs_status=expired refused", settings.safe(rcpt.asString()));
+                return deny("550", "5.1.1 <" + shown + ">: SRS address has expired");
             case DEFER:
-                LOGGER.warn("SRS rcpt={} srs_status=defer: {}", rcpt.asString(), r.error().orElse(""));
+                LOGGER.warn("SRS rcpt={} srs_status=defer: {}", settings.safe(rcpt.asString()), settings.safe(d.why()));
                 return HookResult.builder().hookReturnCode(HookReturnCode.denySoft())
-                    .smtpReturnCode("451").smtpDescription("4.3.0 <" + rcpt.asString() + ">: SRS database unavailable, try again later").build();
+                    .smtpReturnCode("451").smtpDescription("4.3.0 <" + shown + ">: SRS database unavailable, try again later").build();
             case BAD_HASH:
-                LOGGER.info("SRS rcpt={} srs_status=bad hash refused", rcpt.asString());
-                return deny("550", "5.7.1 <" + rcpt.asString() + ">: invalid SRS address (bad hash)");
+                LOGGER.info("SRS rcpt={} srs_status=bad hash refused: {}", settings.safe(rcpt.asString()), settings.safe(d.why()));
+                return deny("550", "5.7.1 <" + shown + ">: invalid SRS address (bad hash)");
             default:
                 return HookResult.DECLINED;
         }
+    }
+
+    /** One deadline for all database calls of the SMTP transaction (a new one for each mail of the connection). */
+    private SrsDeadline deadline(SMTPSession session) {
+        if (!settings.databaseMode()) {
+            return SrsDeadline.none();
+        }
+        if (session == null) {
+            return settings.deadline();
+        }
+        return session.getAttachment(DEADLINE, ProtocolSession.State.Transaction).orElseGet(() -> {
+            SrsDeadline d = settings.deadline();
+            session.setAttachment(DEADLINE, d, ProtocolSession.State.Transaction);
+            return d;
+        });
     }
 
     private static HookResult deny(String code, String text) {
         return HookResult.builder().hookReturnCode(HookReturnCode.deny()).smtpReturnCode(code).smtpDescription(text).build();
     }
 
-    private boolean inAliasDomain(Domain domain) {
-        if (!aliasDomains.isEmpty()) {
-            return aliasDomains.contains(domain.asString().toLowerCase(Locale.ROOT));
+    /** A James domain; without a domain list (or when it cannot be read) nothing is. */
+    private boolean isLocal(Domain domain) {
+        if (domainList == null) {
+            return false;
         }
         try {
             return domainList.containsDomain(domain);
         } catch (DomainListException e) {
-            LOGGER.warn("SRS rcpt hook: cannot read the domain list: {}", e.getMessage());
+            LOGGER.warn("SRS rcpt hook: cannot read the domain list: {}", settings.safe(e.getMessage()));
             return false;
         }
     }
