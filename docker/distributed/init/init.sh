@@ -11,5 +11,10 @@ if [ ! -s /etc/james/arc/arc.pem ]; then
     umask 077
     openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out /etc/james/arc/arc.pem
 fi
+# SRS <secretsFile>/etc/james/srs/secrets</secretsFile>: one secret for every node, made once, mode 0600 (docs/srs.md)
+if [ ! -s /etc/james/srs/secrets ]; then
+    (umask 077; openssl rand -base64 32 > /etc/james/srs/secrets)
+fi
+chmod 0600 /etc/james/srs/secrets
 echo "ARC public key (publish as arc._domainkey.example.test TXT \"v=DKIM1; k=rsa; p=<base64 below>\"):"
 openssl pkey -in /etc/james/arc/arc.pem -pubout

@@ -45,6 +45,7 @@ class AttributesCrossTheDistributedQueueTest {
         }
         m.put("jexim.arc_oldest_pass", AttributeValue.of(2));
         m.put("jexim.bmi_retries", AttributeValue.of(3));
+        m.put("jexim.srs_defer_count", AttributeValue.of(1));
         m.put("jexim.host_port", AttributeValue.of(25));
         m.put("jexim.bmi_optin", AttributeValue.of(Map.of("alice@example.test", AttributeValue.of("OPT1:OPT2"))));
         m.put("jexim.smtp_failed_command", AttributeValue.of(Map.of("bob@example.test", AttributeValue.of("RCPT TO:<bob@example.test>"))));

@@ -299,7 +299,7 @@ class DistributedComposeTest {
             handler("org.jamesexim.smtp.SrsRcptHook"));
         Map<String, Object> env = (Map<String, Object>) services.get("postgres").get("environment");
         for (Element e : srs) {
-            for (String p : List.of("secrets", "hashlength", "maxage", "dburl", "dbuser", "dbpassword", "dbdriver", "dbmode", "dbtimeout")) {
+            for (String p : List.of("secretsFile", "hashlength", "maxage", "dburl", "dbuser", "dbpassword", "dbdriver", "dbmode", "dbtimeout")) {
                 assertThat(param(e, p)).as(e.getAttribute("class") + " " + p).isEqualTo(param(srs.get(0), p));
             }
             URI url = URI.create(param(e, "dburl").substring("jdbc:".length()));
@@ -310,6 +310,8 @@ class DistributedComposeTest {
             assertThat(param(e, "dbuser")).isEqualTo(env.get("POSTGRES_USER"));
             assertThat(param(e, "dbpassword")).isEqualTo(env.get("POSTGRES_PASSWORD"));
             assertThat(param(e, "dbdriver")).isEqualTo(org.postgresql.Driver.class.getName());
+            // the secret is made by init into a volume every node mounts, never written in the configuration
+            assertThat(param(e, "secretsFile")).isEqualTo("/etc/james/srs/secrets");
         }
         // the table the default SQL needs, created by the postgres image from the mounted init folder
         String init = Files.readString(DIST.resolve("postgres/initdb.d/01-srs.sql"));

@@ -190,7 +190,11 @@ final class PackSetup implements AutoCloseable {
         }
         if (features.contains(Feature.SRS)) {
             // docs/srs.md (james-config/examples/srs-*.xml)
-            String srs = "  <secrets>change-me-new:change-me-old</secrets>\n  <hashlength>6</hashlength>\n  <maxage>31</maxage>\n";
+            // a secret of this run (published examples are refused), handed over in a system property (secretsProperty)
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            System.setProperty("jexim.load.srs.secrets", Base64.getEncoder().encodeToString(secret));
+            String srs = "  <secretsProperty>jexim.load.srs.secrets</secretsProperty>\n  <hashlength>6</hashlength>\n  <maxage>31</maxage>\n";
             hooks.append("<handler class=\"org.jamesexim.smtp.SrsRcptHook\">\n" + srs + "</handler>\n");
             root.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.SrsReverse\">\n" + srs + "</mailet>\n");
             relay.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.SrsForward\">\n" + srs

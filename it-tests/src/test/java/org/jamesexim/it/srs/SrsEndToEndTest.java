@@ -28,13 +28,35 @@ import org.junit.jupiter.api.Test;
  * test is NOT in James's authorized networks, so relaying is only what the configuration allows.
  */
 class SrsEndToEndTest {
-    static final SrsConfig CONFIG = SrsConfig.builder().secrets("change-me-new", "change-me-old").hashLength(6).maxAge(31).build();
+    /** The server's own secrets, generated for the run and written to conf/srs-secrets (mode 0600) as an operator would. */
+    static final String NEW = fresh();
+    static final String OLD = fresh();
+    static final SrsConfig CONFIG = SrsConfig.builder().secrets(NEW, OLD).hashLength(6).maxAge(31).build();
     static CaptureSmtpServer offSite;
     static JamesHarness james;
+    static Path home;
+
+    static String fresh() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getEncoder().encodeToString(b);
+    }
+
+    /** A James home whose conf/srs-secrets holds {@code secrets}, one a line, mode 0600. */
+    static Path homeWithSecrets(String... secrets) throws Exception {
+        Path dir = Files.createTempDirectory("jexim-srs-e2e");
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Path file = conf.resolve("srs-secrets");
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, "# the first signs, all verify\n" + String.join("\n", secrets) + "\n");
+        return dir;
+    }
 
     @BeforeAll
     static void boot() throws Exception {
         offSite = new CaptureSmtpServer();
+        home = homeWithSecrets(NEW, OLD);
         Path examples = JamesHarness.defaultConfigDir().resolve("examples");
         String mailets = Files.readString(examples.resolve("srs-mailetcontainer.xml"))
             .replace("<!-- srs-test: gateway -->", "<gateway>127.0.0.1</gateway><gatewayPort>" + offSite.port() + "</gatewayPort>");
@@ -42,7 +64,9 @@ class SrsEndToEndTest {
         String smtp = Files.readString(examples.resolve("srs-smtpserver.xml"))
             .replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>", "<authorizedAddresses>192.0.2.0/24</authorizedAddresses>");
         assertThat(smtp).contains("192.0.2.0/24");
-        james = JamesHarness.builder().config("mailetcontainer.xml", mailets).config("smtpserver.xml", smtp).start();
+        assertThat(mailets).contains("<secretsFile>file://conf/srs-secrets</secretsFile>").doesNotContain("<secrets>");
+        assertThat(smtp).contains("<secretsFile>file://conf/srs-secrets</secretsFile>").doesNotContain("<secrets>");
+        james = JamesHarness.builder().workingDirectory(home).config("mailetcontainer.xml", mailets).config("smtpserver.xml", smtp).start();
         james.server().getProbe(DataProbeImpl.class).addAddressMapping("alias", JamesHarness.DOMAIN, "friend@remote.test");
     }
 
@@ -53,6 +77,11 @@ class SrsEndToEndTest {
         }
         if (offSite != null) {
             offSite.close();
+        }
+        if (home != null) {
+            try (java.util.stream.Stream<Path> files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
@@ -102,7 +131,7 @@ class SrsEndToEndTest {
 
     @Test
     void anAddressSignedWithTheOldSecretIsStillAccepted() throws Exception {
-        SrsEngine old = new SrsEngine(SrsConfig.builder().secrets("change-me-old").hashLength(6).maxAge(31).build());
+        SrsEngine old = new SrsEngine(SrsConfig.builder().secrets(OLD).hashLength(6).maxAge(31).build());
         String srs = old.forward("bob@origin.test", "example.test").address();
         try (SmtpClient c = james.smtp()) {
             c.ehlo("remote.test");
@@ -144,6 +173,50 @@ class SrsEndToEndTest {
             assertThat(plain.code).as(plain.toString()).isGreaterThanOrEqualTo(500);
             // non-SRS local addresses still get James's own answer (the hook declines them)
             assertThat(c.rcptTo("demo@example.test").code).isEqualTo(250);
+        }
+    }
+
+    @Test
+    void aQuotedSenderIsForwardedWithAValidSrsSenderAndItsBounceComesBack() throws Exception {
+        // before: SrsForward made SRS0=...="john doe"@example.test, MailAddress refused it, the mail went to the error processor
+        String srs = forwardOffSite("\"john doe\"@origin.test", "forward-quoted");
+        assertThat(srs).matches("\"SRS0=[A-Za-z0-9+/]{6}=[A-Z2-7]{2}=origin\\.test=john doe\"@example\\.test");
+        bounceTo(srs, "bounce-quoted");
+        CaptureSmtpServer.Received back = offSite.await(m -> m.data.contains("bounce-quoted"), Duration.ofSeconds(60));
+        assertThat(back.rcptTo).containsExactly("\"john doe\"@origin.test");
+    }
+
+    @Test
+    void aBounceWhoseAddressARemoteMtaLowerCasedIsStillSentBack() throws Exception {
+        String srs = forwardOffSite("Erin@origin.test", "forward-case");
+        bounceTo(srs.toLowerCase(java.util.Locale.ROOT), "bounce-case");
+        CaptureSmtpServer.Received back = offSite.await(m -> m.data.contains("bounce-case"), Duration.ofSeconds(60));
+        assertThat(back.rcptTo).containsExactly("erin@origin.test");
+    }
+
+    @Test
+    void mailWithASenderCannotUseAValidSrsAddressToRelay() throws Exception {
+        // before: bouncesOnly was false by default: 250, and the mail was relayed to the original sender for anyone
+        String valid = engine().forward("frank@origin.test", "example.test").address();
+        try (SmtpClient c = james.smtp()) {
+            c.ehlo("spammer.test");
+            assertThat(c.mailFrom("spam@spammer.test").code).isEqualTo(250);
+            SmtpClient.Reply r = c.rcptTo(valid);
+            assertThat(r.code).as(r.toString()).isEqualTo(550);
+            assertThat(r.text()).contains("only accepts bounces");
+        }
+    }
+
+    /** Sends a bounce (null sender) to {@code srs} from the outside, expecting it to be accepted. */
+    static void bounceTo(String srs, String subject) throws Exception {
+        try (SmtpClient c = james.smtp()) {
+            c.ehlo("remote.test");
+            assertThat(c.mailFrom("").code).isEqualTo(250);
+            SmtpClient.Reply rcpt = c.rcptTo(srs);
+            assertThat(rcpt.code).as(rcpt.toString()).isEqualTo(250);
+            SmtpClient.Reply data = c.data("From: MAILER-DAEMON@remote.test\r\nSubject: " + subject + "\r\n\r\nUser unknown\r\n");
+            assertThat(data.code).as(data.toString()).isEqualTo(250);
+            c.quit();
         }
     }
 }
