@@ -50,12 +50,12 @@ public final class EximHeaderFile {
     public EximHeaderFile(String id, String login, long uid, long gid, String sender, long receivedTime, int warningCount,
                           List<Option> options, List<String> nonRecipientTree, List<Recipient> recipients, List<Header> headers) {
         if (!EximMessageIds.isValid(id)) {
-            throw new IllegalArgumentException("not an Exim message id: '" + id + "'");
+            throw new IllegalArgumentException("not an Exim message id: " + SafeText.quote(id));
         }
         this.id = id;
         this.login = requireLine("login", login);
         if (login.isEmpty() || login.indexOf(' ') >= 0) {
-            throw new IllegalArgumentException("originator login must be one word: '" + login + "'");
+            throw new IllegalArgumentException("originator login must be one word: " + SafeText.quote(login));
         }
         this.uid = uid;
         this.gid = gid;
@@ -169,9 +169,23 @@ public final class EximHeaderFile {
         return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Parses a {@code -H} file; {@code expectedId} (may be null) must match its id line. */
+    /**
+     * Parses a {@code -H} file; {@code expectedId} (may be null) must match its id line. Linear in the size, with
+     * the caps of {@link SpoolLimits} (file size, line length, options, tree lines, recipients, header fields);
+     * whatever the bytes, the answer is a parsed file or a {@link SpoolFormatException} whose message is safe to log.
+     */
     public static EximHeaderFile parse(byte[] data, String expectedId) throws SpoolFormatException {
-        return new Parser(new String(data, StandardCharsets.ISO_8859_1), expectedId).parse();
+        String file = "Exim -H file " + (expectedId == null ? "" : expectedId + "-H ");
+        if (data.length > SpoolLimits.MAX_ENVELOPE_BYTES) {
+            throw new SpoolFormatException(file + "has " + data.length + " bytes, more than the envelope limit of " + SpoolLimits.MAX_ENVELOPE_BYTES);
+        }
+        Parser p = new Parser(new String(data, StandardCharsets.ISO_8859_1), expectedId);
+        try {
+            return p.parse();
+        } catch (RuntimeException e) {
+            // a value our checks let through and a constructor refused: still the defined answer, never a crash
+            throw p.error(SafeText.escape(String.valueOf(e.getMessage()), 300));
+        }
     }
 
     private static final class Parser {
@@ -185,7 +199,7 @@ public final class EximHeaderFile {
             this.expectedId = expectedId;
         }
 
-        private SpoolFormatException error(String what) {
+        SpoolFormatException error(String what) {
             return new SpoolFormatException("Exim -H file " + (expectedId == null ? "" : expectedId + "-H ") + "line " + lineNo + ": " + what);
         }
 
@@ -193,6 +207,10 @@ public final class EximHeaderFile {
             int nl = s.indexOf('\n', pos);
             if (nl < 0) {
                 throw error("unexpected end of file (the file is incomplete)");
+            }
+            if (nl - pos > SpoolLimits.MAX_LINE_BYTES) {
+                lineNo++;
+                throw error("line of " + (nl - pos) + " bytes, more than " + SpoolLimits.MAX_LINE_BYTES);
             }
             String l = s.substring(pos, nl);
             pos = nl + 1;
@@ -203,7 +221,7 @@ public final class EximHeaderFile {
         EximHeaderFile parse() throws SpoolFormatException {
             String idLine = line();
             if (!idLine.endsWith("-H") || !EximMessageIds.isValid(idLine.substring(0, idLine.length() - 2))) {
-                throw error("first line is not '<message id>-H': '" + idLine + "'");
+                throw error("first line is not '<message id>-H': " + SafeText.quote(idLine));
             }
             String id = idLine.substring(0, idLine.length() - 2);
             if (expectedId != null && !expectedId.equals(id)) {
@@ -212,7 +230,7 @@ public final class EximHeaderFile {
             String owner = line();
             String[] ow = owner.split(" ");
             if (ow.length < 3) {
-                throw error("expected '<login> <uid> <gid>': '" + owner + "'");
+                throw error("expected '<login> <uid> <gid>': " + SafeText.quote(owner));
             }
             long uid;
             long gid;
@@ -220,12 +238,12 @@ public final class EximHeaderFile {
                 gid = Long.parseLong(ow[ow.length - 1]);
                 uid = Long.parseLong(ow[ow.length - 2]);
             } catch (NumberFormatException e) {
-                throw error("expected '<login> <uid> <gid>': '" + owner + "'");
+                throw error("expected '<login> <uid> <gid>': " + SafeText.quote(owner));
             }
             String login = owner.substring(0, owner.length() - ow[ow.length - 1].length() - ow[ow.length - 2].length() - 2);
             String senderLine = line();
             if (senderLine.length() < 2 || senderLine.charAt(0) != '<' || senderLine.charAt(senderLine.length() - 1) != '>') {
-                throw error("sender line is not '<address>': '" + senderLine + "'");
+                throw error("sender line is not '<address>': " + SafeText.quote(senderLine));
             }
             String sender = senderLine.substring(1, senderLine.length() - 1);
             String timeLine = line();
@@ -236,11 +254,14 @@ public final class EximHeaderFile {
                 time = Long.parseLong(tw[0]);
                 warnings = Integer.parseInt(tw[1]);
             } catch (RuntimeException e) {
-                throw error("expected '<time received> <warning count>': '" + timeLine + "'");
+                throw error("expected '<time received> <warning count>': " + SafeText.quote(timeLine));
             }
             List<Option> options = new ArrayList<>();
             String l = line();
             while (l.startsWith("-")) {
+                if (options.size() >= SpoolLimits.MAX_OPTIONS) {
+                    throw error("more than " + SpoolLimits.MAX_OPTIONS + " option lines");
+                }
                 boolean tainted = l.startsWith("--");
                 String body = l.substring(tainted ? 2 : 1);
                 String acl = null;
@@ -250,16 +271,16 @@ public final class EximHeaderFile {
                     try {
                         len = Integer.parseInt(w[w.length - 1]);
                     } catch (NumberFormatException e) {
-                        throw error("ACL variable line without a length: '" + l + "'");
+                        throw error("ACL variable line without a length: " + SafeText.quote(l));
                     }
                     if (w.length != 3 || len < 0 || pos + len >= s.length()) {
-                        throw error("ACL variable '" + l + "' runs past the end of the file");
+                        throw error("ACL variable " + SafeText.quote(l) + " runs past the end of the file");
                     }
                     acl = s.substring(pos, pos + len);
                     if (s.charAt(pos + len) != '\n') {
-                        throw error("ACL variable value of '" + l + "' is not " + len + " bytes followed by a newline");
+                        throw error("ACL variable value of " + SafeText.quote(l) + " is not " + len + " bytes followed by a newline");
                     }
-                    lineNo += (int) acl.chars().filter(c -> c == '\n').count() + 1;
+                    lineNo += newlines(acl) + 1;
                     pos += len + 1;
                 }
                 options.add(new Option(tainted, body, acl));
@@ -270,7 +291,10 @@ public final class EximHeaderFile {
                 int pending = 1;
                 while (true) {
                     if (l.length() < 4 || "YN".indexOf(l.charAt(0)) < 0 || "YN".indexOf(l.charAt(1)) < 0 || l.charAt(2) != ' ') {
-                        throw error("bad non-recipients tree line '" + l + "'");
+                        throw error("bad non-recipients tree line " + SafeText.quote(l));
+                    }
+                    if (tree.size() >= SpoolLimits.MAX_TREE_LINES) {
+                        throw error("more than " + SpoolLimits.MAX_TREE_LINES + " non-recipients tree lines");
                     }
                     tree.add(l);
                     pending += (l.charAt(0) == 'Y' ? 1 : 0) + (l.charAt(1) == 'Y' ? 1 : 0) - 1;
@@ -285,10 +309,10 @@ public final class EximHeaderFile {
             try {
                 count = Integer.parseInt(countLine.trim());
             } catch (NumberFormatException e) {
-                throw error("expected the recipient count: '" + countLine + "'");
+                throw error("expected the recipient count: " + SafeText.quote(countLine));
             }
-            if (count < 0 || count > 16384) {
-                throw error("recipient count " + count + " out of range 0..16384");
+            if (count < 0 || count > SpoolLimits.MAX_RECIPIENTS) {
+                throw error("recipient count " + count + " out of range 0.." + SpoolLimits.MAX_RECIPIENTS);
             }
             List<Recipient> recipients = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -304,12 +328,18 @@ public final class EximHeaderFile {
             }
             List<Header> headers = new ArrayList<>();
             while (pos < s.length()) {
+                if (headers.size() >= SpoolLimits.MAX_HEADER_FIELDS) {
+                    throw error("more than " + SpoolLimits.MAX_HEADER_FIELDS + " header fields");
+                }
                 int start = pos;
-                while (pos < s.length() && Character.isDigit(s.charAt(pos)) && s.charAt(pos) < 128) {
+                while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
                     pos++;
                 }
                 if (pos == start || pos + 2 > s.length() || s.charAt(pos + 1) != ' ') {
                     throw error("header does not start with '<length><flag> ' at byte " + start);
+                }
+                if (pos - start > 9) {
+                    throw error("header length " + SafeText.quote(s.substring(start, pos)) + " of more than 9 digits at byte " + start);
                 }
                 int len = Integer.parseInt(s.substring(start, pos));
                 char flag = s.charAt(pos);
@@ -319,13 +349,22 @@ public final class EximHeaderFile {
                 }
                 String text = s.substring(pos, pos + len);
                 if (text.indexOf('\0') >= 0 || !text.endsWith("\n")) {
-                    throw error("header length " + len + " does not end at a newline: '" + text.split("\n")[0] + "'");
+                    int nl = text.indexOf('\n');
+                    throw error("header length " + len + " does not end at a newline: " + SafeText.quote(nl < 0 ? text : text.substring(0, nl)));
                 }
                 pos += len;
-                lineNo += (int) text.chars().filter(c -> c == '\n').count();
+                lineNo += newlines(text);
                 headers.add(new Header(flag, text));
             }
             return new EximHeaderFile(id, login, uid, gid, sender, time, warnings, options, tree, recipients, headers);
+        }
+
+        private static int newlines(String t) {
+            int n = 0;
+            for (int i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) {
+                n++;
+            }
+            return n;
         }
     }
 
@@ -355,7 +394,7 @@ public final class EximHeaderFile {
                 throw new IllegalArgumentException("ACL variable kind must be c or m");
             }
             if (name.isEmpty() || name.indexOf(' ') >= 0 || name.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("bad ACL variable name '" + name + "'");
+                throw new IllegalArgumentException("bad ACL variable name " + SafeText.quote(name));
             }
             return new Option(tainted, "acl" + kind + " " + name + " " + value.length(), value);
         }
@@ -442,19 +481,19 @@ public final class EximHeaderFile {
                     }
                     int[] lp = pair(line.substring(q + 1, end), line);
                     if (q < 0 || line.charAt(q) != ' ') {
-                        throw new IllegalArgumentException("bad errors_to field in recipient line '" + line + "'");
+                        throw new IllegalArgumentException("bad errors_to field in recipient line " + SafeText.quote(line));
                     }
                     int len = lp[0];
                     pno = lp[1];
                     if (len > 0) {
                         if (q - len - 1 < 0 || line.charAt(q - len - 1) != ' ') {
-                            throw new IllegalArgumentException("errors_to length " + len + " does not match recipient line '" + line + "'");
+                            throw new IllegalArgumentException("errors_to length " + len + " does not match recipient line " + SafeText.quote(line));
                         }
                         errorsTo = line.substring(q - len, q);
                     }
                     end = q - len - 1;
                     if (end < 0 || line.charAt(end) != ' ') {
-                        throw new IllegalArgumentException("bad errors_to field in recipient line '" + line + "'");
+                        throw new IllegalArgumentException("bad errors_to field in recipient line " + SafeText.quote(line));
                     }
                 } else {
                     end = p;
@@ -468,24 +507,24 @@ public final class EximHeaderFile {
                     }
                     int[] lp = pair(line.substring(q + 1, end), line);
                     if (q < 0 || line.charAt(q) != ' ') {
-                        throw new IllegalArgumentException("bad ORCPT field in recipient line '" + line + "'");
+                        throw new IllegalArgumentException("bad ORCPT field in recipient line " + SafeText.quote(line));
                     }
                     int len = lp[0];
                     dsnFlags = lp[1];
                     if (len > 0) {
                         if (q - len - 1 < 0 || line.charAt(q - len - 1) != ' ') {
-                            throw new IllegalArgumentException("ORCPT length " + len + " does not match recipient line '" + line + "'");
+                            throw new IllegalArgumentException("ORCPT length " + len + " does not match recipient line " + SafeText.quote(line));
                         }
                         orcpt = line.substring(q - len, q);
                     }
                     end = q - len - 1;
                     if (end < 0 || line.charAt(end) != ' ') {
-                        throw new IllegalArgumentException("bad ORCPT field in recipient line '" + line + "'");
+                        throw new IllegalArgumentException("bad ORCPT field in recipient line " + SafeText.quote(line));
                     }
                 }
                 String address = line.substring(0, end);
                 if (address.isEmpty()) {
-                    throw new IllegalArgumentException("empty address in recipient line '" + line + "'");
+                    throw new IllegalArgumentException("empty address in recipient line " + SafeText.quote(line));
                 }
                 return new Recipient(address, orcpt, dsnFlags, errorsTo, pno, line);
             }
@@ -508,11 +547,16 @@ public final class EximHeaderFile {
 
         private static int[] pair(String text, String line) {
             int comma = text.indexOf(',');
+            int[] r;
             try {
-                return new int[] {Integer.parseInt(text.substring(0, comma)), Integer.parseInt(text.substring(comma + 1))};
+                r = new int[] {Integer.parseInt(text.substring(0, comma)), Integer.parseInt(text.substring(comma + 1))};
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("expected 'length,number' in recipient line '" + line + "'");
+                throw new IllegalArgumentException("expected 'length,number' in recipient line " + SafeText.quote(line));
             }
+            if (r[0] < 0 || r[0] > line.length()) {
+                throw new IllegalArgumentException("length " + r[0] + " out of range in recipient line " + SafeText.quote(line));
+            }
+            return r;
         }
 
         public String address() { return address; }

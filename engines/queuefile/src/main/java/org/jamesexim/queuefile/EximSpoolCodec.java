@@ -108,7 +108,7 @@ public final class EximSpoolCodec {
     }
 
     private static String oneLine(String v) {
-        return v.replace('\n', ' ').replace('\r', ' ');
+        return v.replace('\n', ' ').replace('\r', ' ').replace('\0', ' ');
     }
 
     /** The recipients still to be delivered: all recipients minus the non-recipients tree. */
@@ -123,14 +123,31 @@ public final class EximSpoolCodec {
         return out;
     }
 
+    /**
+     * The message of a parsed {@code -H} and its {@code -D} bytes. Linear; bad input of any kind is a
+     * {@link SpoolFormatException} (never another exception), and the envelope is within {@link SpoolLimits}.
+     */
     public SpooledMessage decode(EximHeaderFile h, byte[] dataFile) throws SpoolFormatException {
         String source = "Exim spool message " + h.id();
+        try {
+            return decodeChecked(h, dataFile, source);
+        } catch (SpoolFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SpoolFormatException(source + ": " + SafeText.escape(String.valueOf(e.getMessage()), 300));
+        }
+    }
+
+    private SpooledMessage decodeChecked(EximHeaderFile h, byte[] dataFile, String source) throws SpoolFormatException {
         byte[] idLine = (h.id() + "-D\n").getBytes(StandardCharsets.US_ASCII);
         if (dataFile.length < idLine.length || !startsWith(dataFile, idLine)) {
             throw new SpoolFormatException(source + ": -D file does not start with its id line '" + h.id() + "-D'");
         }
         EximHeaderFile.Option lc = h.option("body_linecount");
-        if (lc != null && lc.value() != null && lc.value().trim().matches("\\d+")) {
+        if (lc != null && (lc.value() == null || !lc.value().trim().matches("\\d{1,18}"))) {
+            throw new SpoolFormatException(source + ": -body_linecount " + SafeText.quote(lc.value()) + " is not a line count");
+        }
+        if (lc != null) {
             long expected = Long.parseLong(lc.value().trim());
             long lf = 0;
             for (int i = idLine.length; i < dataFile.length; i++) {
@@ -180,9 +197,9 @@ public final class EximSpoolCodec {
         b.authUser(utf8Value(h, "auth_id"));
         String hostAddress = utf8Value(h, "host_address");
         if (hostAddress != null) {
-            parseHostAddress(hostAddress, b);
+            String addr = parseHostAddress(hostAddress, b);
             String hostName = utf8Value(h, "host_name");
-            b.remoteHost(hostName != null ? hostName : b.build().remoteAddr());
+            b.remoteHost(hostName != null ? hostName : addr);
         } else {
             b.remoteAddr(null).remoteHost(null).remotePort(0);
         }
@@ -209,11 +226,14 @@ public final class EximSpoolCodec {
         } else {
             lfToCrlf(dataFile, idLine.length, dataFile.length, out);
         }
+        SpoolEnvelope envelope;
         try {
-            return new SpooledMessage(h.id(), b.build(), out.toByteArray());
+            envelope = b.build();
+            SpoolLimits.check(envelope);
         } catch (IllegalArgumentException e) {
-            throw new SpoolFormatException(source + ": " + e.getMessage());
+            throw new SpoolFormatException(source + ": " + SafeText.escape(e.getMessage(), 300));
         }
+        return new SpooledMessage(h.id(), envelope, out.toByteArray());
     }
 
     private static String utf8Value(EximHeaderFile h, String name) {
@@ -221,8 +241,8 @@ public final class EximSpoolCodec {
         return o == null ? null : EximHeaderFile.utf8(o.value());
     }
 
-    /** {@code [ip]:port}, or the older {@code ip.port}. */
-    static void parseHostAddress(String v, SpoolEnvelope.Builder b) {
+    /** {@code [ip]:port}, or the older {@code ip.port}; sets both and returns the address. */
+    static String parseHostAddress(String v, SpoolEnvelope.Builder b) {
         String addr = v;
         int port = 0;
         if (v.startsWith("[")) {
@@ -242,6 +262,7 @@ public final class EximSpoolCodec {
             }
         }
         b.remoteAddr(addr).remotePort(port);
+        return addr;
     }
 
     private static int parsePort(String s) {

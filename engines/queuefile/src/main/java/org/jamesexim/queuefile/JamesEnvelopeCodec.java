@@ -2,14 +2,15 @@ package org.jamesexim.queuefile;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -44,18 +45,22 @@ public final class JamesEnvelopeCodec {
     /** What a decoded envelope file says about its message file. */
     public static final class Decoded {
         private final String id;
+        private final String messageFile;
         private final long size;
         private final String sha256;
         private final SpoolEnvelope envelope;
 
-        Decoded(String id, long size, String sha256, SpoolEnvelope envelope) {
+        Decoded(String id, String messageFile, long size, String sha256, SpoolEnvelope envelope) {
             this.id = id;
+            this.messageFile = messageFile;
             this.size = size;
             this.sha256 = sha256;
             this.envelope = envelope;
         }
 
         public String id() { return id; }
+        /** {@code message.file}, or null. */
+        public String messageFile() { return messageFile; }
         public long size() { return size; }
         public String sha256() { return sha256; }
         public SpoolEnvelope envelope() { return envelope; }
@@ -124,19 +129,31 @@ public final class JamesEnvelopeCodec {
         }
     }
 
+    /**
+     * Parses an envelope file. Linear in its size, with the caps of {@link SpoolLimits} (size, nesting, number
+     * length, recipients, attributes, per-recipient headers, field lengths); anything that is not a valid envelope,
+     * whatever the bytes, is a {@link SpoolFormatException} whose message is safe to log.
+     */
     public Decoded decode(byte[] json, String source) throws SpoolFormatException {
+        if (json.length > SpoolLimits.MAX_ENVELOPE_BYTES) {
+            throw new SpoolFormatException(source + ": " + json.length + " bytes, more than the envelope limit of " + SpoolLimits.MAX_ENVELOPE_BYTES);
+        }
         JsonNode root;
         try {
+            checkShape(json, source);
             root = mapper.readTree(json);
-        } catch (IOException e) {
-            throw new SpoolFormatException(source + ": not JSON (" + e.getMessage().split("\n")[0] + ")");
+        } catch (SpoolFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new SpoolFormatException(source + ": not JSON (" + SafeText.escape(String.valueOf(e.getMessage()).split("\n")[0], 200) + ")");
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new SpoolFormatException(source + ": not a " + FORMAT + " envelope (\"format\" missing or different)");
         }
-        int version = root.path("version").asInt(-1);
+        int version = root.path("version").isIntegralNumber() ? root.path("version").asInt(-1) : -1;
         if (version < 1 || version > VERSION) {
-            throw new SpoolFormatException(source + ": envelope version " + root.path("version") + " is not supported (this reader knows 1.." + VERSION + ")");
+            throw new SpoolFormatException(source + ": envelope version " + SafeText.escape(root.path("version").toString(), 40)
+                    + " is not supported (this reader knows 1.." + VERSION + ")");
         }
         try {
             SpoolEnvelope.Builder b = SpoolEnvelope.builder()
@@ -157,30 +174,105 @@ public final class JamesEnvelopeCodec {
             if (!rcpts.isArray() || rcpts.size() == 0) {
                 throw new SpoolFormatException(source + ": \"recipients\" must be a non-empty array");
             }
+            if (rcpts.size() > SpoolLimits.MAX_RECIPIENTS) {
+                throw new SpoolFormatException(source + ": more than " + SpoolLimits.MAX_RECIPIENTS + " recipients (" + rcpts.size() + ")");
+            }
             for (JsonNode rn : rcpts) {
                 Set<String> notify = new LinkedHashSet<>();
-                rn.path("notify").forEach(n -> notify.add(n.asText()));
+                JsonNode nn = rn.path("notify");
+                if (nn.size() > 4) {
+                    throw new SpoolFormatException(source + ": more than 4 NOTIFY keywords");
+                }
+                nn.forEach(n -> notify.add(n.asText()));
                 b.addRecipient(new SpoolRecipient(text(rn, "address"), notify, text(rn, "orcpt"), text(rn, "errorsTo")));
             }
             JsonNode dsn = root.path("dsn");
             if (dsn.isObject()) {
                 b.dsnEnvid(text(dsn, "envid")).dsnRet(text(dsn, "ret"));
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("perRecipientHeaders").fields(); it.hasNext(); ) {
+            JsonNode prh = root.path("perRecipientHeaders");
+            int headers = 0;
+            for (Iterator<Map.Entry<String, JsonNode>> it = prh.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> en = it.next();
+                headers += Math.max(1, en.getValue().size());
+                if (headers > SpoolLimits.MAX_PER_RECIPIENT_HEADERS) {
+                    throw new SpoolFormatException(source + ": more than " + SpoolLimits.MAX_PER_RECIPIENT_HEADERS + " per-recipient headers");
+                }
                 for (JsonNode h : en.getValue()) {
                     b.addPerRecipientHeader(en.getKey(), new SpoolHeader(text(h, "name"), text(h, "value")));
                 }
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("attributes").fields(); it.hasNext(); ) {
+            JsonNode attrs = root.path("attributes");
+            JsonNode unrep = root.path("unrepresentedAttributes");
+            if (attrs.size() + unrep.size() > SpoolLimits.MAX_ATTRIBUTES) {
+                throw new SpoolFormatException(source + ": more than " + SpoolLimits.MAX_ATTRIBUTES + " attributes (" + (attrs.size() + unrep.size()) + ")");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = attrs.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> en = it.next();
                 b.attribute(en.getKey(), mapper.writeValueAsString(en.getValue()));
             }
-            root.path("unrepresentedAttributes").forEach(n -> b.unrepresentedAttribute(n.asText()));
+            unrep.forEach(n -> b.unrepresentedAttribute(n.asText()));
             JsonNode msg = root.path("message");
-            return new Decoded(text(root, "id"), msg.path("size").asLong(-1), text(msg, "sha256"), b.build());
-        } catch (IllegalArgumentException | NullPointerException | DateTimeParseException | JsonProcessingException e) {
-            throw new SpoolFormatException(source + ": invalid envelope: " + e.getMessage());
+            SpoolEnvelope envelope = b.build();
+            SpoolLimits.check(envelope);
+            return new Decoded(text(root, "id"), text(msg, "file"), msg.path("size").asLong(-1), text(msg, "sha256"), envelope);
+        } catch (SpoolFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new SpoolFormatException(source + ": invalid envelope: " + SafeText.escape(String.valueOf(e.getMessage()), 300));
+        }
+    }
+
+    /**
+     * One streaming pass before the tree is built: nesting at most {@link SpoolLimits#MAX_JSON_DEPTH}, numbers of
+     * at most {@link SpoolLimits#MAX_JSON_NUMBER_CHARS} characters (Jackson 2.14, James 3.8.1's, has no such limits:
+     * a deep value overflows the stack when written back, a long number costs quadratic time to convert), and the
+     * recipient and attribute counts, so that an envelope beyond them is refused without building its tree.
+     */
+    private void checkShape(byte[] json, String source) throws IOException {
+        try (JsonParser p = mapper.getFactory().createParser(json)) {
+            int depth = 0;
+            String top = null;
+            int recipients = 0;
+            int attributes = 0;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (depth == 2 && t != JsonToken.END_ARRAY && t != JsonToken.END_OBJECT && t != JsonToken.FIELD_NAME) {
+                    // an element of a top-level array
+                    if ("recipients".equals(top) && ++recipients > SpoolLimits.MAX_RECIPIENTS) {
+                        throw new SpoolFormatException(source + ": more than " + SpoolLimits.MAX_RECIPIENTS + " recipients");
+                    }
+                    if ("unrepresentedAttributes".equals(top) && ++attributes > SpoolLimits.MAX_ATTRIBUTES) {
+                        throw new SpoolFormatException(source + ": more than " + SpoolLimits.MAX_ATTRIBUTES + " attributes");
+                    }
+                }
+                switch (t) {
+                    case FIELD_NAME:
+                        if (depth == 1) {
+                            top = p.getCurrentName();
+                        } else if (depth == 2 && "attributes".equals(top) && ++attributes > SpoolLimits.MAX_ATTRIBUTES) {
+                            throw new SpoolFormatException(source + ": more than " + SpoolLimits.MAX_ATTRIBUTES + " attributes");
+                        }
+                        break;
+                    case START_OBJECT:
+                    case START_ARRAY:
+                        if (++depth > SpoolLimits.MAX_JSON_DEPTH) {
+                            throw new SpoolFormatException(source + ": JSON nested deeper than " + SpoolLimits.MAX_JSON_DEPTH);
+                        }
+                        break;
+                    case END_OBJECT:
+                    case END_ARRAY:
+                        depth--;
+                        break;
+                    case VALUE_NUMBER_INT:
+                    case VALUE_NUMBER_FLOAT:
+                        if (p.getTextLength() > SpoolLimits.MAX_JSON_NUMBER_CHARS) {
+                            throw new SpoolFormatException(source + ": a JSON number of more than " + SpoolLimits.MAX_JSON_NUMBER_CHARS + " characters");
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            }
         }
     }
 

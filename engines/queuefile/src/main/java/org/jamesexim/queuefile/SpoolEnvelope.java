@@ -38,11 +38,11 @@ public final class SpoolEnvelope {
         if (b.recipients.isEmpty()) {
             throw new IllegalArgumentException("a spooled message needs at least one recipient");
         }
-        if (b.sender != null && (b.sender.isEmpty() || b.sender.indexOf('\n') >= 0 || b.sender.indexOf('\r') >= 0)) {
-            throw new IllegalArgumentException("invalid sender '" + b.sender.replace("\n", "\\n") + "' (use null for the null sender <>)");
+        if (b.sender != null && (b.sender.isEmpty() || b.sender.indexOf('\n') >= 0 || b.sender.indexOf('\r') >= 0 || b.sender.indexOf('\0') >= 0)) {
+            throw new IllegalArgumentException("invalid sender " + SafeText.quote(b.sender) + " (use null for the null sender <>)");
         }
         if (b.dsnRet != null && !(b.dsnRet.equals("FULL") || b.dsnRet.equals("HDRS"))) {
-            throw new IllegalArgumentException("invalid DSN RET '" + b.dsnRet + "': expected FULL or HDRS");
+            throw new IllegalArgumentException("invalid DSN RET " + SafeText.quote(b.dsnRet) + ": expected FULL or HDRS");
         }
         this.name = b.name;
         this.sender = b.sender;

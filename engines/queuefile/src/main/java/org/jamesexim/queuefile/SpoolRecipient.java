@@ -31,7 +31,7 @@ public final class SpoolRecipient {
             for (String k : notify) {
                 String key = k.trim().toUpperCase(Locale.ROOT);
                 if (!(key.equals("NEVER") || key.equals("SUCCESS") || key.equals("FAILURE") || key.equals("DELAY"))) {
-                    throw new IllegalArgumentException("unknown DSN NOTIFY keyword '" + k + "' for " + address);
+                    throw new IllegalArgumentException("unknown DSN NOTIFY keyword " + SafeText.quote(k) + " for " + SafeText.quote(address));
                 }
                 n.add(key);
             }
@@ -66,7 +66,7 @@ public final class SpoolRecipient {
     private static String requireAddress(String address) {
         Objects.requireNonNull(address, "recipient address");
         if (address.isEmpty() || address.indexOf('\n') >= 0 || address.indexOf('\r') >= 0 || address.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("invalid recipient address '" + address.replace("\n", "\\n") + "'");
+            throw new IllegalArgumentException("invalid recipient address " + SafeText.quote(address));
         }
         return address;
     }
