@@ -1,7 +1,6 @@
 package org.jamesexim.queuefile;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -85,6 +84,18 @@ public final class SpoolDirectory {
         return open(dir, format, EximMessageIds.Length.SHORT);
     }
 
+    /**
+     * Refuses a directory that others could write into or replace (see docs/queuefile.md, "Who can write"): it
+     * must belong to this process's user and not be writable by group or others, and every directory above it must
+     * belong to this user or root and not be writable by group or others unless it has the sticky bit. Used by the
+     * writer ({@code QueueFile}) and the {@link Requeuer} at start; reading tools (the CLI) do not need it.
+     *
+     * @throws IOException naming the path, what is wrong and the fix
+     */
+    public static void checkSafe(Path dir) throws IOException {
+        SafeFiles.checkDirectory(dir);
+    }
+
     public Path directory() {
         return dir;
     }
@@ -124,8 +135,14 @@ public final class SpoolDirectory {
         return id != null && (format == SpoolFormat.EXIM ? EximMessageIds.isValid(id) : JAMES_ID.matcher(id).matches());
     }
 
-    /** Writes a message; returns its id once it is committed and on disk. */
+    /**
+     * Writes a message; returns its id once it is committed and on disk.
+     *
+     * @throws IOException when it cannot be written (nothing is committed then), also when the message is beyond
+     * a cap of {@link SpoolLimits} that a reader would refuse (an error message longer than the cap is cut instead)
+     */
     public String write(SpooledMessage m) throws IOException {
+        m = withinLimits(m);
         for (int attempt = 0; attempt < MAX_ID_COLLISIONS; attempt++) {
             String id = format == SpoolFormat.EXIM ? eximIds.next() : newJamesId();
             try {
@@ -143,6 +160,33 @@ public final class SpoolDirectory {
         throw new IOException("could not find a free message id in " + dir + " after " + MAX_ID_COLLISIONS + " attempts");
     }
 
+    private static SpooledMessage withinLimits(SpooledMessage m) throws IOException {
+        SpoolEnvelope e = m.envelope();
+        if (e.errorMessage() != null && e.errorMessage().length() > SpoolLimits.MAX_ERROR_MESSAGE_CHARS) {
+            e = e.toBuilder().errorMessage(e.errorMessage().substring(0, SpoolLimits.MAX_ERROR_MESSAGE_CHARS - 20) + "\u2026(cut)").build();
+            m = new SpooledMessage(m.id(), e, m.content());
+        }
+        try {
+            SpoolLimits.check(e);
+        } catch (IllegalArgumentException ex) {
+            throw new IOException("the mail cannot be spooled: " + SafeText.escape(ex.getMessage(), SpoolLimits.MAX_REASON_CHARS));
+        }
+        return m;
+    }
+
+    /** The writer refuses what the reader would refuse: it parses its own envelope file once before publishing it. */
+    private static void readable(SpoolFormatCheck check) throws IOException {
+        try {
+            check.run();
+        } catch (SpoolFormatException e) {
+            throw new IOException("the mail cannot be spooled: " + e.getMessage(), e);
+        }
+    }
+
+    private interface SpoolFormatCheck {
+        void run() throws SpoolFormatException;
+    }
+
     private String newJamesId() {
         UUID u = UUID.randomUUID();
         return EximMessageIds.base62(Clock.systemUTC().millis(), 8) + "-" + EximMessageIds.base62(u.getMostSignificantBits() >>> 2, 11)
@@ -152,6 +196,7 @@ public final class SpoolDirectory {
     private void writeJames(String id, SpooledMessage m) throws IOException {
         byte[] content = m.content();
         byte[] env = jsonCodec.encode(m.envelope(), id, dataFileName(SpoolFormat.JAMES, id), content.length, sha256(content));
+        readable(() -> jsonCodec.decode(env, commitFileName(SpoolFormat.JAMES, id)));
         DurableFiles.publish(dir, dataFileName(SpoolFormat.JAMES, id), content);
         try {
             DurableFiles.publish(dir, commitFileName(SpoolFormat.JAMES, id), env);
@@ -162,10 +207,17 @@ public final class SpoolDirectory {
     }
 
     private void writeExim(String id, SpooledMessage m) throws IOException {
-        EximSpoolCodec.Pair p = eximCodec.encode(m, id, login, uid, gid);
+        EximSpoolCodec.Pair p;
+        try {
+            p = eximCodec.encode(m, id, login, uid, gid);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the mail cannot be spooled in the Exim format: " + SafeText.escape(e.getMessage(), SpoolLimits.MAX_REASON_CHARS), e);
+        }
+        byte[] header = p.header().toBytes();
+        readable(() -> EximHeaderFile.parse(header, id));
         DurableFiles.publish(dir, dataFileName(SpoolFormat.EXIM, id), p.dataFile());
         try {
-            DurableFiles.publish(dir, commitFileName(SpoolFormat.EXIM, id), p.header().toBytes());
+            DurableFiles.publish(dir, commitFileName(SpoolFormat.EXIM, id), header);
         } catch (IOException e) {
             Files.deleteIfExists(dir.resolve(dataFileName(SpoolFormat.EXIM, id)));
             throw e;
@@ -194,32 +246,56 @@ public final class SpoolDirectory {
 
     private String checkedCommitName(String id) {
         if (!isValidId(format, id)) {
-            throw new IllegalArgumentException("not a " + format.configName() + " spool id: '" + id + "'");
+            throw new IllegalArgumentException("not a " + format.configName() + " spool id: " + SafeText.quote(id));
         }
         return commitFileName(format, id);
     }
 
     /**
      * Reads a message from an explicit commit file and data file (the requeuer moves the commit file while it
-     * works). Complete or nothing: a missing file, a size/checksum mismatch or a format error is an exception.
+     * works), data file at most {@link SpoolLimits#DEFAULT_MAX_MESSAGE_SIZE}.
      */
     public static SpooledMessage read(SpoolFormat format, Path commitFile, Path dataFile, String id) throws IOException {
+        return read(format, commitFile, dataFile, id, SpoolLimits.DEFAULT_MAX_MESSAGE_SIZE);
+    }
+
+    /**
+     * Reads a message from an explicit commit file and data file. Complete or nothing: a missing file, a file that
+     * is not a regular file (a symbolic link is never followed, a FIFO never opened), a file larger than its cap, a
+     * size/checksum mismatch, an envelope naming another id or another data file, or a format error is a
+     * {@link SpoolFormatException}; a file that changes while it is read is a {@link SpoolFileChangedException}.
+     */
+    public static SpooledMessage read(SpoolFormat format, Path commitFile, Path dataFile, String id, long maxMessageSize) throws IOException {
         if (!isValidId(format, id)) {
-            throw new IllegalArgumentException("not a " + format.configName() + " spool id: '" + id + "'");
+            throw new IllegalArgumentException("not a " + format.configName() + " spool id: " + SafeText.quote(id));
         }
-        byte[] commit = Files.readAllBytes(commitFile);
+        byte[] commit;
+        try {
+            commit = SafeFiles.readRegular(commitFile, SpoolLimits.MAX_ENVELOPE_BYTES, "the envelope limit of " + SpoolLimits.MAX_ENVELOPE_BYTES);
+        } catch (NoSuchFileException e) {
+            throw new SpoolFormatException("message " + id + ": " + commitFile.getFileName() + " is missing");
+        }
         byte[] data;
         try {
-            data = Files.readAllBytes(dataFile);
+            data = SafeFiles.readRegular(dataFile, maxMessageSize, "maxMessageSize (" + maxMessageSize + ")");
         } catch (NoSuchFileException e) {
             throw new SpoolFormatException("message " + id + ": " + dataFile.getFileName() + " is missing");
         }
         if (format == SpoolFormat.JAMES) {
             JamesEnvelopeCodec.Decoded d = new JamesEnvelopeCodec().decode(commit, commitFile.getFileName().toString());
+            if (!id.equals(d.id())) {
+                throw new SpoolFormatException("message " + id + ": " + commitFile.getFileName() + " names the id " + SafeText.quote(d.id()));
+            }
+            if (d.messageFile() != null && !d.messageFile().equals(dataFileName(format, id))) {
+                throw new SpoolFormatException("message " + id + ": " + commitFile.getFileName() + " names the message file " + SafeText.quote(d.messageFile()));
+            }
             if (d.size() != data.length) {
                 throw new SpoolFormatException("message " + id + ": " + dataFile.getFileName() + " has " + data.length + " bytes, the envelope says " + d.size());
             }
-            if (d.sha256() != null && !d.sha256().equals(sha256(data))) {
+            if (d.sha256() == null) {
+                throw new SpoolFormatException("message " + id + ": " + commitFile.getFileName() + " has no sha256 of the message");
+            }
+            if (!d.sha256().equals(sha256(data))) {
                 throw new SpoolFormatException("message " + id + ": " + dataFile.getFileName() + " does not match the envelope's sha256");
             }
             return new SpooledMessage(id, d.envelope(), data);
@@ -233,7 +309,8 @@ public final class SpoolDirectory {
         if (format != SpoolFormat.EXIM) {
             throw new IllegalStateException("not an Exim-format directory: " + dir);
         }
-        return EximHeaderFile.parse(Files.readAllBytes(dir.resolve(checkedCommitName(id))), id);
+        Path f = dir.resolve(checkedCommitName(id));
+        return EximHeaderFile.parse(SafeFiles.readRegular(f, SpoolLimits.MAX_ENVELOPE_BYTES, "the envelope limit of " + SpoolLimits.MAX_ENVELOPE_BYTES), id);
     }
 
     static String sha256(byte[] data) {
@@ -247,11 +324,5 @@ public final class SpoolDirectory {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Text of a file for error messages, never more than 200 chars. */
-    static String preview(byte[] b) {
-        String s = new String(b, 0, Math.min(b.length, 200), StandardCharsets.UTF_8);
-        return s.replace("\n", "\\n");
     }
 }
