@@ -239,7 +239,12 @@ class SrsDatabaseModeTest {
             Thread acceptor = new Thread(() -> {
                 try {
                     while (true) {
-                        held.add(silent.accept()); // read nothing, answer nothing
+                        java.net.Socket so = silent.accept();
+                        held.add(so);
+                        // answer the SSLRequest with "no TLS", then say nothing more: the driver waits for authentication
+                        so.getInputStream().readNBytes(8);
+                        so.getOutputStream().write('N');
+                        so.getOutputStream().flush();
                     }
                 } catch (java.io.IOException closed) {
                     // done
