@@ -1,6 +1,9 @@
 package org.jamesexim.mailets;
 
 import java.io.IOException;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -12,8 +15,10 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.queuefile.EximMessageIds;
+import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolDirectory;
 import org.jamesexim.queuefile.SpoolFormat;
+import org.jamesexim.queuefile.SpoolLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * <mailet match="All" class="org.jamesexim.mailets.QueueFile">
- *     <!-- required: an existing absolute directory (not a symbolic link), or file://... of James (PackFiles) -->
+ *     <!-- required: an existing absolute directory (not a symbolic link), or file://... of James (PackFiles), owned by
+ *          James's user and not writable by group or others (nor any directory above it, unless sticky) -->
  *     <directory>/var/spool/james-queuefile/out</directory>
  *     <!-- optional: james (default; <id>.eml + <id>.json) or exim (<id>-D + <id>-H, Exim's spool format) -->
  *     <format>exim</format>
@@ -35,10 +41,12 @@ import org.slf4j.LoggerFactory;
  * </mailet>
  * }</pre>
  *
- * <p>Files are written crash-safely (temporary name, fsync, link into place, the {@code .json}/{@code -H} file
- * last, directory fsync) with mode 0600; the mail is ghosted only after both are on disk. When writing fails the
- * mailet throws, so the mail goes to the processor's {@code onMailetException} (the error processor by default)
- * and is not lost. Sets {@link QueueFileAttributes#QUEUEFILE_ID} on mail that continues.</p>
+ * <p>Any other parameter is refused at start (James's {@code onMailetException} and {@code onMatchException} excepted).
+ * A mail beyond a cap the reader would refuse (more than 16384 recipients, more than 10000 header fields in the exim
+ * format, see docs/queuefile.md "Limits") is not written: the mailet throws. Files are written crash-safely
+ * (temporary name, fsync, link into place, the {@code .json}/{@code -H} file last, directory fsync) with mode 0600;
+ * the mail is ghosted only after both are on disk. When writing fails (disk full, directory gone) the mailet throws,
+ * so the mail goes to the processor's {@code onMailetException} (the error processor by default) and is not lost. Sets {@link QueueFileAttributes#QUEUEFILE_ID} on mail that continues.</p>
  */
 public class QueueFile extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(QueueFile.class);
@@ -57,8 +65,17 @@ public class QueueFile extends GenericMailet {
         this.fileSystem = fileSystem;
     }
 
+    /** The parameters this mailet knows, plus James's own error-handling ones. */
+    static final Set<String> PARAMETERS = Set.of("directory", "format", "passThrough", "eximIdLength", "onMailetException", "onMatchException");
+
     @Override
     public void init() throws MessagingException {
+        for (Iterator<String> it = getInitParameterNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!PARAMETERS.contains(name)) {
+                throw new MessagingException("unknown parameter " + SafeText.quote(name) + " (QueueFile knows " + new TreeSet<>(PARAMETERS) + ")");
+            }
+        }
         String dir = getInitParameter("directory");
         if (dir == null || dir.isBlank()) {
             throw new MessagingException("directory: required (an existing absolute directory)");
@@ -82,6 +99,7 @@ public class QueueFile extends GenericMailet {
         passThrough = Boolean.parseBoolean(pt);
         try {
             directory = SpoolDirectory.open(PackFiles.resolve(fileSystem, dir), format, idLength);
+            SpoolDirectory.checkSafe(directory.directory());
         } catch (IOException | IllegalArgumentException e) {
             throw new MessagingException("directory: " + e.getMessage());
         }
@@ -92,10 +110,12 @@ public class QueueFile extends GenericMailet {
         String id;
         try {
             id = directory.write(QueueFileMail.toSpooled(mail));
-        } catch (IOException e) {
-            throw new MessagingException("queuefile: cannot write mail " + mail.getName() + " to " + directory.directory() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new MessagingException("queuefile: cannot write mail " + SafeText.escape(mail.getName(), 200) + " to " + directory.directory() + ": "
+                + SafeText.escape(String.valueOf(e.getMessage()), SpoolLimits.MAX_REASON_CHARS), e);
         }
-        LOGGER.info("queuefile: wrote mail {} as {} ({} format) in {}", mail.getName(), id, directory.format().configName(), directory.directory());
+        LOGGER.info("queuefile: wrote mail {} as {} ({} format) in {}", SafeText.escape(mail.getName(), 200), id, directory.format().configName(),
+            directory.directory());
         if (passThrough) {
             mail.setAttribute(new Attribute(QueueFileAttributes.QUEUEFILE_ID, AttributeValue.of(id)));
         } else {

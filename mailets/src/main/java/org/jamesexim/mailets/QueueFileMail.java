@@ -23,6 +23,7 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
+import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolEnvelope;
 import org.jamesexim.queuefile.SpoolHeader;
 import org.jamesexim.queuefile.SpoolRecipient;
@@ -32,6 +33,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Translates between James's {@link Mail} and the queuefile engine's {@link SpooledMessage}. Stateless. */
 public final class QueueFileMail {
+    /**
+     * The remote address and host of a requeued mail whose file gives none, or whose claim is not believed
+     * ({@code trustEnvelope=false}): not 127.0.0.1, which James's {@code RemoteAddrInNetwork} and
+     * {@code authorizedAddresses} setups commonly trust.
+     */
+    public static final String UNKNOWN_REMOTE = "0.0.0.0";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private QueueFileMail() {
@@ -116,8 +123,8 @@ public final class QueueFileMail {
                     .addRecipients(rcpts)
                     .state(state)
                     .errorMessage(e.errorMessage())
-                    .remoteAddr(e.remoteAddr() == null ? "127.0.0.1" : e.remoteAddr())
-                    .remoteHost(e.remoteHost() == null ? "localhost" : e.remoteHost())
+                    .remoteAddr(e.remoteAddr() == null ? UNKNOWN_REMOTE : e.remoteAddr())
+                    .remoteHost(e.remoteAddr() == null || e.remoteHost() == null ? UNKNOWN_REMOTE : e.remoteHost())
                     .lastUpdated(Date.from(e.receivedTime()))
                     .addAttributes(attrs);
             for (Map.Entry<String, List<SpoolHeader>> en : e.perRecipientHeaders().entrySet()) {
@@ -138,9 +145,9 @@ public final class QueueFileMail {
             dsnParameters(e).ifPresent(mail::setDsnParameters);
             return mail;
         } catch (AddressException ex) {
-            throw new Unconvertible("message " + m.id() + ": address not accepted by James: " + ex.getMessage(), ex);
+            throw new Unconvertible("message " + m.id() + ": address not accepted by James: " + SafeText.escape(ex.getMessage(), 300), ex);
         } catch (MessagingException | RuntimeException ex) {
-            throw new Unconvertible("message " + m.id() + ": cannot be made into a James mail: " + ex.getMessage(), ex);
+            throw new Unconvertible("message " + m.id() + ": cannot be made into a James mail: " + SafeText.escape(String.valueOf(ex.getMessage()), 300), ex);
         }
     }
 

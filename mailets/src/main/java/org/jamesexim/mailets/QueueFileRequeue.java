@@ -5,7 +5,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +30,12 @@ import org.apache.james.utils.UserDefinedStartable;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.jamesexim.common.Durations;
+import org.jamesexim.queuefile.RequeueSettings;
 import org.jamesexim.queuefile.RequeueSink;
 import org.jamesexim.queuefile.Requeuer;
+import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolFormat;
+import org.jamesexim.queuefile.SpoolLimits;
 import org.jamesexim.queuefile.SpooledMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +66,15 @@ import org.slf4j.LoggerFactory;
  * # this node's name (default: the host name): its claims go to claimed/<node>/, so every James node of a
  * # cluster can requeue from the same shared directory; keep it the same across restarts
  * node=james-1
+ * # believe what the files claim beyond sender, recipients, DSN and HELO: remote address, AUTH user, error message,
+ * # every mail attribute (James's relay marks, jexim.acl_*). Only for a directory no one but your scanner writes.
+ * trustEnvelope=false
+ * # the largest data file taken (default 50m) and the most messages one scan takes (default 1000)
+ * maxMessageSize=50m
+ * maxPerScan=1000
  * </pre>
+ * <p>Any other key is refused. The directory (and every directory above it) must belong to James's user or root and
+ * not be writable by group or others (the incoming directory itself: James's user only), or James does not start.</p>
  * <p>Requeued mail is named {@code queuefile-<id>} and carries {@link QueueFileAttributes#QUEUEFILE_ID}. Messages
  * that cannot be read or turned into James mail go to {@code failed/} with a {@code <id>.error} note; when the
  * queue refuses a message it stays claimed and is retried at the next scan.</p>
@@ -71,6 +87,16 @@ public class QueueFileRequeue implements UserDefinedStartable {
     private final FileSystem fileSystem;
     private ScheduledExecutorService scheduler;
     private Requeuer requeuer;
+    /** Scans run on one thread: the last reason logged per retrying id (bounded), and the last scan error. */
+    private final Map<String, String> retryingLogged = new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 10_000;
+        }
+    };
+    private String lastScanError;
 
     /** Without James's FileSystem: {@code directory} must then be a plain absolute path. */
     public QueueFileRequeue(MailQueueFactory<?> queues, PropertiesProvider properties) {
@@ -84,6 +110,10 @@ public class QueueFileRequeue implements UserDefinedStartable {
         this.fileSystem = fileSystem;
     }
 
+    /** The keys of queuefile.properties; any other is refused at start. */
+    static final Set<String> KEYS = Set.of("directory", "format", "processor", "pollInterval", "settle", "keepDone", "node", "trustEnvelope",
+        "maxMessageSize", "maxPerScan");
+
     @Override
     public void start() {
         Configuration conf;
@@ -91,6 +121,12 @@ public class QueueFileRequeue implements UserDefinedStartable {
             conf = properties.getConfiguration("queuefile");
         } catch (FileNotFoundException | ConfigurationException e) {
             throw new IllegalStateException("queuefile.properties: cannot be read (" + e.getMessage() + ")", e);
+        }
+        for (Iterator<String> it = conf.getKeys(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) {
+                throw new IllegalStateException("queuefile.properties: unknown setting " + SafeText.quote(key) + " (known: " + new TreeSet<>(KEYS) + ")");
+            }
         }
         String dir = conf.getString("directory", null);
         if (dir == null || dir.isBlank()) {
@@ -103,24 +139,30 @@ public class QueueFileRequeue implements UserDefinedStartable {
             throw new IllegalStateException("queuefile.properties: format: " + e.getMessage());
         }
         String processor = conf.getString("processor", "transport").trim();
+        if (processor.isEmpty()) {
+            throw new IllegalStateException("queuefile.properties: processor must not be empty");
+        }
         Duration poll = duration(conf, "pollInterval", Duration.ofSeconds(1));
         Duration settle = duration(conf, "settle", format == SpoolFormat.EXIM ? Duration.ofSeconds(2) : Duration.ZERO);
-        String keep = conf.getString("keepDone", "true").trim();
-        if (!keep.equals("true") && !keep.equals("false")) {
-            throw new IllegalStateException("queuefile.properties: keepDone: expected true or false, got '" + keep + "'");
-        }
+        boolean keep = bool(conf, "keepDone", true);
+        boolean trust = bool(conf, "trustEnvelope", false);
         if (poll.isZero()) {
             throw new IllegalStateException("queuefile.properties: pollInterval must be positive");
         }
         String node = conf.getString("node", defaultNode()).trim();
+        RequeueSettings settings;
         try {
             Requeuer.checkNode(node);
+            settings = RequeueSettings.builder().keepDone(keep).settle(settle).clock(Clock.systemUTC()).trustEnvelope(trust)
+                .maxMessageSize(size(conf, "maxMessageSize", SpoolLimits.DEFAULT_MAX_MESSAGE_SIZE))
+                .maxPerScan(integer(conf, "maxPerScan", SpoolLimits.DEFAULT_MAX_PER_SCAN))
+                .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("queuefile.properties: " + e.getMessage());
         }
         MailQueue spool = queues.createQueue(MailQueueFactory.SPOOL);
         try {
-            requeuer = Requeuer.create(PackFiles.resolve(fileSystem, dir), node, format, new SpoolSink(spool, processor), Boolean.parseBoolean(keep), settle, Clock.systemUTC());
+            requeuer = Requeuer.create(PackFiles.resolve(fileSystem, dir), node, format, new SpoolSink(spool, processor), settings);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("queuefile.properties: directory: " + e.getMessage(), e);
         }
@@ -130,8 +172,10 @@ public class QueueFileRequeue implements UserDefinedStartable {
             return t;
         });
         scheduler.scheduleWithFixedDelay(this::scan, 0, poll.toMillis(), TimeUnit.MILLISECONDS);
-        LOGGER.info("queuefile: requeueing {} format messages from {} into processor {} every {} ms as node {}", format.configName(), dir,
-            processor, poll.toMillis(), node);
+        LOGGER.info("queuefile: requeueing {} format messages from {} into processor {} every {} ms as node {}, {}; at most {} messages a scan of at most {} bytes each",
+            format.configName(), dir, processor, poll.toMillis(), node,
+            trust ? "trusting the envelope of the files (trustEnvelope=true)" : "believing only sender, recipients, DSN and HELO of the files",
+            settings.maxPerScan(), settings.maxMessageSize());
     }
 
     /** The host name, cut to a node name (letters, digits, '.', '_', '-'; 64 at most), else "james". */
@@ -147,18 +191,35 @@ public class QueueFileRequeue implements UserDefinedStartable {
         return Requeuer.isNodeName(node) ? node : "james";
     }
 
-    /** One scan; also used by tests and tools. */
+    /** One scan; also used by tests and tools. Every reason comes escaped and capped from the engine; each is logged once. */
     public Requeuer.Result scan() {
         try {
             Requeuer.Result r = requeuer.runOnce();
+            if (lastScanError != null) {
+                LOGGER.info("queuefile: scanning {} works again", requeuer.incoming());
+                lastScanError = null;
+            }
             if (!r.requeued().isEmpty() || !r.recovered().isEmpty()) {
                 LOGGER.info("queuefile: requeued {} recovered {}", r.requeued(), r.recovered());
             }
-            r.failed().forEach((id, why) -> LOGGER.error("queuefile: message {} moved to failed/: {}", id, why));
-            r.retrying().forEach((id, why) -> LOGGER.warn("queuefile: message {} not accepted by the spool, retrying: {}", id, why));
+            r.failed().forEach((id, why) -> {
+                retryingLogged.remove(id);
+                LOGGER.error("queuefile: message {} moved to failed/: {}", id, why);
+            });
+            r.waiting().forEach((id, why) -> LOGGER.info("queuefile: message {} waits: {}", id, why));
+            r.retrying().forEach((id, why) -> {
+                if (!why.equals(retryingLogged.put(id, why))) {
+                    LOGGER.warn("queuefile: message {} kept where it is, retried at every scan: {}", id, why);
+                }
+            });
+            r.requeued().forEach(retryingLogged::remove);
             return r;
         } catch (IOException | RuntimeException e) {
-            LOGGER.error("queuefile: scanning {} failed: {}", requeuer.incoming(), e.getMessage(), e);
+            String why = SafeText.escape(String.valueOf(e.getMessage()), SpoolLimits.MAX_REASON_CHARS);
+            if (!why.equals(lastScanError)) {
+                LOGGER.error("queuefile: scanning {} failed (logged again only when the reason changes): {}", requeuer.incoming(), why, e);
+                lastScanError = why;
+            }
             return null;
         }
     }
@@ -178,6 +239,37 @@ public class QueueFileRequeue implements UserDefinedStartable {
         }
     }
 
+    static boolean bool(Configuration conf, String key, boolean dflt) {
+        String v = conf.getString(key, Boolean.toString(dflt)).trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalStateException("queuefile.properties: " + key + ": expected true or false, got " + SafeText.quote(v));
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    static long size(Configuration conf, String key, long dflt) {
+        String v = conf.getString(key, null);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return SpoolLimits.parseSize(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("queuefile.properties: " + key + ": " + e.getMessage());
+        }
+    }
+
+    static int integer(Configuration conf, String key, int dflt) {
+        String v = conf.getString(key, null);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.trim().matches("[0-9]{1,9}")) {
+            throw new IllegalStateException("queuefile.properties: " + key + ": expected a number, got " + SafeText.quote(v));
+        }
+        return Integer.parseInt(v.trim());
+    }
+
     static Duration duration(Configuration conf, String key, Duration dflt) {
         String v = conf.getString(key, null);
         if (v == null) {
@@ -186,7 +278,7 @@ public class QueueFileRequeue implements UserDefinedStartable {
         try {
             return Durations.parse(v);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("queuefile.properties: " + key + ": expected a duration like 500ms, 2s or 1m, got '" + v + "'");
+            throw new IllegalStateException("queuefile.properties: " + key + ": expected a duration like 500ms, 2s or 1m, got " + SafeText.quote(v));
         }
     }
 
@@ -210,7 +302,8 @@ public class QueueFileRequeue implements UserDefinedStartable {
                 throw new PermanentFailure(e.getMessage(), e);
             }
             if (!skipped.isEmpty()) {
-                LOGGER.warn("queuefile: message {}: attributes James cannot restore were dropped: {}", message.id(), skipped);
+                LOGGER.warn("queuefile: message {}: attributes James cannot restore were dropped: {}", message.id(),
+                    SafeText.escape(String.join(", ", skipped), SpoolLimits.MAX_REASON_CHARS));
             }
             mail.setAttribute(new Attribute(QueueFileAttributes.QUEUEFILE_ID, AttributeValue.of(message.id())));
             spool.enQueue(mail);
