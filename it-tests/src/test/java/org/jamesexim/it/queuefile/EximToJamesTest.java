@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A message queued by real Exim 4.96 (Debian; own configuration and spool in a temp dir, {@code -odq}, no daemon)
  * is handed to James's incoming directory as Exim's queuefile transport would (its {@code -D} and {@code -H}) and
  * QueueFileRequeue delivers it in a real James with Exim's envelope: sender, recipients, HELO, client address and
- * the DATA ACL's {@code acl_m_scan} as {@code jexim.acl_m_scan}.
+ * the DATA ACL's {@code acl_m_scan} as {@code jexim.acl_m_scan} (with {@code trustEnvelope=true}: the client address
+ * and the ACL variables are believed only from a directory the operator trusts).
  */
 class EximToJamesTest {
     @TempDir
@@ -33,7 +34,7 @@ class EximToJamesTest {
         Path in = Files.createDirectories(tmp.resolve("in"));
         Path after = Files.createDirectories(tmp.resolve("after"));
         try (EximFixture exim = new EximFixture();
-             JamesHarness james = QueueFileRoundTripTest.boot(SpoolFormat.EXIM, out, in, after)) {
+             JamesHarness james = QueueFileRoundTripTest.boot(SpoolFormat.EXIM, out, in, after, QueueFileRoundTripTest.TRUSTED)) {
             james.addUser("bob@example.test", "bobpw");
             String smtp = "EHLO client.example\r\n"
                     + "MAIL FROM:<alice@example.net>\r\n"

@@ -39,7 +39,7 @@ class QueueFileRoundTripTest {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Path in = Files.createDirectories(tmp.resolve("in"));
         Path after = Files.createDirectories(tmp.resolve("after"));
-        try (JamesHarness james = boot(format, out, in, after)) {
+        try (JamesHarness james = boot(format, out, in, after, TRUSTED)) {
             james.addUser("bob@example.test", "bobpw");
             String raw = "From: Alice <alice@example.net>\r\n"
                     + "To: demo@example.test, bob@example.test\r\n"
@@ -159,10 +159,33 @@ class QueueFileRoundTripTest {
         }
     }
 
+    /**
+     * The envelope survives whole only where the operator trusts the incoming directory (queuefile.properties
+     * {@code trustEnvelope=true}); {@code QueueFileHostileDropTest} shows the default.
+     */
+    static final String TRUSTED = "trustEnvelope=true\n";
+
     /** The example configuration with its directories and format set, and the two probes. */
     static JamesHarness boot(SpoolFormat format, Path out, Path in, Path after) throws Exception {
-        Path examples = JamesHarness.defaultConfigDir().resolve("examples");
-        String xml = Files.readString(examples.resolve("queuefile-mailetcontainer.xml"))
+        return boot(format, out, in, after, "");
+    }
+
+    /** The same, with lines added to queuefile.properties. */
+    static JamesHarness boot(SpoolFormat format, Path out, Path in, Path after, String extraProperties) throws Exception {
+        return JamesHarness.builder()
+                .config("mailetcontainer.xml", mailetContainer(format, out, after))
+                .extraConfig("queuefile.properties", properties(format, in) + extraProperties)
+                .extraConfig("extensions.properties", Files.readString(examples().resolve("queuefile-extensions.properties")))
+                .start();
+    }
+
+    static Path examples() {
+        return JamesHarness.defaultConfigDir().resolve("examples");
+    }
+
+    /** The example container with QueueFile writing {@code format} into {@code out}, and the two probes. */
+    static String mailetContainer(SpoolFormat format, Path out, Path after) throws Exception {
+        String xml = Files.readString(examples().resolve("queuefile-mailetcontainer.xml"))
                 .replace("<directory>/var/spool/james-queuefile/out</directory>", "<directory>" + out + "</directory>")
                 .replace("<format>james</format>", "<format>" + format.configName() + "</format>");
         String probeBefore = "            <mailet match=\"All\" class=\"SetMailAttribute\">\n"
@@ -175,17 +198,15 @@ class QueueFileRoundTripTest {
                 + "                <directory>" + after + "</directory>\n"
                 + "                <passThrough>true</passThrough>\n"
                 + "            </mailet>\n";
-        xml = xml.replace("        <processor state=\"transport\" enableJmx=\"false\">\n", probeAfter);
-        String props = Files.readString(examples.resolve("queuefile.properties"))
+        return xml.replace("        <processor state=\"transport\" enableJmx=\"false\">\n", probeAfter);
+    }
+
+    /** The example queuefile.properties for {@code in} and {@code format}, polling every 200 ms. */
+    static String properties(SpoolFormat format, Path in) throws Exception {
+        return Files.readString(examples().resolve("queuefile.properties"))
                 .replace("directory=/var/spool/james-queuefile/in", "directory=" + in)
                 .replace("format=james", "format=" + format.configName())
-                .replace("pollInterval=1s", "pollInterval=200ms");
-
-        return JamesHarness.builder()
-                .config("mailetcontainer.xml", xml)
-                .extraConfig("queuefile.properties", props)
-                .extraConfig("extensions.properties", Files.readString(examples.resolve("queuefile-extensions.properties")))
-                .start();
+                .replace("pollInterval=1s", "pollInterval=200ms") + "\n";
     }
 
     private static List<String> concat(java.util.Set<String> s, String extra) {
