@@ -296,6 +296,15 @@ class HostileDirectoryTest {
     }
 
     @Test
+    void aScanLooksAtNoMoreThanTenCommitFilesPerMessageItMayTake() throws Exception {
+        for (int i = 0; i < 25; i++) {
+            Files.writeString(in().resolve(String.format("id-%02d.json", i)), "{}"); // no data files: every one waits
+        }
+        Requeuer r = Requeuer.create(in, NODE, SpoolFormat.JAMES, sink, RequeueSettings.builder().maxPerScan(1).build());
+        assertThat(r.runOnce().waiting()).hasSize(SpoolLimits.EXAMINED_PER_TAKEN);
+    }
+
+    @Test
     void oddNamesAreLeftAloneAndBreakNothing() throws Exception {
         for (String n : List.of("a\nb.json", "x y.json", "..json", "-x.json", "\u00e9t\u00e9.json", "id\u001b[31m.json", "n".repeat(250) + ".json",
                 "id-1.json.tmp", "id-1.JSON")) {

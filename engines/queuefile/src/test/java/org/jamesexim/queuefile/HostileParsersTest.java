@@ -67,6 +67,34 @@ class HostileParsersTest {
     }
 
     @Test
+    void tooManyOptionLinesAreRefused() throws Exception {
+        dropExim(ID, minimalH("").replace("-body_linecount 1\n", "-body_linecount 1\n" + "-ident x\n".repeat(10_000)), ID + "-D\nbody\n");
+        assertThat(refused(SpoolFormat.EXIM, ID)).contains("more than 10000 option lines");
+    }
+
+    @Test
+    void tooManyNonRecipientTreeLinesAreRefused() throws Exception {
+        dropExim(ID, minimalH("").replace("XX\n", "YY a@b\n".repeat(65_537)), ID + "-D\nbody\n");
+        assertThat(refused(SpoolFormat.EXIM, ID)).contains("more than 65536 non-recipients tree lines");
+    }
+
+    @Test
+    void tooManyPerRecipientHeadersAreRefused() throws Exception {
+        StringBuilder h = new StringBuilder();
+        for (int i = 0; i <= 10_000; i++) {
+            h.append(i == 0 ? "" : ",").append("{\"name\":\"X-H\",\"value\":\"").append(i).append("\"}");
+        }
+        writeJson("id-1", plainJson().replace("\"perRecipientHeaders\":{}", "\"perRecipientHeaders\":{\"bob@test.example\":[" + h + "]}"));
+        assertThat(refused(SpoolFormat.JAMES, "id-1")).contains("more than 10000 per-recipient headers");
+    }
+
+    @Test
+    void anErrorMessageLongerThanTheCapIsRefused() throws Exception {
+        writeJson("id-1", plainJson().replace("\"errorMessage\":null", "\"errorMessage\":\"" + "e".repeat(65_537) + "\""));
+        assertThat(refused(SpoolFormat.JAMES, "id-1")).contains("errorMessage longer than 65536");
+    }
+
+    @Test
     void tooManyHeaderFieldsAreRefused() throws Exception {
         dropExim(ID, minimalH("012  X-Header: 1\n".repeat(10_001)), ID + "-D\nbody\n");
         assertThat(refused(SpoolFormat.EXIM, ID)).contains("more than 10000 header");
