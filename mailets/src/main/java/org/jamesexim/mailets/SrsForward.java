@@ -95,7 +95,7 @@ public class SrsForward extends GenericMailet {
         }
         alias = a.trim().toLowerCase(Locale.ROOT);
         if (!alias.matches("[a-z0-9.-]+") || alias.startsWith(".") || alias.endsWith(".")) {
-            throw new MessagingException("SrsForward: alias must be a domain name, not '" + a + "'");
+            throw new MessagingException("SrsForward: alias must be a domain name, not '" + settings.redact(a) + "'");
         }
     }
 

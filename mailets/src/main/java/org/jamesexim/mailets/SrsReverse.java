@@ -100,7 +100,7 @@ public class SrsReverse extends GenericMailet {
             deferDelay = number("deferDelay", DEFAULT_DEFER_DELAY, 1, 86400);
             deferRetries = number("deferRetries", DEFAULT_DEFER_RETRIES, 0, 1000);
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("SrsReverse: " + e.getMessage());
+            throw new MessagingException("SrsReverse: " + (settings == null ? e.getMessage() : settings.redact(e.getMessage())));
         }
     }
 

@@ -267,6 +267,11 @@ public final class SrsSettings {
         return text == null ? "" : escape(redact(text, hidden), LOG_TEXT_LIMIT);
     }
 
+    /** {@code text} (e.g. an error message) with every secret and password replaced by {@code <hidden>}. */
+    public String redact(String text) {
+        return redact(text, hidden);
+    }
+
     /** {@code text} with every hidden value of 4 characters or more replaced by {@code <hidden>}, longest first. */
     private static String redact(String text, List<String> hidden) {
         if (text == null) {

@@ -133,6 +133,9 @@ class SrsSecretsNeverLeakTest {
             {"secrets", secrets, "dburl", URL, "dbtimeout", PASSWORD},
             {"secrets", secrets, "hashlength", "99"},
             {"secrets", secrets, "separator", "/"},
+            {"secrets", secrets, "alias", "not a domain " + SECRET},
+            {"secrets", secrets, "deferDelay", OLD},
+            {"secrets", secrets, "reverseandforward", OLD},
         };
         for (String[] params : bad) {
             BaseConfiguration conf = new BaseConfiguration();
@@ -151,6 +154,11 @@ class SrsSecretsNeverLeakTest {
             }
             try {
                 new SrsForward().init(mc.build());
+            } catch (Exception e) {
+                record(e);
+            }
+            try {
+                new SrsReverse().init(mc.build());
             } catch (Exception e) {
                 record(e);
             }
