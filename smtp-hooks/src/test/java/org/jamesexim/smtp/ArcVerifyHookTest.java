@@ -189,6 +189,7 @@ class ArcVerifyHookTest {
         assertThatThrownBy(() -> configured("dnsDeadline", "0s")).hasMessageContaining("dnsDeadline must be positive");
         assertThatThrownBy(() -> configured("dnsDeadline", "1h")).hasMessageContaining("dnsDeadline must be at most 5m");
         assertThatThrownBy(() -> configured("dnsTimeout", "soon")).hasMessageContaining("dnsTimeout");
+        assertThatThrownBy(() -> configured("dnsTimeout", "6m")).hasMessageContaining("dnsTimeout must be at most 5m");
         assertThatThrownBy(() -> configured("trustedSealers", "google.com;evil")).hasMessageContaining("trustedSealers");
         assertThatThrownBy(() -> configured("dns", "a b c")).hasMessageContaining("dns must be");
         assertThatThrownBy(() -> configured("dns", "127.0.0.1 99999")).hasMessageContaining("dns port");

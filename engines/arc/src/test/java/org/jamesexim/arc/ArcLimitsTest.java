@@ -194,6 +194,13 @@ class ArcLimitsTest {
         }
         assertThat(AuthResults.parse(v.toString())).isNull();
         assertThat(AuthResults.parse(v.toString(), 100).results()).hasSize(100);
+        // and an AAR we write holds at most 64 of them
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            many.add("x" + i + "=pass");
+        }
+        ArcSealResult r = ArcHostileInputTest.sealer("hop1").seal(msg(ArcHostileInputTest.BASE), ArcState.NONE, many, NOW);
+        assertThat(AuthResults.parse(ArcChain.aarRest(r.arcAuthenticationResults().value())).results()).hasSize(64);
     }
 
     @Test
