@@ -35,6 +35,8 @@ class ArcCommandsTest {
         key = dir.resolve("k.pem");
         Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(kp.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
+        // a private key only its owner can read, as ArcSeal and arc-seal require
+        java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         dns = dir.resolve("dns.json");
         Files.writeString(dns, "{\"cli._domainkey.cli.example\": \"v=DKIM1; k=rsa; p="
                 + Base64.getEncoder().encodeToString(kp.getPublic().getEncoded()) + "\"}");

@@ -36,7 +36,7 @@ class AttributesCrossTheDistributedQueueTest {
     private static Map<String, AttributeValue<?>> samples() {
         Map<String, AttributeValue<?>> m = new LinkedHashMap<>();
         for (String s : new String[] {"jexim.smtp_helo", "jexim.arc_state", "jexim.arc_state_reason", "jexim.arc_domains",
-            "jexim.arc_trusted_sealer", "jexim.srs_orig_sender", "jexim.srs_orig_recipient", "jexim.srs_recipient",
+            "jexim.arc_trusted_sealer", "jexim.authentication_results", "jexim.srs_orig_sender", "jexim.srs_orig_recipient", "jexim.srs_recipient",
             "jexim.srs_status", "jexim.srs_db_key", "jexim.srs_db_address", "jexim.dcc_result", "jexim.dcc_header",
             "jexim.acl_m_dcc_override_client_ip", "jexim.acl_m_dcc_add_header", "jexim.bmi_verdicts",
             "jexim.bmi_inherited_verdict", "jexim.bmi_error", "jexim.queuefile_id", "jexim.host", "jexim.host_address",
