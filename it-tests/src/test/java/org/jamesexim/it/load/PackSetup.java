@@ -222,7 +222,10 @@ final class PackSetup implements AutoCloseable {
             root.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.QueueFile\">\n  <directory>" + q + "</directory>\n"
                 + "  <format>james</format>\n  <passThrough>false</passThrough>\n</mailet>\n");
             b.extraConfig("queuefile.properties", "directory=" + q + "\nformat=james\nprocessor=scan\npollInterval=100ms\n"
-                + "settle=0s\nkeepDone=false\n");
+                + "settle=0s\nkeepDone=false\n"
+                // the run's own directory, written only by this James: its envelopes (client address, AUTH) are believed,
+                // as an operator would set it for a scanner it runs itself (docs/queuefile.md, trustEnvelope)
+                + "trustEnvelope=true\n");
             b.extraConfig("extensions.properties", "guice.extension.startable=org.jamesexim.mailets.QueueFileRequeue\n");
         }
         if (features.contains(Feature.BMI)) {
