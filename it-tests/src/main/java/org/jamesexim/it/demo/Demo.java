@@ -107,8 +107,11 @@ public final class Demo implements AutoCloseable {
         }
         List<String> lines = new ArrayList<>();
         Path demo = Files.createDirectories(home.resolve("demo"));
-        Files.createDirectories(demo.resolve("queuefile/out"));
-        Files.createDirectories(demo.resolve("queuefile/in"));
+        // QueueFile and QueueFileRequeue refuse directories others can write: owner only, whatever the umask
+        for (String d : List.of("", "queuefile", "queuefile/out", "queuefile/in")) {
+            Path p = Files.createDirectories(demo.resolve(d));
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+        }
         boolean keyExisted = Files.exists(demo.resolve("arc.pem"));
         String record = arcRecord(demo.resolve("arc.pem"));
         Files.writeString(demo.resolve("arc-dns.json"), "{\"" + ARC_DNS_NAME + "\": \"" + record + "\"}\n");
