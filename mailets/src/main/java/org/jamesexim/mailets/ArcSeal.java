@@ -24,6 +24,10 @@ import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.SafeText;
 import org.jamesexim.arc.SignatureAlgorithm;
 import org.jamesexim.arc.SigningKey;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +67,24 @@ public class ArcSeal extends GenericMailet {
     /** RSA keys shorter than this are refused for sealing (RFC 8301: signers SHOULD use at least 2048 bits). */
     public static final int MIN_RSA_BITS = 2048;
 
+    /** {@code domain}: d= of the seal (required with {@code key}). */
+    public static final Param<String> DOMAIN = Param.text("domain", null);
+    /** {@code selector}: s= of the seal (required with {@code key}). */
+    public static final Param<String> SELECTOR = Param.text("selector", null);
+    /** {@code key}: a key file, {@code file://} URL of James or PEM text; {@code 0}, {@code false} or empty: no sealing. */
+    public static final Param<String> KEY = Param.text("key", null).secret();
+    /** {@code timestamps}: t= on the AMS and the AS. */
+    public static final Param<Boolean> TIMESTAMPS = Param.bool("timestamps", true);
+    /** {@code expire}: x= on the AMS ({@code expire}, {@code +SECONDS} or an epoch). */
+    public static final Param<String> EXPIRE = Param.text("expire", null);
+    /** {@code signedHeaders}: a colon list of the fields the AMS signs. */
+    public static final Param<List<String>> SIGNED_HEADERS = Param.custom("signedHeaders", null, ArcSeal::signedHeaders);
+    /** {@code perDomain}: {@code senderdomain = d : selector : key} entries separated by {@code ;}. */
+    public static final Param<String> PER_DOMAIN = Param.text("perDomain", null);
+    /** Every parameter ArcSeal reads. */
+    public static final ParamSet PARAMETERS = ArcSettings.DNS_PARAMETERS.with(ArcSettings.AUTHSERV_ID, DOMAIN, SELECTOR, KEY,
+            TIMESTAMPS, EXPIRE, SIGNED_HEADERS, PER_DOMAIN);
+
     private final DNSService dnsService;
     private final FileSystem fileSystem;
     private ArcSealer defaultSealer;
@@ -82,20 +104,19 @@ public class ArcSeal extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
+        ParamValues values = GlueParams.mailet(PARAMETERS, getMailetConfig(), ArcSeal.class, "ArcSeal: ");
         try {
-            ArcSettings.checkParameters(getInitParameterNames(), ArcSettings.withDns("authservId", "domain", "selector",
-                    "key", "timestamps", "expire", "signedHeaders", "perDomain"));
-            String authservId = ArcSettings.authservId(getInitParameter("authservId"));
-            boolean timestamps = ArcSettings.bool("timestamps", getInitParameter("timestamps"), true);
-            String expire = ArcSettings.trimmed(getInitParameter("expire"));
-            List<String> signedHeaders = signedHeaders(ArcSettings.trimmed(getInitParameter("signedHeaders")));
-            verifier = ArcSettings.verifier(name -> getInitParameter(name), dnsService);
-            Optional<SigningKey> key = key("key", getInitParameter("key"));
+            String authservId = values.get(ArcSettings.AUTHSERV_ID);
+            boolean timestamps = values.get(TIMESTAMPS);
+            String expire = values.get(EXPIRE);
+            List<String> signedHeaders = values.get(SIGNED_HEADERS);
+            verifier = ArcSettings.verifier(values, dnsService);
+            Optional<SigningKey> key = key("key", values.get(KEY));
             if (key.isPresent()) {
-                defaultSealer = sealer(authservId, param("domain"), param("selector"), key.get(), timestamps, expire,
-                        signedHeaders, verifier);
+                defaultSealer = sealer(authservId, required(values, DOMAIN), required(values, SELECTOR), key.get(), timestamps,
+                        expire, signedHeaders, verifier);
             }
-            String perDomain = ArcSettings.trimmed(getInitParameter("perDomain"));
+            String perDomain = values.get(PER_DOMAIN);
             if (perDomain != null) {
                 for (String entry : perDomain.split(";")) {
                     if (entry.trim().isEmpty()) {
@@ -124,15 +145,18 @@ public class ArcSeal extends GenericMailet {
         }
     }
 
-    private String param(String name) {
-        String v = ArcSettings.trimmed(getInitParameter(name));
+    private static String required(ParamValues values, Param<String> p) {
+        String v = values.get(p);
         if (v == null) {
-            throw new IllegalArgumentException(name + " is required when key is set");
+            throw new IllegalArgumentException(p.name() + " is required when key is set");
         }
         return v;
     }
 
     private Optional<SigningKey> key(String what, String spec) {
+        if (spec == null) {
+            return Optional.empty();
+        }
         Optional<SigningKey> key;
         try {
             if (PackFiles.isFileUrl(spec)) {

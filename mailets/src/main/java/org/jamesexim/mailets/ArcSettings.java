@@ -5,15 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Function;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
@@ -33,14 +27,16 @@ import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.DnsJavaTxtResolver;
 import org.jamesexim.arc.SafeText;
 import org.jamesexim.arc.TxtResolver;
-import org.jamesexim.common.Durations;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the ARC glue classes share: reading the {@code dns}, {@code dnsTimeout}, {@code dnsDeadline} and
- * {@code trustedSealers} parameters (and refusing unknown ones), turning a verification into the
- * {@link ArcAttributes}, and getting a Mail's exact bytes in and out.
+ * What the ARC glue classes share: the declarations of the {@code dns}, {@code dnsTimeout}, {@code dnsDeadline},
+ * {@code trustedSealers} and {@code authservId} parameters, turning a verification into the {@link ArcAttributes},
+ * and getting a Mail's exact bytes in and out.
  */
 public final class ArcSettings {
     private static final Logger LOGGER = LoggerFactory.getLogger(ArcSettings.class);
@@ -50,37 +46,58 @@ public final class ArcSettings {
     public static final Duration DEFAULT_DNS_DEADLINE = ArcLimits.DEFAULT.dnsDeadline();
     /** The longest dnsTimeout / dnsDeadline accepted: an SMTP client waits 10 minutes for the reply to DATA. */
     public static final Duration MAX_DNS_WAIT = Duration.ofMinutes(5);
+
+    /** {@code dns}: {@code james} (default), {@code system} or {@code HOST [PORT]}. */
+    public static final Param<String> DNS = Param.text("dns", "james").check(ArcSettings::dnsSpec)
+            .doc("james (James's DNS servers) | system (resolv.conf) | HOST [PORT]");
+    /** {@code dnsTimeout}: the longest wait for one lookup. */
+    public static final Param<Duration> DNS_TIMEOUT = Param.duration("dnsTimeout", Param.format(DEFAULT_DNS_TIMEOUT))
+            .atMost(Param.format(MAX_DNS_WAIT)).doc("one DNS lookup");
+    /** {@code dnsDeadline}: all DNS work of one message; past it the verdict is temperror. */
+    public static final Param<Duration> DNS_DEADLINE = Param.duration("dnsDeadline", Param.format(DEFAULT_DNS_DEADLINE))
+            .atMost(Param.format(MAX_DNS_WAIT)).doc("all DNS lookups of one message");
     /** The parameters every ARC class that verifies reads. */
-    public static final Set<String> DNS_PARAMETERS = Set.of("dns", "dnsTimeout", "dnsDeadline");
-    /** Parameters James reads from every mailet's configuration itself. */
-    private static final Set<String> JAMES_PARAMETERS = Set.of("onMailetException", "onMatchException");
+    public static final ParamSet DNS_PARAMETERS = ParamSet.of(DNS, DNS_TIMEOUT, DNS_DEADLINE);
+    /** {@code trustedSealers}: domains whose seal on a passing chain sets {@code jexim.arc_trusted_sealer}. */
+    public static final Param<List<String>> TRUSTED_SEALERS = Param.list("trustedSealers", null, Param.COLONS_COMMAS_BLANKS)
+            .check(ArcSettings::domain).doc("domains, separated by colons, commas or blanks");
+    /**
+     * {@code authservId}: an RFC 8601 authserv-id written as a token, i.e. letters, digits and
+     * {@code !#$%&'*+-.^_`{|}~} (a host name such as {@code mx.example.com}), at most 253 characters.
+     */
+    public static final Param<String> AUTHSERV_ID = Param.text("authservId", null).check(ArcSettings::authservId)
+            .required("a token such as mx.example.com");
+    /** ARC states ({@code acceptable}, the ArcState matcher's condition), separated by colons, commas or blanks. */
+    public static final String[] STATE_WORDS = {"none", "pass", "fail", "temperror"};
 
     private ArcSettings() {
     }
 
+    /** A list of ARC states named {@code name}, as Exim's {@code verify = arc/none:pass}. */
+    public static Param<List<String>> states(String name) {
+        return Param.list(name, null, Param.COLONS_COMMAS_BLANKS).allowed(STATE_WORDS);
+    }
+
     /**
-     * Builds the verifier from configuration.
+     * Builds the verifier from the {@link #DNS_PARAMETERS}.
      *
-     * @param param reads a parameter ({@code null} when absent)
      * @param jamesDns James's DNS service, used when {@code dns} is {@code james} (the default)
-     * @throws IllegalArgumentException naming the bad parameter
+     * @throws IllegalArgumentException when dns=james and there is no DNS service
      */
-    public static ArcVerifier verifier(Function<String, String> param, DNSService jamesDns) {
-        Duration deadline = duration("dnsDeadline", param.apply("dnsDeadline"), DEFAULT_DNS_DEADLINE);
-        ArcLimits limits = ArcLimits.DEFAULT.toBuilder().dnsDeadline(deadline).build();
-        return new ArcVerifier(resolver(param, jamesDns), true, limits);
+    public static ArcVerifier verifier(ParamValues values, DNSService jamesDns) {
+        ArcLimits limits = ArcLimits.DEFAULT.toBuilder().dnsDeadline(values.get(DNS_DEADLINE)).build();
+        return new ArcVerifier(resolver(values, jamesDns), true, limits);
     }
 
     /**
      * {@code dns}: {@code james} (default: the DNS servers James's DNS service uses, as configured in
      * dnsservice.xml), {@code system} (dnsjava over resolv.conf) or {@code HOST [PORT]} (dnsjava asking that server);
-     * {@code dnsTimeout}: the longest wait for one lookup (default 5 s; {@code 500ms}, {@code 5s}, {@code 1m} or
-     * seconds).
+     * {@code dnsTimeout}: the longest wait for one lookup (default 5 s).
      */
-    public static TxtResolver resolver(Function<String, String> param, DNSService jamesDns) {
-        String dns = trimmed(param.apply("dns"));
-        Duration timeout = duration("dnsTimeout", param.apply("dnsTimeout"), DEFAULT_DNS_TIMEOUT);
-        if (dns == null || dns.equalsIgnoreCase("james")) {
+    public static TxtResolver resolver(ParamValues values, DNSService jamesDns) {
+        String dns = values.get(DNS);
+        Duration timeout = values.get(DNS_TIMEOUT);
+        if (dns.equalsIgnoreCase("james")) {
             if (jamesDns == null) {
                 throw new IllegalArgumentException("dns=james needs James's DNSService");
             }
@@ -90,22 +107,31 @@ public final class ArcSettings {
             return new DnsJavaTxtResolver(timeout);
         }
         String[] parts = dns.split("\\s+");
-        int port = 53;
+        return DnsJavaTxtResolver.forServer(parts[0], parts.length == 2 ? Integer.parseInt(parts[1]) : 53, timeout);
+    }
+
+    /** Checks a {@code dns} value: {@code james}, {@code system} or {@code HOST [PORT]}. */
+    static String dnsSpec(String dns) {
+        if (dns.equalsIgnoreCase("james") || dns.equalsIgnoreCase("system")) {
+            return dns;
+        }
+        String[] parts = dns.split("\\s+");
         if (parts.length > 2 || !isHost(parts[0])) {
-            throw new IllegalArgumentException("dns must be 'james', 'system' or 'HOST [PORT]', not '"
-                    + SafeText.printable(dns, 80) + "'");
+            throw new IllegalArgumentException("dns must be 'james', 'system' or 'HOST [PORT]'");
         }
         if (parts.length == 2) {
+            int port;
             try {
                 port = Integer.parseInt(parts[1]);
             } catch (NumberFormatException e) {
                 port = -1;
             }
             if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("dns port must be a number from 1 to 65535, not '" + parts[1] + "'");
+                throw new IllegalArgumentException("dns port must be a number from 1 to 65535, not '"
+                        + SafeText.printable(parts[1], 20) + "'");
             }
         }
-        return DnsJavaTxtResolver.forServer(parts[0], port, timeout);
+        return dns;
     }
 
     private static boolean isHost(String s) {
@@ -122,97 +148,8 @@ public final class ArcSettings {
         return !s.isEmpty();
     }
 
-    /**
-     * A duration parameter: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or a number of seconds ({@code 0.5}
-     * too), positive and at most {@link #MAX_DNS_WAIT}; {@code dflt} when absent.
-     */
-    public static Duration duration(String name, String text, Duration dflt) {
-        String t = trimmed(text);
-        if (t == null) {
-            return dflt;
-        }
-        Duration d;
-        if (isDecimal(t)) {
-            d = Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-        } else {
-            try {
-                d = Durations.parse(t);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(name + ": " + e.getMessage());
-            }
-        }
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, not '" + t + "'");
-        }
-        if (d.compareTo(MAX_DNS_WAIT) > 0) {
-            throw new IllegalArgumentException(name + " must be at most " + MAX_DNS_WAIT.toMinutes() + "m, not '" + t + "'");
-        }
-        return d;
-    }
-
-    private static boolean isDecimal(String t) {
-        int dot = t.indexOf('.');
-        if (dot < 0 || dot == t.length() - 1 || t.indexOf('.', dot + 1) >= 0) {
-            return false;
-        }
-        for (int i = 0; i < t.length(); i++) {
-            if (i != dot && (t.charAt(i) < '0' || t.charAt(i) > '9')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A boolean parameter: {@code true} or {@code false} (any case); {@code dflt} when absent; anything else refused. */
-    public static boolean bool(String name, String text, boolean dflt) {
-        String t = trimmed(text);
-        if (t == null) {
-            return dflt;
-        }
-        if (t.equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (t.equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw new IllegalArgumentException(name + " must be true or false, not '" + SafeText.printable(t, 40) + "'");
-    }
-
-    /**
-     * Refuses a parameter that is not in {@code known} (a typo such as {@code dnsDeadLine} would otherwise leave the
-     * default in force unnoticed). Names James itself reads from every mailet and attributes ({@code [@class]}) are
-     * allowed.
-     */
-    public static void checkParameters(Iterator<String> given, Set<String> known) {
-        Set<String> unknown = new TreeSet<>();
-        while (given.hasNext()) {
-            String name = given.next();
-            if (!known.contains(name) && !JAMES_PARAMETERS.contains(name) && !name.startsWith("[@")) {
-                unknown.add(SafeText.printable(name, 40));
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown parameter" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
-        }
-    }
-
-    /** {@code known} plus the {@link #DNS_PARAMETERS}. */
-    public static Set<String> withDns(String... known) {
-        Set<String> s = new HashSet<>(Arrays.asList(known));
-        s.addAll(DNS_PARAMETERS);
-        return s;
-    }
-
-    /**
-     * {@code authservId}: required; an RFC 8601 authserv-id written as a token, i.e. letters, digits and
-     * {@code !#$%&'*+-.^_`{|}~} (a host name such as {@code mx.example.com}), at most 253 characters.
-     */
-    public static String authservId(String text) {
-        String t = trimmed(text);
-        if (t == null) {
-            throw new IllegalArgumentException("authservId is required (a token such as mx.example.com)");
-        }
+    /** Checks an authserv-id token (see {@link #AUTHSERV_ID}). */
+    static String authservId(String t) {
         boolean ok = t.length() <= 253;
         for (int i = 0; i < t.length() && ok; i++) {
             char c = t.charAt(i);
@@ -221,38 +158,17 @@ public final class ArcSettings {
         }
         if (!ok) {
             throw new IllegalArgumentException("authservId must be a token such as mx.example.com (letters, digits, "
-                    + "'.', '-', '_'), not '" + SafeText.printable(t, 80) + "'");
+                    + "'.', '-', '_')");
         }
         return t;
     }
 
-    /** A list of domain names ({@code trustedSealers}), lower-cased; each must be a valid domain name. */
-    public static List<String> domains(String name, String value) {
-        List<String> out = list(value);
-        for (String d : out) {
-            if (SafeText.domain(d).isEmpty()) {
-                throw new IllegalArgumentException(name + ": '" + SafeText.printable(d, 80) + "' is not a domain name");
-            }
+    /** A domain name, lower-cased. */
+    static String domain(String d) {
+        if (SafeText.domain(d).isEmpty()) {
+            throw new IllegalArgumentException("'" + SafeText.printable(d, 80) + "' is not a domain name");
         }
-        return out;
-    }
-
-    /** A colon-, comma- or space-separated list of domains, lower-cased; empty for {@code null}. */
-    public static List<String> list(String value) {
-        if (value == null || value.trim().isEmpty()) {
-            return Collections.emptyList();
-        }
-        List<String> out = new ArrayList<>();
-        for (String s : value.split("[:,\\s]+")) {
-            if (!s.isEmpty()) {
-                out.add(s.toLowerCase(Locale.ROOT));
-            }
-        }
-        return Collections.unmodifiableList(out);
-    }
-
-    static String trimmed(String s) {
-        return s == null || s.trim().isEmpty() ? null : s.trim();
+        return d.toLowerCase(Locale.ROOT);
     }
 
     /** The trusted sealer whose seal is the newest of a passing chain, if it is in {@code trusted}. */

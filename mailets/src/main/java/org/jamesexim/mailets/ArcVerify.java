@@ -12,6 +12,10 @@ import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.SafeText;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +40,10 @@ import org.slf4j.LoggerFactory;
  */
 public class ArcVerify extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(ArcVerify.class);
-    public static final org.apache.mailet.AttributeName ARC_STATE = ArcAttributes.ARC_STATE;
+    /** {@code force}: verify again even when {@code jexim.arc_state} is set. */
+    public static final Param<Boolean> FORCE = Param.bool("force", false);
+    /** Every parameter ArcVerify reads. */
+    public static final ParamSet PARAMETERS = ArcSettings.DNS_PARAMETERS.with(ArcSettings.TRUSTED_SEALERS, FORCE);
 
     private final DNSService dnsService;
     private ArcVerifier verifier;
@@ -50,11 +57,11 @@ public class ArcVerify extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
+        ParamValues values = GlueParams.mailet(PARAMETERS, getMailetConfig(), ArcVerify.class, "ArcVerify: ");
         try {
-            ArcSettings.checkParameters(getInitParameterNames(), ArcSettings.withDns("trustedSealers", "force"));
-            verifier = ArcSettings.verifier(name -> getInitParameter(name), dnsService);
-            trustedSealers = ArcSettings.domains("trustedSealers", getInitParameter("trustedSealers"));
-            force = ArcSettings.bool("force", getInitParameter("force"), false);
+            verifier = ArcSettings.verifier(values, dnsService);
+            trustedSealers = values.get(ArcSettings.TRUSTED_SEALERS) == null ? List.of() : values.get(ArcSettings.TRUSTED_SEALERS);
+            force = values.get(FORCE);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("ArcVerify: " + e.getMessage());
         }

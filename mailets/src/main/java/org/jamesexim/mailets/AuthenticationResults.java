@@ -16,6 +16,8 @@ import org.jamesexim.arc.AuthResults;
 import org.jamesexim.arc.HeaderField;
 import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.SafeText;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public class AuthenticationResults extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(AuthenticationResults.class);
+    /** Every parameter AuthenticationResults reads. */
+    public static final ParamSet PARAMETERS = ParamSet.of(ArcSettings.AUTHSERV_ID);
     /** Set by James's {@code SPFHandler} SMTP hook: the Received-SPF text, result first. */
     public static final AttributeName SPF_HEADER = AttributeName.of("org.apache.james.spf.header");
     /** Set by James's {@code SPF} mailet: the result word. */
@@ -50,12 +54,8 @@ public class AuthenticationResults extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        try {
-            ArcSettings.checkParameters(getInitParameterNames(), java.util.Set.of("authservId"));
-            authservId = ArcSettings.authservId(getInitParameter("authservId"));
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("AuthenticationResults: " + e.getMessage());
-        }
+        authservId = GlueParams.mailet(PARAMETERS, getMailetConfig(), AuthenticationResults.class, "AuthenticationResults: ")
+                .get(ArcSettings.AUTHSERV_ID);
     }
 
     @Override

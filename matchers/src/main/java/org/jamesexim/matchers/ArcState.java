@@ -12,7 +12,9 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 import org.jamesexim.mailets.ArcAttributes;
+import org.jamesexim.common.config.Param;
 import org.jamesexim.mailets.ArcSettings;
+import org.jamesexim.mailets.config.GlueParams;
 
 /**
  * Matches mail whose ARC state ({@code jexim.arc_state}, set by {@code ArcVerifyHook} or {@code ArcVerify}) is
@@ -27,21 +29,15 @@ import org.jamesexim.mailets.ArcSettings;
  * }</pre>
  */
 public class ArcState extends GenericMatcher {
+    /** The condition: ARC states separated by commas, colons or blanks. */
+    public static final Param<List<String>> CONDITION = ArcSettings.states("condition")
+            .required("ArcState needs a condition such as ArcState=pass,none");
+
     private Set<String> states;
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException("ArcState needs a condition such as ArcState=pass,none");
-        }
-        states = new HashSet<>();
-        for (String s : ArcSettings.list(condition)) {
-            if (org.jamesexim.arc.ArcState.fromWord(s) == null) {
-                throw new MessagingException("ArcState: '" + s + "' is not one of pass, fail, none, temperror");
-            }
-            states.add(s.toLowerCase(Locale.ROOT));
-        }
+        states = new HashSet<>(GlueParams.condition(CONDITION, getCondition(), "ArcState "));
     }
 
     @Override

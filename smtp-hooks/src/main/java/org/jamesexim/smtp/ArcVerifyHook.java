@@ -1,6 +1,5 @@
 package org.jamesexim.smtp;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -21,6 +20,10 @@ import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.SafeText;
 import org.jamesexim.mailets.ArcAttributes;
 import org.jamesexim.mailets.ArcSettings;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +53,15 @@ import org.slf4j.LoggerFactory;
  */
 public class ArcVerifyHook implements JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(ArcVerifyHook.class);
-    public static final org.apache.mailet.AttributeName ARC_STATE = ArcAttributes.ARC_STATE;
+    /** {@code acceptable}: the ARC states accepted (Exim's {@code verify = arc/none:pass}); absent: all. */
+    public static final Param<List<String>> ACCEPTABLE = ArcSettings.states("acceptable");
+    /** Every parameter ArcVerifyHook reads. */
+    public static final ParamSet PARAMETERS = ArcSettings.DNS_PARAMETERS.with(ArcSettings.TRUSTED_SEALERS, ACCEPTABLE);
 
     private final DNSService dnsService;
     private ArcVerifier verifier;
     private List<String> trustedSealers = List.of();
-    private Set<String> acceptable;
+    private Set<ArcState> acceptable;
 
     @Inject
     public ArcVerifyHook(DNSService dnsService) {
@@ -64,28 +70,15 @@ public class ArcVerifyHook implements JamesMessageHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
+        ParamValues values = GlueParams.hook(PARAMETERS, config, ArcVerifyHook.class, "ArcVerifyHook: ");
         try {
-            ArcSettings.checkParameters(config.getKeys(), ArcSettings.withDns("trustedSealers", "acceptable"));
-            verifier = ArcSettings.verifier(name -> config.getString(name, null), dnsService);
-            trustedSealers = ArcSettings.domains("trustedSealers", config.getString("trustedSealers", null));
+            verifier = ArcSettings.verifier(values, dnsService);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("ArcVerifyHook: " + e.getMessage());
         }
-        String acc = config.getString("acceptable", null);
-        if (acc != null && !acc.trim().isEmpty()) {
-            acceptable = new HashSet<>();
-            for (String s : ArcSettings.list(acc)) {
-                if (ArcState.fromWord(s) == null) {
-                    throw new ConfigurationException("ArcVerifyHook: acceptable '" + SafeText.printable(s, 40)
-                            + "' is not one of none, pass, fail, temperror");
-                }
-                acceptable.add(s);
-            }
-            // a temporary error ends as pass or fail: where fail is acceptable, so is not knowing yet
-            if (acceptable.contains("fail")) {
-                acceptable.add("temperror");
-            }
-        }
+        trustedSealers = values.get(ArcSettings.TRUSTED_SEALERS) == null ? List.of() : values.get(ArcSettings.TRUSTED_SEALERS);
+        List<String> acc = values.get(ACCEPTABLE);
+        acceptable = acc == null || acc.isEmpty() ? null : ArcState.acceptable(acc);
     }
 
     @Override
@@ -101,7 +94,7 @@ public class ArcVerifyHook implements JamesMessageHook {
         ArcSettings.setAttributes(mail, v, trustedSealers);
         LOGGER.info("ARC {} session={} remote={}", ArcSettings.logFields(v), session.getSessionID(),
                 session.getRemoteAddress() == null ? "" : session.getRemoteAddress().getAddress().getHostAddress());
-        if (acceptable != null && !acceptable.contains(v.state().word())) {
+        if (acceptable != null && !acceptable.contains(v.state())) {
             if (v.temporaryError()) {
                 return tryLater();
             }

@@ -1,6 +1,9 @@
 package org.jamesexim.arc;
 
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The chain validation status of RFC 8617 (Exim's {@code $arc_state}: none, pass, fail), plus {@link #TEMPERROR}:
@@ -31,5 +34,26 @@ public enum ArcState {
             case "temperror": return TEMPERROR;
             default: return null;
         }
+    }
+
+    /**
+     * The states a list such as Exim's {@code verify = arc/none:pass} accepts: those listed and, wherever
+     * {@code fail} is listed, {@code temperror} too (a temporary error ends as pass or fail).
+     *
+     * @throws IllegalArgumentException naming a word that is not a state
+     */
+    public static Set<ArcState> acceptable(Collection<String> words) {
+        Set<ArcState> out = EnumSet.noneOf(ArcState.class);
+        for (String w : words) {
+            ArcState s = fromWord(w);
+            if (s == null) {
+                throw new IllegalArgumentException("'" + SafeText.printable(w, 40) + "' is not one of none, pass, fail, temperror");
+            }
+            out.add(s);
+        }
+        if (out.contains(FAIL)) {
+            out.add(TEMPERROR);
+        }
+        return out;
     }
 }
