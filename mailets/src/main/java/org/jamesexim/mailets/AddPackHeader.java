@@ -4,6 +4,9 @@ import javax.mail.MessagingException;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.config.GlueParams;
 
 /**
  * Adds {@code X-Jexim-Received: helo=<name>} to mail that the pack's SMTP hook saw, naming the HELO the client
@@ -18,14 +21,15 @@ import org.apache.mailet.base.GenericMailet;
  */
 public class AddPackHeader extends GenericMailet {
     static final String DEFAULT_HEADER = "X-Jexim-Received";
+    /** {@code header}: the header field written. */
+    public static final Param<String> HEADER = Param.text("header", DEFAULT_HEADER).check(BmiRun::headerName);
+    /** Every parameter AddPackHeader reads. */
+    public static final ParamSet PARAMETERS = ParamSet.of(HEADER);
     private String header;
 
     @Override
     public void init() throws MessagingException {
-        header = getInitParameter("header", DEFAULT_HEADER).trim();
-        if (!header.matches("[!-9;-~]+")) {
-            throw new MessagingException("header: not a valid header field name: '" + header + "'");
-        }
+        header = GlueParams.mailet(PARAMETERS, getMailetConfig(), AddPackHeader.class, "").get(HEADER);
     }
 
     @Override

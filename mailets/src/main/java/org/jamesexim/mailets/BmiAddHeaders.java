@@ -10,6 +10,10 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.bmi.BmiRouting;
 
 /**
@@ -40,18 +44,20 @@ public class BmiAddHeaders extends GenericMailet {
     private String verdictHeader;
     private String trackerHeader;
 
+    /** {@code verdict_header}: the verdict's header; empty: none. */
+    public static final Param<String> VERDICT_HEADER = Param.text("verdict_header", "X-Brightmail-Verdict")
+        .check(BmiRun::headerName).emptyMeansNone();
+    /** {@code tracker_header}: the tracker verdict's header; empty: none. */
+    public static final Param<String> TRACKER_HEADER = Param.text("tracker_header", "X-Brightmail-Tracker")
+        .check(BmiRun::headerName).emptyMeansNone();
+    /** Every parameter BmiAddHeaders reads. */
+    public static final ParamSet PARAMETERS = ParamSet.of(VERDICT_HEADER, TRACKER_HEADER);
+
     @Override
     public void init() throws MessagingException {
-        verdictHeader = headerName("verdict_header", "X-Brightmail-Verdict");
-        trackerHeader = headerName("tracker_header", "X-Brightmail-Tracker");
-    }
-
-    private String headerName(String param, String def) throws MessagingException {
-        String v = getInitParameter(param, def).trim();
-        if (!v.isEmpty() && !v.matches("[!-9;-~]+")) {
-            throw new MessagingException(param + ": not a valid header field name: '" + v + "'");
-        }
-        return v;
+        ParamValues values = GlueParams.mailet(PARAMETERS, getMailetConfig(), BmiAddHeaders.class, "");
+        verdictHeader = values.get(VERDICT_HEADER);
+        trackerHeader = values.get(TRACKER_HEADER);
     }
 
     @Override

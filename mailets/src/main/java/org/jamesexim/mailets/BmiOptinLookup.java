@@ -15,6 +15,9 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.bmi.BmiOptin;
 import org.jamesexim.bmi.BmiOptinTable;
 
@@ -34,6 +37,11 @@ import org.jamesexim.bmi.BmiOptinTable;
  * }</pre>
  */
 public class BmiOptinLookup extends GenericMailet {
+    /** {@code file}: the opt-in table, {@code file://conf/...} (James's home) or an absolute path. */
+    public static final Param<String> FILE = Param.text("file", null).required("e.g. file://conf/bmi_optin.txt");
+    /** Every parameter BmiOptinLookup reads. */
+    public static final ParamSet PARAMETERS = ParamSet.of(FILE);
+
     private final FileSystem fileSystem;
     private BmiOptinTable table;
 
@@ -44,10 +52,7 @@ public class BmiOptinLookup extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        String name = getInitParameter("file", "").trim();
-        if (name.isEmpty()) {
-            throw new MessagingException("file: required, e.g. file://conf/bmi_optin.txt");
-        }
+        String name = GlueParams.mailet(PARAMETERS, getMailetConfig(), BmiOptinLookup.class, "").get(FILE);
         try {
             File f = name.contains("://") || name.startsWith("classpath:") ? fileSystem.getFile(name) : new File(name);
             table = BmiOptinTable.parse(Files.readString(f.toPath(), StandardCharsets.UTF_8), name);

@@ -3,6 +3,7 @@ package org.jamesexim.mailets;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +19,8 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
+import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
-import org.jamesexim.common.Durations;
 import org.jamesexim.bmi.BmiActionTable;
 import org.jamesexim.bmi.BmiEngine;
 import org.jamesexim.bmi.BmiEngineException;
@@ -29,6 +30,10 @@ import org.jamesexim.bmi.BmiVerdict;
 import org.jamesexim.bmi.BmiVerdicts;
 import org.jamesexim.bmi.RspamdEngine;
 import org.jamesexim.common.Endpoint;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +60,7 @@ import org.slf4j.LoggerFactory;
  *     <error_processor>error</error_processor>    <!-- fail_closed: where the mail goes after retry_max, default error -->
  *     <processor>transport</processor>            <!-- optional: hand the mail on, split into one copy per verdict -->
  *     <strip_headers>X-Brightmail-Verdict, X-Brightmail-Tracker</strip_headers> <!-- the default; removed on arrival -->
+ *     <path>/checkv2</path>                       <!-- the default: Rspamd's scan URL path -->
  * </mailet>
  * }</pre>
  *
@@ -79,6 +85,29 @@ public class BmiRun extends GenericMailet {
 
     /** The two failure policies ({@code on_error}). */
     public enum OnError { FAIL_OPEN, FAIL_CLOSED }
+
+    public static final Param<Endpoint> ENDPOINT = Param.endpoint("endpoint", "127.0.0.1 11333");
+    public static final Param<Duration> CONNECT_TIMEOUT = Param.duration("connect_timeout", "2s");
+    public static final Param<Duration> TIMEOUT = Param.duration("timeout", "10s");
+    public static final Param<Duration> SCAN_TIMEOUT = Param.duration("scan_timeout", "30s");
+    public static final Param<List<String>> STRIP_HEADERS = Param.list("strip_headers", "X-Brightmail-Verdict, X-Brightmail-Tracker",
+        Param.COMMAS_BLANKS).check(BmiRun::headerName).emptyMeansNone();
+    public static final Param<BmiActionTable> ACTIONS = Param.custom("actions", BmiActionTable.DEFAULT_TABLE, BmiActionTable::parse);
+    public static final Param<Map<String, Integer>> RULE_IDS = Param.custom("rule_ids", null, RspamdEngine.Builder::parseRuleIds);
+    public static final Param<String> PATH = Param.text("path", "/checkv2").check(p -> {
+        if (!p.startsWith("/")) {
+            throw new IllegalArgumentException("must start with /");
+        }
+        return p;
+    });
+    public static final Param<String> ON_ERROR = Param.choice("on_error", "fail_open", "fail_open", "fail_closed");
+    public static final Param<Duration> RETRY_DELAY = Param.duration("retry_delay", "5m");
+    public static final Param<Integer> RETRY_MAX = Param.integer("retry_max", 5, 0, Integer.MAX_VALUE);
+    public static final Param<String> ERROR_PROCESSOR = Param.text("error_processor", Mail.ERROR);
+    public static final Param<String> PROCESSOR = Param.text("processor", null);
+    /** Every parameter BmiRun reads. */
+    public static final ParamSet PARAMETERS = ParamSet.of(ENDPOINT, CONNECT_TIMEOUT, TIMEOUT, SCAN_TIMEOUT, STRIP_HEADERS, ACTIONS,
+        RULE_IDS, PATH, ON_ERROR, RETRY_DELAY, RETRY_MAX, ERROR_PROCESSOR, PROCESSOR);
 
     private final MailQueueFactory<?> queues;
     private MailQueue spool;
@@ -111,68 +140,38 @@ public class BmiRun extends GenericMailet {
             // the same call James's RemoteDelivery uses: returns the spool, creating it if the spooler has not yet
             spool = queues.createQueue(MailQueueFactory.SPOOL);
         }
-        Endpoint endpoint = parse("endpoint", "127.0.0.1 11333", Endpoint::parse);
-        Duration connectTimeout = parse("connect_timeout", "2s", BmiRun::duration);
-        Duration timeout = parse("timeout", "10s", BmiRun::duration);
-        Duration scanTimeout = parse("scan_timeout", "30s", BmiRun::duration);
-        stripHeaders = parse("strip_headers", "X-Brightmail-Verdict, X-Brightmail-Tracker", BmiRun::headerNames);
-        BmiActionTable actions = parse("actions", BmiActionTable.DEFAULT_TABLE, BmiActionTable::parse);
-        Map<String, Integer> ruleIds = parse("rule_ids", "", RspamdEngine.Builder::parseRuleIds);
-        String path = getInitParameter("path", "/checkv2").trim();
-        if (!path.startsWith("/")) {
-            throw new MessagingException("path: must start with /: '" + path + "'");
-        }
-        onError = parse("on_error", "fail_open", v -> OnError.valueOf(v.trim().toUpperCase(Locale.ROOT)));
-        retryDelay = parse("retry_delay", "5m", BmiRun::duration);
-        retryMax = parse("retry_max", "5", v -> {
-            int n = Integer.parseInt(v.trim());
-            if (n < 0) {
-                throw new IllegalArgumentException("must be >= 0");
-            }
-            return n;
-        });
-        errorProcessor = getInitParameter("error_processor", Mail.ERROR).trim();
-        String p = getInitParameter("processor", "").trim();
-        processor = p.isEmpty() ? null : p;
-        engine = RspamdEngine.builder(endpoint).connectTimeout(connectTimeout).timeout(timeout).scanTimeout(scanTimeout).path(path)
-            .actions(actions).ruleIds(ruleIds).build();
+        ParamValues values = GlueParams.mailet(PARAMETERS, getMailetConfig(), BmiRun.class, "");
+        stripHeaders = values.get(STRIP_HEADERS);
+        onError = OnError.valueOf(values.get(ON_ERROR).toUpperCase(Locale.ROOT));
+        retryDelay = values.get(RETRY_DELAY);
+        retryMax = values.get(RETRY_MAX);
+        errorProcessor = values.get(ERROR_PROCESSOR);
+        processor = values.get(PROCESSOR);
+        Map<String, Integer> ruleIds = values.get(RULE_IDS);
+        engine = RspamdEngine.builder(values.get(ENDPOINT)).connectTimeout(values.get(CONNECT_TIMEOUT)).timeout(values.get(TIMEOUT))
+            .scanTimeout(values.get(SCAN_TIMEOUT)).path(values.get(PATH)).actions(values.get(ACTIONS))
+            .ruleIds(ruleIds == null ? Map.of() : ruleIds).build();
     }
 
-    private interface Parser<T> {
-        T parse(String value);
+    /** A header field name (printable ASCII but the colon). */
+    static String headerName(String n) {
+        if (!n.matches("[!-9;-~]+")) {
+            throw new IllegalArgumentException("not a header field name: '" + n + "'");
+        }
+        return n;
     }
 
-    private <T> T parse(String name, String defaultValue, Parser<T> parser) throws MessagingException {
-        String value = getInitParameter(name, defaultValue);
-        try {
-            return parser.parse(value);
-        } catch (RuntimeException e) {
-            throw new MessagingException(name + ": bad value '" + value + "': " + e.getMessage(), e);
+    /** Every processor this mailet may send mail to. */
+    @Override
+    public Collection<ProcessingState> requiredProcessingState() {
+        List<ProcessingState> states = new ArrayList<>();
+        if (onError == OnError.FAIL_CLOSED) {
+            states.add(new ProcessingState(errorProcessor));
         }
-    }
-
-    /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
-    static Duration duration(String value) {
-        Duration d = Durations.parse(value);
-        if (d.isZero()) {
-            throw new IllegalArgumentException("must be more than 0");
+        if (processor != null) {
+            states.add(new ProcessingState(processor));
         }
-        return d;
-    }
-
-    /** Header field names separated by commas or blanks; empty for none. */
-    static List<String> headerNames(String value) {
-        List<String> names = new ArrayList<>();
-        for (String n : value.trim().split("[,\\s]+")) {
-            if (n.isEmpty()) {
-                continue;
-            }
-            if (!n.matches("[!-9;-~]+")) {
-                throw new IllegalArgumentException("not a header field name: '" + n + "'");
-            }
-            names.add(n);
-        }
-        return names;
+        return states;
     }
 
     @Override

@@ -10,6 +10,9 @@ import org.apache.james.user.api.UsersRepositoryException;
 import org.apache.mailet.Mail;
 import org.apache.mailet.StorageDirective;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.bmi.BmiRouting;
 
 /**
@@ -34,12 +37,19 @@ public class BmiToAltLocation extends GenericMailet {
         this.usersRepository = usersRepository;
     }
 
+    /** {@code folder}: this folder instead of the verdict's location; absent or empty: the verdict's. */
+    public static final Param<String> FOLDER = Param.text("folder", "").emptyMeansNone().check(f -> {
+        if (f.contains("\r") || f.contains("\n")) {
+            throw new IllegalArgumentException("must be one line");
+        }
+        return f;
+    });
+    /** Every parameter BmiToAltLocation reads. */
+    public static final ParamSet PARAMETERS = ParamSet.of(FOLDER);
+
     @Override
     public void init() throws MessagingException {
-        folder = getInitParameter("folder", "").trim();
-        if (folder.contains("\r") || folder.contains("\n")) {
-            throw new MessagingException("folder: must be one line");
-        }
+        folder = GlueParams.mailet(PARAMETERS, getMailetConfig(), BmiToAltLocation.class, "").get(FOLDER);
     }
 
     @Override

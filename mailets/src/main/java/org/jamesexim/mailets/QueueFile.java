@@ -1,9 +1,7 @@
 package org.jamesexim.mailets;
 
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.Set;
-import java.util.TreeSet;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -19,6 +17,10 @@ import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolDirectory;
 import org.jamesexim.queuefile.SpoolFormat;
 import org.jamesexim.queuefile.SpoolLimits;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,37 +68,20 @@ public class QueueFile extends GenericMailet {
     }
 
     /** The parameters this mailet knows, plus James's own error-handling ones. */
-    static final Set<String> PARAMETERS = Set.of("directory", "format", "passThrough", "eximIdLength", "onMailetException", "onMatchException");
+    public static final Param<String> DIRECTORY = Param.text("directory", null).required("an existing absolute directory");
+    public static final Param<SpoolFormat> FORMAT = Param.custom("format", "james", SpoolFormat::parse);
+    public static final Param<Boolean> PASS_THROUGH = Param.bool("passThrough", false);
+    public static final Param<EximMessageIds.Length> EXIM_ID_LENGTH = Param.custom("eximIdLength", "16", EximMessageIds.Length::parse);
+    /** Every parameter QueueFile reads. */
+    public static final ParamSet PARAMETERS = ParamSet.of(DIRECTORY, FORMAT, PASS_THROUGH, EXIM_ID_LENGTH);
 
     @Override
     public void init() throws MessagingException {
-        for (Iterator<String> it = getInitParameterNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!PARAMETERS.contains(name)) {
-                throw new MessagingException("unknown parameter " + SafeText.quote(name) + " (QueueFile knows " + new TreeSet<>(PARAMETERS) + ")");
-            }
-        }
-        String dir = getInitParameter("directory");
-        if (dir == null || dir.isBlank()) {
-            throw new MessagingException("directory: required (an existing absolute directory)");
-        }
-        SpoolFormat format;
-        EximMessageIds.Length idLength;
-        try {
-            format = SpoolFormat.parse(getInitParameter("format", "james"));
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("format: " + e.getMessage());
-        }
-        try {
-            idLength = EximMessageIds.Length.parse(getInitParameter("eximIdLength", "16").trim());
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("eximIdLength: " + e.getMessage());
-        }
-        String pt = getInitParameter("passThrough", "false").trim();
-        if (!pt.equals("true") && !pt.equals("false")) {
-            throw new MessagingException("passThrough: expected true or false, got '" + pt + "'");
-        }
-        passThrough = Boolean.parseBoolean(pt);
+        ParamValues values = GlueParams.mailet(PARAMETERS, getMailetConfig(), QueueFile.class, "");
+        String dir = values.get(DIRECTORY);
+        SpoolFormat format = values.get(FORMAT);
+        EximMessageIds.Length idLength = values.get(EXIM_ID_LENGTH);
+        passThrough = values.get(PASS_THROUGH);
         try {
             directory = SpoolDirectory.open(PackFiles.resolve(fileSystem, dir), format, idLength);
             SpoolDirectory.checkSafe(directory.directory());

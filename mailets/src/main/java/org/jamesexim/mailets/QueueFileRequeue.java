@@ -5,12 +5,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +27,6 @@ import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.utils.UserDefinedStartable;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
-import org.jamesexim.common.Durations;
 import org.jamesexim.queuefile.RequeueSettings;
 import org.jamesexim.queuefile.RequeueSink;
 import org.jamesexim.queuefile.Requeuer;
@@ -37,6 +34,11 @@ import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolFormat;
 import org.jamesexim.queuefile.SpoolLimits;
 import org.jamesexim.queuefile.SpooledMessage;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamException;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,9 +112,21 @@ public class QueueFileRequeue implements UserDefinedStartable {
         this.fileSystem = fileSystem;
     }
 
+    public static final Param<String> DIRECTORY = Param.text("directory", null).required("the incoming directory");
+    public static final Param<SpoolFormat> FORMAT = Param.custom("format", "james", SpoolFormat::parse);
+    public static final Param<String> PROCESSOR = Param.text("processor", "transport");
+    public static final Param<Duration> POLL_INTERVAL = Param.duration("pollInterval", "1s");
+    /** Default 0s for the james format, 2s for exim. */
+    public static final Param<Duration> SETTLE = Param.duration("settle", null).allowZero();
+    public static final Param<Boolean> KEEP_DONE = Param.bool("keepDone", true);
+    /** Default: the host name. */
+    public static final Param<String> NODE = Param.text("node", null);
+    public static final Param<Boolean> TRUST_ENVELOPE = Param.bool("trustEnvelope", false);
+    public static final Param<Long> MAX_MESSAGE_SIZE = Param.custom("maxMessageSize", (SpoolLimits.DEFAULT_MAX_MESSAGE_SIZE >> 20) + "m", SpoolLimits::parseSize);
+    public static final Param<Integer> MAX_PER_SCAN = Param.integer("maxPerScan", SpoolLimits.DEFAULT_MAX_PER_SCAN, 1, 1_000_000);
     /** The keys of queuefile.properties; any other is refused at start. */
-    static final Set<String> KEYS = Set.of("directory", "format", "processor", "pollInterval", "settle", "keepDone", "node", "trustEnvelope",
-        "maxMessageSize", "maxPerScan");
+    public static final ParamSet PARAMETERS = ParamSet.of(DIRECTORY, FORMAT, PROCESSOR, POLL_INTERVAL, SETTLE, KEEP_DONE, NODE,
+        TRUST_ENVELOPE, MAX_MESSAGE_SIZE, MAX_PER_SCAN);
 
     @Override
     public void start() {
@@ -122,40 +136,26 @@ public class QueueFileRequeue implements UserDefinedStartable {
         } catch (FileNotFoundException | ConfigurationException e) {
             throw new IllegalStateException("queuefile.properties: cannot be read (" + e.getMessage() + ")", e);
         }
-        for (Iterator<String> it = conf.getKeys(); it.hasNext(); ) {
-            String key = it.next();
-            if (!KEYS.contains(key)) {
-                throw new IllegalStateException("queuefile.properties: unknown setting " + SafeText.quote(key) + " (known: " + new TreeSet<>(KEYS) + ")");
-            }
-        }
-        String dir = conf.getString("directory", null);
-        if (dir == null || dir.isBlank()) {
-            throw new IllegalStateException("queuefile.properties: directory is required");
-        }
-        SpoolFormat format;
+        ParamValues values;
         try {
-            format = SpoolFormat.parse(conf.getString("format", "james"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("queuefile.properties: format: " + e.getMessage());
+            values = GlueParams.read(PARAMETERS, GlueParams.source(conf), QueueFileRequeue.class, "queuefile.properties: ");
+        } catch (ParamException e) {
+            throw new IllegalStateException(e.getMessage());
         }
-        String processor = conf.getString("processor", "transport").trim();
-        if (processor.isEmpty()) {
-            throw new IllegalStateException("queuefile.properties: processor must not be empty");
-        }
-        Duration poll = duration(conf, "pollInterval", Duration.ofSeconds(1));
-        Duration settle = duration(conf, "settle", format == SpoolFormat.EXIM ? Duration.ofSeconds(2) : Duration.ZERO);
-        boolean keep = bool(conf, "keepDone", true);
-        boolean trust = bool(conf, "trustEnvelope", false);
-        if (poll.isZero()) {
-            throw new IllegalStateException("queuefile.properties: pollInterval must be positive");
-        }
-        String node = conf.getString("node", defaultNode()).trim();
+        String dir = values.get(DIRECTORY);
+        SpoolFormat format = values.get(FORMAT);
+        String processor = values.get(PROCESSOR);
+        Duration poll = values.get(POLL_INTERVAL);
+        Duration settle = values.isSet(SETTLE) ? values.get(SETTLE) : format == SpoolFormat.EXIM ? Duration.ofSeconds(2) : Duration.ZERO;
+        boolean keep = values.get(KEEP_DONE);
+        boolean trust = values.get(TRUST_ENVELOPE);
+        String node = values.isSet(NODE) ? values.get(NODE) : defaultNode();
         RequeueSettings settings;
         try {
             Requeuer.checkNode(node);
             settings = RequeueSettings.builder().keepDone(keep).settle(settle).clock(Clock.systemUTC()).trustEnvelope(trust)
-                .maxMessageSize(size(conf, "maxMessageSize", SpoolLimits.DEFAULT_MAX_MESSAGE_SIZE))
-                .maxPerScan(integer(conf, "maxPerScan", SpoolLimits.DEFAULT_MAX_PER_SCAN))
+                .maxMessageSize(values.get(MAX_MESSAGE_SIZE))
+                .maxPerScan(values.get(MAX_PER_SCAN))
                 .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("queuefile.properties: " + e.getMessage());
@@ -236,49 +236,6 @@ public class QueueFileRequeue implements UserDefinedStartable {
                 scheduler.shutdownNow();
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    static boolean bool(Configuration conf, String key, boolean dflt) {
-        String v = conf.getString(key, Boolean.toString(dflt)).trim();
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalStateException("queuefile.properties: " + key + ": expected true or false, got " + SafeText.quote(v));
-        }
-        return Boolean.parseBoolean(v);
-    }
-
-    static long size(Configuration conf, String key, long dflt) {
-        String v = conf.getString(key, null);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return SpoolLimits.parseSize(v);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("queuefile.properties: " + key + ": " + e.getMessage());
-        }
-    }
-
-    static int integer(Configuration conf, String key, int dflt) {
-        String v = conf.getString(key, null);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.trim().matches("[0-9]{1,9}")) {
-            throw new IllegalStateException("queuefile.properties: " + key + ": expected a number, got " + SafeText.quote(v));
-        }
-        return Integer.parseInt(v.trim());
-    }
-
-    static Duration duration(Configuration conf, String key, Duration dflt) {
-        String v = conf.getString(key, null);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Durations.parse(v);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("queuefile.properties: " + key + ": expected a duration like 500ms, 2s or 1m, got " + SafeText.quote(v));
         }
     }
 

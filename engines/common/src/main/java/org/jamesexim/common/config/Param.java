@@ -48,10 +48,12 @@ public final class Param<T> {
     private final String separator;
     private final Function<String, ?> check;
     private final String doc;
+    private final boolean emptyIsValue;
 
     private Param(String name, Kind kind, String defaultText, String requiredHint, boolean secret, List<String> aliases,
                   List<String> allowed, Duration minDuration, Duration maxDuration, long minInt, long maxInt, String separator,
-                  Function<String, ?> check, String doc) {
+                  Function<String, ?> check, String doc, boolean emptyIsValue) {
+        this.emptyIsValue = emptyIsValue;
         this.name = name;
         this.kind = kind;
         this.defaultText = defaultText;
@@ -73,14 +75,14 @@ public final class Param<T> {
             throw new IllegalArgumentException("a parameter needs a name");
         }
         return new Param<>(name, kind, blankToNull(defaultText), null, false, List.of(), List.of(), null, null,
-                Long.MIN_VALUE, Long.MAX_VALUE, COMMAS_BLANKS, null, "");
+                Long.MIN_VALUE, Long.MAX_VALUE, COMMAS_BLANKS, null, "", false);
     }
 
     private <U> Param<U> copy(String defaultText, String requiredHint, boolean secret, List<String> aliases, List<String> allowed,
                               Duration minDuration, Duration maxDuration, long minInt, long maxInt, String separator,
                               Function<String, ?> check, String doc) {
         return new Param<>(name, kind, defaultText, requiredHint, secret, aliases, allowed, minDuration, maxDuration, minInt,
-                maxInt, separator, check, doc);
+                maxInt, separator, check, doc, emptyIsValue);
     }
 
     /** {@code true} or {@code false}. */
@@ -183,6 +185,23 @@ public final class Param<T> {
                 separator, check, doc);
     }
 
+    /**
+     * A text or list given empty ({@code <name></name>}) means "none" (the empty text, the empty list) instead of the
+     * default, as for a list of headers to remove; absent still means the default.
+     */
+    public Param<T> emptyMeansNone() {
+        if (kind != Kind.TEXT && kind != Kind.LIST) {
+            throw new IllegalStateException(name + ": only a text or a list can be empty");
+        }
+        return new Param<>(name, kind, defaultText, requiredHint, secret, aliases, allowed, minDuration, maxDuration, minInt,
+                maxInt, separator, check, doc, true);
+    }
+
+    /** True when an empty value means "none" rather than the default. */
+    public boolean emptyMeansNoneSet() {
+        return emptyIsValue;
+    }
+
     /** One line for the documentation. */
     public Param<T> doc(String text) {
         return copy(defaultText, requiredHint, secret, aliases, allowed, minDuration, maxDuration, minInt, maxInt, separator,
@@ -225,12 +244,17 @@ public final class Param<T> {
     }
 
     /**
-     * The value of {@code text} ({@code null} or blank: the default, {@code null} when there is none).
+     * The value of {@code text} ({@code null} or blank: the default, {@code null} when there is none; blank is
+     * "none" for a parameter declared {@link #emptyMeansNone()}).
      *
      * @throws ParamException naming the parameter and the value (not a secret's)
      */
+    @SuppressWarnings("unchecked")
     public T parse(String text) {
         String t = blankToNull(text);
+        if (t == null && text != null && emptyIsValue) {
+            return kind == Kind.LIST ? (T) List.of() : (T) "";
+        }
         if (t == null) {
             if (requiredHint != null) {
                 throw new ParamException(name, name + ": required" + (requiredHint.isEmpty() ? "" : " (" + requiredHint + ")"));

@@ -94,9 +94,9 @@ public final class ParamSet {
         Set<Param<?>> given = Collections.newSetFromMap(new LinkedHashMap<>());
         List<String> warnings = new ArrayList<>();
         for (Param<?> p : byName.values()) {
-            String text = Param.blankToNull(source.get(p.name()));
+            String text = source.get(p.name());
             for (String old : p.aliases()) {
-                String o = Param.blankToNull(source.get(old));
+                String o = source.get(old);
                 if (o == null) {
                     continue;
                 }
@@ -107,7 +107,7 @@ public final class ParamSet {
                         + " will be refused in a later release)");
                 text = o;
             }
-            if (text != null) {
+            if (Param.blankToNull(text) != null) {
                 given.add(p);
             }
             values.put(p, p.parse(text));

@@ -124,6 +124,18 @@ class ParamSetTest {
     }
 
     @Test
+    void anEmptyValueMeansNoneWhereDeclaredSo() {
+        Param<List<String>> strip = Param.list("strip", "A, B", Param.COMMAS_BLANKS).emptyMeansNone();
+        Param<String> header = Param.text("header", "X-A").emptyMeansNone();
+        ParamSet set = ParamSet.of(strip, header);
+        assertThat(set.read(ParamSource.of(Map.of("strip", " ", "header", ""))).get(strip)).isEmpty();
+        assertThat(set.read(ParamSource.of(Map.of("header", ""))).get(header)).isEmpty();
+        assertThat(set.read(ParamSource.of(Map.of())).get(strip)).containsExactly("A", "B");
+        assertThat(set.read(ParamSource.of(Map.of())).get(header)).isEqualTo("X-A");
+        assertThatThrownBy(() -> FORCE.emptyMeansNone()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void declaredOnce() {
         assertThatThrownBy(() -> SET.with(Param.bool("force", true))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> SET.with(Param.bool("dir", true))).isInstanceOf(IllegalStateException.class);
