@@ -176,13 +176,13 @@ public final class DccRequest {
         }
 
         /**
-         * Adds a recipient address. An empty or {@code <>} recipient is refused: dccifd would close the connection
-         * without a reply on it.
+         * Adds a recipient address. An empty recipient is refused: the empty line would end the recipient list. (A
+         * {@code <>} recipient is an ordinary recipient to dccifd 2.3.167, shared/vectors/dcc-real raw-nullrcpt-u.)
          */
         public Builder recipient(String address) {
             Objects.requireNonNull(address, "recipient");
             String v = oneLine(address).trim();
-            if (v.isEmpty() || v.equals("<>")) {
+            if (v.isEmpty()) {
                 throw new IllegalArgumentException("empty recipient address");
             }
             recipients.add(v);

@@ -55,6 +55,14 @@ public final class DccResult {
      * Returns null for an empty or unknown value (nothing to reuse: Exim does not cache failures either).
      */
     public static DccResult fromRecorded(String dccResult, String dccHeader) {
+        return fromRecorded(dccResult, dccHeader, "");
+    }
+
+    /**
+     * As {@link #fromRecorded(String, String)}, with the per-recipient line recorded with it (reply line 2, one of
+     * {@code A R G} per recipient of the mail as it was then; anything else in it is dropped).
+     */
+    public static DccResult fromRecorded(String dccResult, String dccHeader, String recipientResults) {
         if (dccResult == null || dccResult.length() != 1) {
             return null;
         }
@@ -74,7 +82,8 @@ public final class DccResult {
             default:
                 return null;
         }
-        return new DccResult(o, c, dccResult, "", dccHeader == null ? "" : dccHeader, "", "recorded earlier: " + c);
+        String line = recipientResults == null ? "" : recipientResults.replaceAll("[^ARG]", "");
+        return new DccResult(o, c, dccResult, line, dccHeader == null ? "" : dccHeader, "", "recorded earlier: " + c);
     }
 
     public Outcome outcome() {

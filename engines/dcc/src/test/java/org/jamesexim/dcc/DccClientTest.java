@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The client against the dccifd simulator, over both socket kinds. */
 class DccClientTest {
     static final String MESSAGE = "From: Alice <alice@sender.example>\r\nTo: bob@example.org\r\nSubject: dcc test\r\n"
-        + "Message-ID: <t1@sender.example>\r\n\r\nHello DCC world.\r\n.leading dot line\r\n";
+        + "Message-ID: <t1@sender.example>\r\n\r\nHello DCC world, a test message.\r\n.leading dot line\r\n";
 
     @TempDir
     Path tmp;
@@ -111,7 +111,7 @@ class DccClientTest {
         DccifdSimulator.Request q = sim.lastRequest();
         assertThat(q.helo).isEqualTo("evil rcpt@x ");
         assertThat(q.recipients).containsExactly("c@d.example");
-        assertThatThrownBy(() -> DccRequest.builder().recipient("<>")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DccRequest.builder().recipient(" ")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
@@ -181,9 +181,10 @@ class DccClientTest {
     @Test
     void dccHeaderIsTheHeaderPlusLfAndLongFoldedHeadersStayWhole() {
         DccResult r = tcpClient().check(request(), text(MESSAGE));
-        assertThat(r.dccHeader()).isEqualTo("X-DCC-SIM-Metrics: sim.dcc.test 1201; Body=1 Fuz1=1 Fuz2=1\n");
+        // two recipients: the count grows by two (dccifd counts per recipient)
+        assertThat(r.dccHeader()).isEqualTo("X-DCC-SIM-Metrics: sim.dcc.test 1201; Body=2 Fuz1=2 Fuz2=2\n");
         assertThat(r.headerName()).isEqualTo("X-DCC-SIM-Metrics");
-        assertThat(r.headerValue()).isEqualTo("sim.dcc.test 1201; Body=1 Fuz1=1 Fuz2=1");
+        assertThat(r.headerValue()).isEqualTo("sim.dcc.test 1201; Body=2 Fuz1=2 Fuz2=2");
         String folded = "X-DCC-EATSPAM-Metrics: a-very-long-client-host-name.mail-relay.example.org 1201; bulk Body=many Fuz1=many\n"
             + "\tFuz2=many rep=97%";
         sim.headerText(folded);
@@ -197,14 +198,16 @@ class DccClientTest {
 
     @Test
     void bulkCountsGrowWithReportsAndReachTheRejectThreshold() {
-        sim.rejectAt(3).manyAt(3);
+        // counts grow by one per recipient (dcc-real multi-u: a new body to three recipients shows Body=3)
+        sim.rejectAt(5);
         tcpClient();
-        assertThat(client.check(request(), text(MESSAGE)).dccHeader()).contains("Body=1 ");
+        assertThat(client.check(request(), text(MESSAGE)).dccHeader()).contains("; Body=2 Fuz1=2 Fuz2=2");
         assertThat(client.check(request(), text(MESSAGE)).outcome()).isEqualTo(Outcome.ACCEPT);
         DccResult third = client.check(request(), text(MESSAGE));
         assertThat(third.outcome()).isEqualTo(Outcome.FAIL);
         assertThat(third.dccResult()).isEqualTo("R");
-        assertThat(third.dccHeader()).contains("bulk Body=many Fuz1=many Fuz2=many");
+        assertThat(third.recipientResults()).isEqualTo("RR");
+        assertThat(third.dccHeader()).contains("; bulk Body=6 Fuz1=6 Fuz2=6");
     }
 
     @Test
@@ -219,19 +222,25 @@ class DccClientTest {
         assertThat(retry.recipientResults()).isEqualTo("AA");
     }
 
+    /** The real shape (dcc-real multi-discard-u): mixed per-recipient answers come under an overall A. */
     @Test
     void perRecipientAnswersFollowRequestOrder() {
-        sim.rejectingRecipient("carol@example.org").rejectAt(1);
+        sim.blacklistSender("alice@sender.example").whitelistRecipient("bob@example.org");
         DccResult r = tcpClient().check(request(), text(MESSAGE));
-        assertThat(r.dccResult()).isEqualTo("R");
+        assertThat(r.dccResult()).isEqualTo("A");
+        assertThat(r.outcome()).isEqualTo(Outcome.ACCEPT);
         assertThat(r.recipientResults()).isEqualTo("AR");
+        DccDecision d = DccDecision.of(r, 2, DccDecision.Mode.PER_RECIPIENT, false);
+        assertThat(d.recipients()).containsExactly(DccDecision.Action.DELIVER, DccDecision.Action.DISCARD);
+        assertThat(DccDecision.of(r, 2, DccDecision.Mode.OVERALL, false).deliversToAll()).isTrue();
     }
 
     @Test
     void cksumsGivesHeaderAndChecksumTable() {
         DccResult r = tcpClient("cksums", Duration.ofSeconds(5)).check(request(), text(MESSAGE));
         assertThat(r.dccHeader()).startsWith("X-DCC-SIM-Metrics:");
-        assertThat(r.checksums()).startsWith("                            reported: 1");
+        assertThat(r.checksums()).startsWith("                            reported: 2               checksum  server\n");
+        assertThat(r.checksums()).contains("\n                     Body: ");
     }
 
     @Test
@@ -334,8 +343,7 @@ class DccClientTest {
     @Test
     void simulatorClosesWithoutReplyOnWhatDccifdRefuses() throws IOException {
         // written by hand, since the client never sends these
-        for (String bad : new String[] {"header grey_off\n1.2.3.4\nh\ns\nr\n\nX: y\n\nb\n", "header\n1.2.3.4\nh\ns\n<>\n\nX: y\n\nb\n",
-            "header\n1.2.3.4\nh\n"}) {
+        for (String bad : new String[] {"header grey_off\n1.2.3.4\nh\ns\nr\n\nX: y\n\nb\n", "header\n1.2.3.4\nh\n"}) {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", sim.tcpPort())) {
                 s.getOutputStream().write(bad.getBytes(StandardCharsets.US_ASCII));
                 s.shutdownOutput();
@@ -343,7 +351,7 @@ class DccClientTest {
             }
         }
         assertThat(sim.requests()).extracting(q -> q.closedBecause)
-            .containsExactly("unrecognized option value: \"grey_off\"", "null recipient address", "truncated request");
+            .containsExactly("unrecognized option value: \"grey_off\"", "truncated request");
     }
 
     /** A message of {@code size} bytes made on the fly: never held in memory. */

@@ -31,33 +31,50 @@ import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
- * A dccifd simulator for tests: speaks the dccifd ASCII protocol as dccifd(8), include/dccif.h and dccifd/dccifd.c
- * of DCC 2.3.167 describe it, over TCP (127.0.0.1) and/or a unix socket. Nothing of it goes into the drop-in JAR.
+ * A model of dccifd for tests: speaks the dccifd ASCII protocol over TCP (127.0.0.1) and/or a unix socket and answers
+ * as a real Rhyolite DCC 2.3.167 dccifd answered in the exchanges recorded in {@code shared/vectors/dcc-real/}
+ * ({@code DccifdModelVsRealTest} sends it every recorded request and compares its replies with the real ones). Nothing
+ * of it goes into the drop-in JAR.
  *
  * <p><b>What it reads, as dccifd does</b> (each line ends in LF; trailing CRs are dropped):</p>
  * <ol>
  *   <li>options: blank-separated words, any case, from {@code header cksums body query grey-off no-grey grey-query
  *       no-reject spam log rcvd-nxt rcvd-next}; an unknown word makes it close the connection without a reply;</li>
- *   <li>the client IP, optionally followed by CR and the client name ({@code ""}, {@code 0.0.0.0} or
- *       {@code 0.0.0.0\r0.0.0.0}: the IP is taken from the first {@code Received:} header instead);</li>
- *   <li>the HELO value; 4. the envelope sender;</li>
+ *   <li>the client IP, optionally followed by CR and the client name ({@code ""}, {@code 0.0.0.0}: the IP is taken
+ *       from the first {@code Received:} header instead);</li>
+ *   <li>the HELO value; 4. the envelope sender (an empty line: taken from {@code Return-Path:});</li>
  *   <li>recipients, one a line, each optionally followed by CR and a local user name; {@code <...>} is stripped;
- *       an empty line ends the list; {@code <>} or an empty address makes it close without a reply;</li>
+ *       an empty line ends the list; {@code <>} is an ordinary recipient;</li>
  *   <li>the message (headers, blank line, body) until EOF (the client's half-close). A request cut before the
- *       recipient list ends is "truncated" and gets no reply.</li>
+ *       recipient list ends gets no reply.</li>
  * </ol>
- * <p><b>What it answers</b>: the result byte and LF; one byte per recipient ({@code G} for all when greylisted,
- * {@code R} for a recipient that rejects, else {@code A}) and LF; then with {@code body} the message with its
- * {@code X-DCC-*-Metrics} headers replaced by the new one (CRLF line ends if most header lines had them), else with
- * {@code header}/{@code cksums} the X-DCC header (folded with LF TAB before column 78), for {@code cksums} a checksum
- * table, and a blank line. Then it closes.</p>
  *
- * <p><b>How it decides</b> (a model of dccifd with a DCC server behind it): every non-query request reports its body
- * checksum, so {@code Body}/{@code Fuz1}/{@code Fuz2} count the reports of the same body ({@code many} at or above
- * {@link #manyAt}); a count at or above the reject threshold ({@link #rejectAt}, dccifd {@code -t}) gives {@code R};
- * greylisting ({@link #greylist}, dccifd {@code -G on}) embargoes each new (client IP, sender, recipient) triple once,
- * unless {@code grey-off}/{@code no-grey}; {@link #force} overrides the result byte; faults ({@link Fault}) simulate a
- * broken daemon. Every request is recorded ({@link #requests()}).</p>
+ * <p><b>How it decides</b> (the rules the captures show):</p>
+ * <ul>
+ *   <li>counts grow by one per recipient of each report ({@code query} and greylisted answers show the count but do
+ *       not store it); the Body checksum ignores CR and white space, and a body of fewer than {@value #MIN_BODY}
+ *       non-blank bytes has none ({@code Body=0}, no Fuz1/Fuz2);</li>
+ *   <li>a count at or above the reject threshold ({@link #rejectAt}, dccifd {@code -t}) or whiteclnt
+ *       {@code many env_From} ({@link #blacklistSender}, counts {@code many}, beats greylisting) marks every recipient
+ *       {@code R} except those whitelisted by {@code ok env_To} ({@link #whitelistRecipient}); all {@code R} gives an
+ *       overall {@code R} ({@code A} with {@code no-reject}), a mix gives an overall {@code A} (the MTA discards for
+ *       the recipients marked {@code R}), or {@code R} for all with {@code option forced-discard-ok};</li>
+ *   <li>{@code ok env_From} ({@link #whitelistSender}) or only whitelisted recipients: {@code A} with
+ *       {@code X-DCC--Metrics: <host>; whitelist}, instantly;</li>
+ *   <li>greylisting ({@link #greylist}, {@code -G on}): {@code G} for all while any (IP, sender, recipient) triple is
+ *       new or within its embargo, unless {@code grey-off}/{@code no-grey};</li>
+ *   <li>no DCC server ({@link #serverReachable}): {@code A} with {@code X-DCC--Metrics: <host> 0; Body=n ...}, or with
+ *       {@code -x} ({@link #tryExtraHard}) {@code T} and {@code R} for every recipient;</li>
+ *   <li>no recipients: {@code A}, an empty line 2, no header;</li>
+ *   <li>{@code rep=NN%} once the client IP has {@value #REP_THRESHOLD} reports; the {@code cksums} table in dccifd's
+ *       layout (its checksum words are the model's own);</li>
+ *   <li>answers that ask a DCC server wait {@link #latency} (default none; {@link #REAL_LATENCY} is what the real one
+ *       took).</li>
+ * </ul>
+ * <p>History it cannot know (other sites' reports, the client's reputation) can be given ({@link #nextShownCount},
+ * {@link #nextPriorReports}, {@link #reputation}, {@link #repPercent}, {@link #preload}); {@link #force} overrides the
+ * result byte (line 2 then takes the real shape: {@code G} for all, {@code R} for all under {@code R} or {@code T});
+ * faults ({@link Fault}) simulate a broken daemon. Every request is recorded ({@link #requests()}).</p>
  */
 public final class DccifdSimulator implements AutoCloseable {
     /** dccifd's option words (include/dccif.h). */
@@ -65,6 +82,12 @@ public final class DccifdSimulator implements AutoCloseable {
         "no-reject", "spam", "log", "rcvd-nxt", "rcvd-next");
     /** DCC's "many" count, written as {@code many} in the header. */
     public static final int MANY = 16_777_200;
+    /** Non-blank body bytes (CR and white space not counted) below which dccifd computes no Body checksum. */
+    public static final int MIN_BODY = 30;
+    /** Reports from a client IP before dccifd shows its {@code rep=NN%} (the rep-total threshold of the cksums table). */
+    public static final int REP_THRESHOLD = 20;
+    /** What a real answer took with a live DCC server on loopback (shared/vectors/dcc-real: 0.40 s). */
+    public static final Duration REAL_LATENCY = Duration.ofMillis(400);
     /** How much of each request is kept raw for assertions; the rest is only counted and hashed. */
     public static final int KEEP_RAW = 256 * 1024;
 
@@ -134,15 +157,27 @@ public final class DccifdSimulator implements AutoCloseable {
     private volatile boolean greylist;
     private volatile Duration embargo = Duration.ZERO;
     private volatile int rejectAt = Integer.MAX_VALUE;
-    private volatile int manyAt = 10;
+    private volatile int manyAt = MANY;
     private volatile Fault fault = Fault.NONE;
     private volatile Duration delay = Duration.ofSeconds(1);
     private volatile String brand = "SIM";
     private volatile String hostname = "sim.dcc.test";
     private volatile int serverId = 1201;
     private volatile String headerText;
-    private final Set<String> rejectingRecipients = Collections.synchronizedSet(new HashSet<>());
     private final Set<String> whitelistedSenders = Collections.synchronizedSet(new HashSet<>());
+    private final Set<String> whitelistedRecipients = Collections.synchronizedSet(new HashSet<>());
+    private final Set<String> blacklistedSenders = Collections.synchronizedSet(new HashSet<>());
+    private volatile boolean forcedDiscardOk;
+    private volatile boolean serverReachable = true;
+    private volatile boolean greylistServerReachable = true;
+    private volatile boolean tryExtraHard;
+    private volatile boolean serverDownNoticed;
+    private volatile Duration latency = Duration.ZERO;
+    private volatile java.util.function.LongSupplier clock = System::currentTimeMillis;
+    private Integer nextShownCount;
+    private Integer nextPriorReports;
+    private final Map<String, int[]> reputation = new HashMap<>();
+    private final Map<String, Integer> repPercent = new HashMap<>();
 
     // state
     private final Map<String, Integer> bodyReports = new HashMap<>();
@@ -216,15 +251,98 @@ public final class DccifdSimulator implements AutoCloseable {
         return this;
     }
 
-    /** Recipients (addresses, any case) whose per-user settings reject bulk mail: {@code R} on line 2. */
-    public DccifdSimulator rejectingRecipient(String address) {
-        rejectingRecipients.add(address.toLowerCase(Locale.ROOT));
+    /** whiteclnt {@code ok env_From <address>}: header {@code X-DCC--Metrics: host; whitelist}, never rejected, not counted. */
+    public DccifdSimulator whitelistSender(String address) {
+        whitelistedSenders.add(address.toLowerCase(Locale.ROOT));
         return this;
     }
 
-    /** Senders on the whiteclnt list: header {@code X-DCC--Metrics: host; whitelist}, never rejected. */
-    public DccifdSimulator whitelistSender(String address) {
-        whitelistedSenders.add(address.toLowerCase(Locale.ROOT));
+    /**
+     * whiteclnt {@code ok env_To <address>}: that recipient is never marked {@code R}; a message to whitelisted
+     * recipients only gets the whitelist header.
+     */
+    public DccifdSimulator whitelistRecipient(String address) {
+        whitelistedRecipients.add(address.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
+    /** whiteclnt {@code many env_From <address>}: counts {@code many}, {@code R} for every recipient not whitelisted, beats greylisting. */
+    public DccifdSimulator blacklistSender(String address) {
+        blacklistedSenders.add(address.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
+    /** whiteclnt {@code option forced-discard-ok}: recipients that disagree are all rejected ({@code R} overall). */
+    public DccifdSimulator forcedDiscardOk(boolean on) {
+        this.forcedDiscardOk = on;
+        return this;
+    }
+
+    /**
+     * Whether a DCC server answers dccifd. Without one dccifd still answers: {@code A} (or the whiteclnt verdict) with
+     * {@code X-DCC--Metrics: <host> 0; Body=n ...}, counting only this message; with {@link #tryExtraHard} {@code T}.
+     */
+    public DccifdSimulator serverReachable(boolean on) {
+        this.serverReachable = on;
+        this.serverDownNoticed = false;
+        return this;
+    }
+
+    /** Whether the greylist server answers (without it, no greylisting). */
+    public DccifdSimulator greylistServerReachable(boolean on) {
+        this.greylistServerReachable = on;
+        return this;
+    }
+
+    /** dccifd {@code -x}: with no DCC server, answer {@code T} and {@code R} for every recipient. */
+    public DccifdSimulator tryExtraHard(boolean on) {
+        this.tryExtraHard = on;
+        return this;
+    }
+
+    /**
+     * How long an answer that asks a DCC server takes (whitelisted, no-recipient and no-server answers are instant).
+     * Default zero; {@link #REAL_LATENCY} is what a real dccifd took with a live server.
+     */
+    public DccifdSimulator latency(Duration d) {
+        this.latency = d;
+        return this;
+    }
+
+    /** The clock of the greylist embargo, in milliseconds (default: the system clock). */
+    public DccifdSimulator clock(java.util.function.LongSupplier millis) {
+        this.clock = millis;
+        return this;
+    }
+
+    /**
+     * History of the DCC network that a model cannot know: the Body/Fuz1/Fuz2 count the next answer shows (the reports
+     * of other sites plus this one). Used once.
+     */
+    public synchronized DccifdSimulator nextShownCount(int count) {
+        this.nextShownCount = count;
+        return this;
+    }
+
+    /** History: how many reports of the next request's body the server had before it (the cksums table's server column). Used once. */
+    public synchronized DccifdSimulator nextPriorReports(int count) {
+        this.nextPriorReports = count;
+        return this;
+    }
+
+    /** History: the reports ({@code total}) and spam reports ({@code spam}) the server has from this client IP. */
+    public synchronized DccifdSimulator reputation(String ip, int total, int spam) {
+        reputation.put(ip, new int[] {total, spam});
+        return this;
+    }
+
+    /** History: the {@code rep=NN%} shown for this client IP (negative: none shown; null: computed from {@link #reputation}). */
+    public synchronized DccifdSimulator repPercent(String ip, Integer percent) {
+        if (percent == null) {
+            repPercent.remove(ip);
+        } else {
+            repPercent.put(ip, percent);
+        }
         return this;
     }
 
@@ -325,8 +443,12 @@ public final class DccifdSimulator implements AutoCloseable {
         int headerLines;
         int crHeaderLines;
         String firstReceived;
+        String fromHeader;
+        String returnPath;
+        String messageId;
         String bodyChecksum;
-        int bodyCount;
+        int bodyNonBlank;
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
     }
 
     /** Reads the request the way dccifd does, keeping the first bytes raw. */
@@ -407,10 +529,14 @@ public final class DccifdSimulator implements AutoCloseable {
             out.flush();
             return;
         }
-        char result = decide(p);
-        String perRecipient = perRecipient(p, result);
-        byte[] tail = tail(p, result);
+        Verdict v = decide(p);
+        char result = v.result;
+        String perRecipient = v.perRecipient;
+        byte[] tail = tail(p, v);
         requests.add(new Request(p, result));
+        if (v.consultedServer && !latency.isZero()) {
+            Thread.sleep(latency.toMillis());
+        }
         if (f == Fault.SLOW) {
             Thread.sleep(delay.toMillis());
         }
@@ -478,18 +604,9 @@ public final class DccifdSimulator implements AutoCloseable {
             int cr = v.indexOf('\r');
             String addr = cr < 0 ? v : v.substring(0, cr);
             String user = cr < 0 ? "" : v.substring(cr + 1);
-            if (addr.startsWith("<") && addr.endsWith(">") && addr.length() >= 2) {
+            // a <> recipient is an ordinary recipient to dccifd 2.3.167 (raw-nullrcpt-u)
+            if (addr.startsWith("<") && addr.endsWith(">") && addr.length() > 2) {
                 addr = addr.substring(1, addr.length() - 1);
-                if (addr.isEmpty()) {
-                    return "null recipient address";
-                }
-            }
-            int comma = addr.lastIndexOf(',');
-            if (comma >= 0) {
-                addr = addr.substring(comma + 1);
-            }
-            if (addr.isEmpty()) {
-                return "null recipient";
             }
             p.recipients.add(addr);
             p.users.add(user);
@@ -501,6 +618,7 @@ public final class DccifdSimulator implements AutoCloseable {
     private static void readMessage(Reader r, Parse p) throws IOException {
         MessageDigest all = sha256();
         MessageDigest body = sha256();
+        int nonBlank = 0;
         boolean inHeaders = true;
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         long n = 0;
@@ -512,7 +630,14 @@ public final class DccifdSimulator implements AutoCloseable {
             n++;
             all.update((byte) c);
             if (!inHeaders) {
-                body.update((byte) c);
+                // the Body checksum ignores CR and white space (crlf-u counts with plain-u)
+                if (c != '\r' && c != ' ' && c != '\t' && c != '\n') {
+                    body.update((byte) c);
+                    nonBlank++;
+                }
+                if (p.body.size() < KEEP_RAW) {
+                    p.body.write(c);
+                }
                 continue;
             }
             line.write(c);
@@ -531,6 +656,15 @@ public final class DccifdSimulator implements AutoCloseable {
                     if (p.firstReceived == null && l.regionMatches(true, 0, "Received:", 0, 9)) {
                         p.firstReceived = l;
                     }
+                    if (p.returnPath == null && l.regionMatches(true, 0, "Return-Path:", 0, 12)) {
+                        p.returnPath = l.substring(12).trim();
+                    }
+                    if (p.fromHeader == null && l.regionMatches(true, 0, "From:", 0, 5)) {
+                        p.fromHeader = l.substring(5).trim();
+                    }
+                    if (p.messageId == null && l.regionMatches(true, 0, "Message-ID:", 0, 11)) {
+                        p.messageId = l.substring(11).trim();
+                    }
                 }
                 if (p.headers.length() < KEEP_RAW) {
                     p.headers.append(l);
@@ -540,6 +674,7 @@ public final class DccifdSimulator implements AutoCloseable {
         p.messageLength = n;
         p.sha256 = hex(all.digest());
         p.bodyChecksum = hex(body.digest());
+        p.bodyNonBlank = nonBlank;
         if (p.clientIp == null && p.firstReceived != null) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[([0-9a-fA-F.:]+)\\]").matcher(p.firstReceived);
             if (m.find()) {
@@ -548,89 +683,191 @@ public final class DccifdSimulator implements AutoCloseable {
         }
     }
 
-    private synchronized char decide(Parse p) {
-        boolean query = p.options.contains("query");
-        int count = bodyReports.getOrDefault(p.bodyChecksum, 0);
-        if (!query && !p.recipients.isEmpty()) {
-            count = count >= MANY ? MANY : count + 1;
-            bodyReports.put(p.bodyChecksum, count);
-        }
-        p.bodyCount = count;
-        Character forced = force;
-        if (forced != null) {
-            return forced;
-        }
-        if (p.sender != null && whitelistedSenders.contains(stripBrackets(p.sender).toLowerCase(Locale.ROOT))) {
-            return 'A';
-        }
-        boolean greyOff = p.options.contains("grey-off") || p.options.contains("no-grey");
-        if (greylist && !greyOff && !p.recipients.isEmpty()) {
-            long now = System.currentTimeMillis();
-            boolean embargoed = false;
-            for (String rcpt : p.recipients) {
-                String triple = p.clientIp + "|" + stripBrackets(p.sender).toLowerCase(Locale.ROOT) + "|" + rcpt.toLowerCase(Locale.ROOT);
-                Long first = greyTriples.get(triple);
-                if (first == null) {
-                    if (!p.options.contains("grey-query") && !query) {
-                        greyTriples.put(triple, now);
-                    }
-                    embargoed = true;
-                } else if (now - first < embargo.toMillis()) {
-                    embargoed = true;
-                }
-            }
-            if (embargoed) {
-                return 'G';
-            }
-        }
-        boolean noReject = p.options.contains("no-reject");
-        boolean spam = p.options.contains("spam") || count >= rejectAt;
-        boolean someRecipientRejects = false;
-        for (String rcpt : p.recipients) {
-            if (spam && rejectingRecipients.contains(rcpt.toLowerCase(Locale.ROOT))) {
-                someRecipientRejects = true;
-            }
-        }
-        if (!noReject && spam && (rejectingRecipients.isEmpty() || someRecipientRejects)) {
-            return 'R';
-        }
-        return 'A';
+    /** The model's verdict on one request: line 1, line 2, and what the header and table show. */
+    static final class Verdict {
+        char result;
+        String perRecipient = "";
+        boolean whitelisted;
+        boolean blacklisted;
+        boolean bulk;
+        boolean shortBody;
+        boolean server;
+        boolean consultedServer;
+        int count;
+        int prior;
+        int reported;
+        int repTotal;
+        int repSpam;
+        Integer repPercent;
     }
 
-    private String perRecipient(Parse p, char result) {
-        StringBuilder sb = new StringBuilder();
-        for (String rcpt : p.recipients) {
-            if (result == 'G') {
-                sb.append('G');
-            } else if (result == 'R' && (rejectingRecipients.isEmpty() || rejectingRecipients.contains(rcpt.toLowerCase(Locale.ROOT)))) {
-                sb.append('R');
-            } else {
-                sb.append('A');
+    private synchronized Verdict decide(Parse p) {
+        Verdict v = new Verdict();
+        boolean query = p.options.contains("query");
+        int n = p.recipients.size();
+        // an empty sender line: dccifd takes the envelope sender from Return-Path (black-sa-u, white-sa-u)
+        String envFrom = (p.sender == null || p.sender.isEmpty()) && p.returnPath != null ? p.returnPath : p.sender;
+        String sender = stripBrackets(envFrom).toLowerCase(Locale.ROOT);
+        boolean[] rcptWhite = new boolean[n];
+        boolean allRcptWhite = n > 0;
+        for (int i = 0; i < n; i++) {
+            rcptWhite[i] = whitelistedRecipients.contains(p.recipients.get(i).toLowerCase(Locale.ROOT));
+            allRcptWhite &= rcptWhite[i];
+        }
+        v.server = serverReachable;
+        v.whitelisted = whitelistedSenders.contains(sender) || allRcptWhite;
+        v.blacklisted = !v.whitelisted && blacklistedSenders.contains(sender);
+        v.shortBody = p.bodyNonBlank < MIN_BODY;
+        Character forced = force;
+        Integer shown = nextShownCount;
+        Integer prior = nextPriorReports;
+        nextShownCount = null;
+        nextPriorReports = null;
+        int stored = v.shortBody ? 0 : bodyReports.getOrDefault(p.bodyChecksum, 0);
+        if (prior != null) {
+            stored = prior;
+        }
+        v.prior = stored;
+        int[] rep = reputation.getOrDefault(String.valueOf(p.clientIp), new int[] {0, 0});
+        v.repTotal = rep[0];
+        v.repSpam = rep[1];
+        if (n == 0) {
+            // no recipients: "A", an empty line 2, no header (dccifd 2.3.167, norcpt-u)
+            v.result = forced != null ? forced : 'A';
+            return v;
+        }
+        // with no server, dccifd waits for one only with -x or greylisting, and only until it notices (deadx-u, deadx-sa-u)
+        v.consultedServer = !v.whitelisted && (v.server || ((tryExtraHard || greylist) && !serverDownNoticed));
+        if (!v.whitelisted && !v.server && (tryExtraHard || greylist)) {
+            serverDownNoticed = true;
+        }
+        if (v.whitelisted) {
+            v.result = forced != null ? forced : 'A';
+            v.perRecipient = repeat(v.result == 'G' ? 'G' : v.result == 'R' || v.result == 'T' ? 'R' : 'A', n);
+            return v;
+        }
+        boolean added = !query;
+        if (v.shortBody) {
+            v.count = 0;
+        } else if (v.blacklisted || p.options.contains("spam")) {
+            v.count = MANY;
+        } else if (!v.server) {
+            v.count = n; // no DCC server: only this message's own counts
+        } else {
+            v.count = shown != null ? shown : Math.min(MANY, stored + (added ? n : 0));
+        }
+        v.reported = n;
+        v.bulk = v.blacklisted || v.count >= rejectAt || v.count >= MANY;
+        StringBuilder line = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            line.append(v.bulk && !rcptWhite[i] ? 'R' : 'A');
+        }
+        boolean someR = line.indexOf("R") >= 0;
+        boolean allR = line.indexOf("A") < 0;
+        if (someR && forcedDiscardOk) {
+            line.setLength(0);
+            line.append(repeat('R', n));
+            allR = true;
+        }
+        char result;
+        boolean grey = false;
+        if (!v.server && tryExtraHard) {
+            result = 'T';
+            line.setLength(0);
+            line.append(repeat('R', n));
+        } else if (someR) {
+            result = allR && !p.options.contains("no-reject") ? 'R' : 'A';
+        } else {
+            grey = greylisted(p, sender, query);
+            result = grey ? 'G' : 'A';
+            if (grey) {
+                line.setLength(0);
+                line.append(repeat('G', n));
             }
+        }
+        if (forced != null) {
+            result = forced;
+            char each = result == 'G' ? 'G' : result == 'R' || result == 'T' ? 'R' : 'A';
+            line.setLength(0);
+            line.append(repeat(each, n));
+            v.bulk = v.bulk || result == 'R';
+        }
+        v.result = result;
+        v.perRecipient = line.toString();
+        if (v.server) {
+            if (added && !grey && !v.shortBody && !v.blacklisted) {
+                bodyReports.put(p.bodyChecksum, v.count);
+            }
+            Integer percent = repPercent.get(String.valueOf(p.clientIp));
+            int spamNow = v.repSpam + (v.bulk ? 1 : 0);
+            if (percent != null) {
+                v.repPercent = percent < 0 ? null : percent;
+            } else if (v.repTotal + 1 >= REP_THRESHOLD) {
+                v.repPercent = (int) ((long) spamNow * 100 / (v.repTotal + 1));
+            }
+            if (added) {
+                reputation.put(String.valueOf(p.clientIp), new int[] {v.repTotal + 1, spamNow});
+            }
+        }
+        return v;
+    }
+
+    /** Greylisting (dccifd -G on): the message is embargoed while any (IP, sender, recipient) triple is new or young. */
+    private boolean greylisted(Parse p, String sender, boolean query) {
+        boolean greyOff = p.options.contains("grey-off") || p.options.contains("no-grey");
+        if (!greylist || !greylistServerReachable || greyOff) {
+            return false;
+        }
+        long now = clock.getAsLong();
+        boolean embargoed = false;
+        for (String rcpt : p.recipients) {
+            String triple = p.clientIp + "|" + sender + "|" + rcpt.toLowerCase(Locale.ROOT);
+            Long first = greyTriples.get(triple);
+            if (first == null) {
+                if (!p.options.contains("grey-query") && !query) {
+                    greyTriples.put(triple, now);
+                }
+                embargoed = true;
+            } else if (now - first < embargo.toMillis()) {
+                embargoed = true;
+            }
+        }
+        return embargoed;
+    }
+
+    private static String repeat(char c, int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append(c);
         }
         return sb.toString();
     }
 
-    /** The X-DCC header dccifd would build (without the final LF), as in dcclib/xhdr.c. */
-    String header(Parse p, char result) {
+    /** The X-DCC header dccifd would build (without the final LF), as the captures of dccifd 2.3.167 show. */
+    String header(Parse p, Verdict v) {
         String fixed = headerText;
         if (fixed != null) {
             return fixed;
         }
-        if (p.sender != null && whitelistedSenders.contains(stripBrackets(p.sender).toLowerCase(Locale.ROOT))) {
+        if (v.whitelisted) {
             return "X-DCC--Metrics: " + hostname + "; whitelist";
         }
-        StringBuilder h = new StringBuilder("X-DCC-" + brand + "-Metrics: " + hostname + " " + serverId + ";");
+        StringBuilder h = new StringBuilder(v.server ? "X-DCC-" + brand + "-Metrics: " + hostname + " " + serverId + ";"
+            : "X-DCC--Metrics: " + hostname + " 0;");
         int col = h.length();
         List<String> items = new ArrayList<>();
-        int count = p.bodyCount;
-        if (count >= manyAt || result == 'R') {
+        if (v.bulk) {
             items.add("bulk");
         }
-        String c = count >= manyAt ? "many" : Integer.toString(count);
+        String c = v.count >= manyAt ? "many" : Integer.toString(v.count);
         items.add("Body=" + c);
-        items.add("Fuz1=" + c);
-        items.add("Fuz2=" + c);
+        if (!v.shortBody) {
+            items.add("Fuz1=" + c);
+            items.add("Fuz2=" + c);
+        }
+        if (v.repPercent != null) {
+            items.add("rep=" + v.repPercent + "%");
+        }
         boolean firstItem = true;
         for (String item : items) {
             if (!firstItem && col + 1 + item.length() > 78) {
@@ -645,11 +882,14 @@ public final class DccifdSimulator implements AutoCloseable {
         return h.toString();
     }
 
-    private byte[] tail(Parse p, char result) {
+    private byte[] tail(Parse p, Verdict v) {
         boolean body = p.options.contains("body");
         boolean wantHeader = p.options.contains("header") || p.options.contains("cksums");
         StringBuilder sb = new StringBuilder();
-        String header = header(p, result);
+        if (p.recipients.isEmpty()) {
+            return (wantHeader || body ? "\n" : "").getBytes(StandardCharsets.ISO_8859_1);
+        }
+        String header = header(p, v);
         if (body) {
             // the message back with the new X-DCC header after the others; old X-DCC-*-Metrics removed
             boolean crlf = p.crHeaderLines > p.headerLines / 2;
@@ -669,20 +909,104 @@ public final class DccifdSimulator implements AutoCloseable {
             }
             sb.append(hs).append(crlf ? header.replace("\n", "\r\n") + "\r\n" : header + "\n");
             sb.append(crlf ? "\r\n" : "\n");
-            sb.append("[body not kept by the simulator]\n");
-            return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+            byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+            byte[] rest = p.body.toByteArray();
+            byte[] all = java.util.Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, all, head.length, rest.length);
+            return all;
         }
         if (wantHeader) {
             sb.append(header).append('\n');
             if (p.options.contains("cksums")) {
-                sb.append("                            reported: ").append(p.bodyCount >= MANY ? "many" : Integer.toString(p.bodyCount))
-                    .append("               checksum  server\n");
-                sb.append("       IP: ").append(p.clientIp == null ? "" : p.clientIp).append('\n');
-                sb.append("     body: ").append(p.bodyChecksum, 0, 32).append('\n');
+                sb.append(checksumTable(p, v));
             }
             sb.append('\n');
         }
         return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The {@code cksums} table in dccifd 2.3.167's layout: a title line, then one row per checksum (label, four
+     * 8-digit hex words, the server's count before this report, the reject threshold or the whitelist word). The
+     * hex words are this model's own (MD5 of the value), not DCC's checksums.
+     */
+    private String checksumTable(Parse p, Verdict v) {
+        boolean counts = v.server && !v.whitelisted;
+        boolean thold = !v.whitelisted && !v.blacklisted && !v.shortBody && rejectAt != Integer.MAX_VALUE;
+        boolean wlistWord = v.whitelisted || v.blacklisted;
+        StringBuilder t = new StringBuilder();
+        String reported = "reported: " + (v.whitelisted ? 0 : v.reported) + (v.blacklisted ? " spam" : "");
+        t.append(pad("", 28)).append(padRight(reported, 26)).append("checksum").append(counts ? "  server" : "        ")
+            .append(wlistWord ? " wlist" : thold ? " thold" : "");
+        t.setLength(t.toString().replaceAll(" +$", "").length());
+        t.append('\n');
+        String count = v.blacklisted ? "many" : Integer.toString(v.prior);
+        String ip = String.valueOf(p.clientIp);
+        row(t, "IP", ip, null, null);
+        row(t, "env_From", p.sender, null, v.blacklisted ? "many" : v.whitelisted ? "ok" : null);
+        if (p.fromHeader != null) {
+            row(t, "From", p.fromHeader, null, null);
+        }
+        if (p.helo != null && !p.helo.isEmpty()) {
+            row(t, "substitute helo", p.helo, null, null);
+        }
+        if (p.messageId != null) {
+            row(t, "Message-ID", p.messageId, null, null);
+        }
+        if (p.firstReceived != null) {
+            row(t, "Received", p.firstReceived, null, null);
+        }
+        if (!v.shortBody) {
+            String th = thold ? Integer.toString(rejectAt) : null;
+            row(t, "Body", p.bodyChecksum, counts ? count : null, th);
+            row(t, "Fuz1", p.bodyChecksum, counts ? count : null, th);
+            row(t, "Fuz2", p.bodyChecksum + "2", counts ? count : null, th);
+        }
+        row(t, "rep-total", ip, counts ? Integer.toString(v.repTotal) : null, thold ? Integer.toString(REP_THRESHOLD) : null);
+        row(t, "rep", ip, counts ? Integer.toString(v.repSpam) : null, null);
+        String domain = p.sender == null ? "" : p.sender.substring(p.sender.indexOf('@') + 1);
+        row(t, "substitute mail_host", domain, null, null);
+        return t.toString();
+    }
+
+    private static void row(StringBuilder t, String label, String value, String server, String third) {
+        StringBuilder r = new StringBuilder(pad(label, 25)).append(": ").append(words(value));
+        if (server != null || third != null) {
+            r.append(pad(server == null ? "" : server, 8));
+        }
+        if (third != null) {
+            r.append(pad(third, 6));
+        }
+        t.append(r).append('\n');
+    }
+
+    private static String words(String value) {
+        String h = md5Hex(value == null ? "" : value);
+        return h.substring(0, 8) + " " + h.substring(8, 16) + " " + h.substring(16, 24) + " " + h.substring(24, 32);
+    }
+
+    private static String pad(String s, int width) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = s.length(); i < width; i++) {
+            sb.append(' ');
+        }
+        return sb.append(s).toString();
+    }
+
+    private static String padRight(String s, int width) {
+        StringBuilder sb = new StringBuilder(s);
+        while (sb.length() < width) {
+            sb.append(' ');
+        }
+        return sb.toString();
+    }
+
+    private static String md5Hex(String s) {
+        try {
+            return hex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String stripBrackets(String s) {
@@ -692,9 +1016,14 @@ public final class DccifdSimulator implements AutoCloseable {
         return s.startsWith("<") && s.endsWith(">") && s.length() >= 2 ? s.substring(1, s.length() - 1) : s;
     }
 
+    /** The model's Body checksum: SHA-256 of the body without CR and white space. */
     static String bodyChecksum(byte[] body) {
         MessageDigest d = sha256();
-        d.update(body);
+        for (byte b : body) {
+            if (b != '\r' && b != ' ' && b != '\t' && b != '\n') {
+                d.update(b);
+            }
+        }
         return hex(d.digest());
     }
 
