@@ -37,6 +37,10 @@ import org.jamesexim.dsn.DeliveryStatusReport;
 import org.jamesexim.dsn.HeaderValues;
 import org.jamesexim.dsn.RemoteMta;
 import org.jamesexim.dsn.SmtpFailure;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +78,21 @@ public class DsnInfoBounce extends GenericMailet {
 
     private enum Attachment { HEADS, MESSAGE, NONE }
 
+    /** {@code dsnInfo}: write the DSN extra information fields (yes/no still read, deprecated). */
+    public static final Param<Boolean> DSN_INFO = Param.bool("dsnInfo", false).legacyYesNo();
+    /** {@code passThrough}: keep processing the failed mail after bouncing it (yes/no still read, deprecated). */
+    public static final Param<Boolean> PASS_THROUGH = Param.bool("passThrough", false).legacyYesNo();
+    /** {@code diagnosticField}: the name of the diagnostic field. */
+    public static final Param<String> DIAGNOSTIC_FIELD = Param.text("diagnosticField", DeliveryStatusReport.DEFAULT_DIAGNOSTIC_FIELD)
+        .check(f -> {
+            DeliveryStatusReport.builder("check").diagnosticField(f);
+            return f;
+        });
+    /** {@code attachment}: what of the original to return. */
+    public static final Param<String> ATTACHMENT = Param.choice("attachment", "heads", "heads", "message", "none");
+    /** Every parameter DsnInfoBounce reads. */
+    public static final ParamSet PARAMETERS = ParamSet.of(DSN_INFO, DIAGNOSTIC_FIELD, ATTACHMENT, PASS_THROUGH);
+
     private final DNSService dns;
     private boolean dsnInfo;
     private String diagnosticField;
@@ -88,37 +107,15 @@ public class DsnInfoBounce extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        dsnInfo = booleanParameter("dsnInfo", false);
-        passThrough = booleanParameter("passThrough", false);
-        diagnosticField = getInitParameter("diagnosticField", DeliveryStatusReport.DEFAULT_DIAGNOSTIC_FIELD);
-        try {
-            DeliveryStatusReport.builder("check").diagnosticField(diagnosticField);
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("parameter diagnosticField: " + e.getMessage());
-        }
-        String att = getInitParameter("attachment", "heads").trim().toLowerCase(Locale.ROOT);
-        switch (att) {
-            case "heads": attachment = Attachment.HEADS; break;
-            case "message": attachment = Attachment.MESSAGE; break;
-            case "none": attachment = Attachment.NONE; break;
-            default: throw new MessagingException("parameter attachment must be heads, message or none, not '" + att + "'");
-        }
+        ParamValues values = GlueParams.mailet(PARAMETERS, getMailetConfig(), DsnInfoBounce.class, "");
+        dsnInfo = values.get(DSN_INFO);
+        passThrough = values.get(PASS_THROUGH);
+        diagnosticField = values.get(DIAGNOSTIC_FIELD);
+        attachment = Attachment.valueOf(values.get(ATTACHMENT).toUpperCase(Locale.ROOT));
         try {
             reportingMta = dns.getHostName(dns.getLocalHost());
         } catch (Exception e) {
             reportingMta = "localhost";
-        }
-    }
-
-    private boolean booleanParameter(String name, boolean defaultValue) throws MessagingException {
-        String v = getInitParameter(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true": case "yes": return true;
-            case "false": case "no": return false;
-            default: throw new MessagingException("parameter " + name + " must be true or false, not '" + v + "'");
         }
     }
 

@@ -16,6 +16,10 @@ import org.apache.james.transport.mailets.remote.delivery.DeliveryRunnable;
 import org.apache.james.transport.mailets.remote.delivery.MailDelivrer;
 import org.apache.james.transport.mailets.remote.delivery.RemoteDeliveryConfiguration;
 import org.apache.mailet.AttributeName;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamException;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.config.GlueParams;
 
 /**
  * James's {@code RemoteDelivery}, with every parameter and behaviour of it, that also records what the remote
@@ -77,6 +81,34 @@ public class DsnInfoRemoteDelivery extends RemoteDelivery {
     static final List<AttributeName> ATTRIBUTES = List.of(HOST, HOST_ADDRESS, HOST_PORT, SMTP_GREETING, HELO_RESPONSE,
         SMTP_FAILED_COMMAND, SMTP_FAILED_REPLY);
 
+    /** {@code attemptTimeout}: the longest one attempt to one host may take (connect to end of data). */
+    public static final Param<java.time.Duration> ATTEMPT_TIMEOUT = Param.duration("attemptTimeout", "10m");
+    /** {@code bounceProcessor}: required, the recorded information reaches the bounce only through that processor. */
+    public static final Param<String> BOUNCE_PROCESSOR = Param.text(RemoteDeliveryConfiguration.BOUNCE_PROCESSOR, null)
+        .required("the processor of DsnInfoBounce: the recorded information reaches the bounce only through it");
+    /**
+     * Every parameter: ours, and those James 3.8.1's RemoteDelivery reads itself (declared here by name only, so that
+     * a misspelt one is refused; James checks their values; {@code mail.*} javax.mail properties are handed on).
+     * {@code deliveryThreads} is read by older James versions only.
+     */
+    public static final ParamSet PARAMETERS = ParamSet.of(ATTEMPT_TIMEOUT, BOUNCE_PROCESSOR).with(jamesParameters());
+
+    private static Param<?>[] jamesParameters() {
+        List<Param<?>> out = new java.util.ArrayList<>();
+        for (String n : List.of(RemoteDeliveryConfiguration.OUTGOING, RemoteDeliveryConfiguration.DELAY_TIME,
+            RemoteDeliveryConfiguration.MAX_RETRIES, RemoteDeliveryConfiguration.MAX_DNS_PROBLEM_RETRIES, "deliveryThreads",
+            RemoteDeliveryConfiguration.SENDPARTIAL, RemoteDeliveryConfiguration.TIMEOUT, RemoteDeliveryConfiguration.CONNECTIONTIMEOUT,
+            RemoteDeliveryConfiguration.GATEWAY, RemoteDeliveryConfiguration.GATEWAY_PORT, RemoteDeliveryConfiguration.GATEWAY_USERNAME,
+            RemoteDeliveryConfiguration.GATEWAY_USERNAME_COMPATIBILITY, RemoteDeliveryConfiguration.BIND, RemoteDeliveryConfiguration.HELO_NAME,
+            RemoteDeliveryConfiguration.DEBUG, RemoteDeliveryConfiguration.USE_PRIORITY, RemoteDeliveryConfiguration.START_TLS,
+            RemoteDeliveryConfiguration.SSL_ENABLE, RemoteDeliveryConfiguration.VERIFY_SERVER_IDENTITY, RemoteDeliveryConfiguration.ON_SUCCESS,
+            RemoteDeliveryConfiguration.LOAD_BALANCING)) {
+            out.add(Param.text(n, null).doc("read by James's RemoteDelivery"));
+        }
+        out.add(Param.text(RemoteDeliveryConfiguration.GATEWAY_PASSWORD, null).secret().doc("read by James's RemoteDelivery"));
+        return out.toArray(new Param<?>[0]);
+    }
+
     private final DNSService dnsServer;
     private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jexim-dsninfo-deadline");
@@ -93,21 +125,14 @@ public class DsnInfoRemoteDelivery extends RemoteDelivery {
 
     @Override
     public void init() throws MessagingException {
-        super.init();
-        if (getInitParameter(RemoteDeliveryConfiguration.BOUNCE_PROCESSOR) == null) {
-            throw new MessagingException("DsnInfoRemoteDelivery needs the parameter " + RemoteDeliveryConfiguration.BOUNCE_PROCESSOR
-                + ": the recorded information reaches the bounce only through that processor");
-        }
-        String attempt = getInitParameter("attemptTimeout", "10m");
         java.time.Duration attemptTimeout;
         try {
-            attemptTimeout = org.jamesexim.common.Durations.parse(attempt);
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("parameter attemptTimeout: " + e.getMessage());
+            attemptTimeout = GlueParams.read(PARAMETERS, GlueParams.source(getMailetConfig(), RemoteDeliveryConfiguration.JAVAX_PREFIX),
+                DsnInfoRemoteDelivery.class, "DsnInfoRemoteDelivery: ").get(ATTEMPT_TIMEOUT);
+        } catch (ParamException e) {
+            throw new MessagingException(e.getMessage());
         }
-        if (attemptTimeout.isZero()) {
-            throw new MessagingException("parameter attemptTimeout must be more than 0");
-        }
+        super.init();
         DeliveryRunnable runnable = read(RemoteDelivery.class, "deliveryRunnable", DeliveryRunnable.class);
         RemoteDeliveryConfiguration configuration = read(RemoteDelivery.class, "configuration", RemoteDeliveryConfiguration.class);
         MailDelivrer delivrer = new MailDelivrer(configuration, new DsnInfoMailDelivrerToHost(configuration, getMailetContext(), attemptTimeout, watchdog),

@@ -31,10 +31,18 @@ public final class GlueParams {
 
     /** A mailet's init parameters, without James's own. */
     public static ParamSource source(MailetConfig config) {
+        return source(config, null);
+    }
+
+    /**
+     * A mailet's init parameters, without James's own nor those starting with {@code passedOnPrefix} (a family of
+     * names the class hands on unread, such as RemoteDelivery's {@code mail.*} javax.mail properties).
+     */
+    public static ParamSource source(MailetConfig config, String passedOnPrefix) {
         Set<String> names = new LinkedHashSet<>();
         for (Iterator<String> it = config.getInitParameterNames(); it.hasNext(); ) {
             String n = it.next();
-            if (!JAMES_MAILET_PARAMETERS.contains(n)) {
+            if (!JAMES_MAILET_PARAMETERS.contains(n) && (passedOnPrefix == null || !n.startsWith(passedOnPrefix))) {
                 names.add(n);
             }
         }

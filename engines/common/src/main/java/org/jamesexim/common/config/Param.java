@@ -49,11 +49,13 @@ public final class Param<T> {
     private final Function<String, ?> check;
     private final String doc;
     private final boolean emptyIsValue;
+    private final boolean legacyYesNo;
 
     private Param(String name, Kind kind, String defaultText, String requiredHint, boolean secret, List<String> aliases,
                   List<String> allowed, Duration minDuration, Duration maxDuration, long minInt, long maxInt, String separator,
-                  Function<String, ?> check, String doc, boolean emptyIsValue) {
+                  Function<String, ?> check, String doc, boolean emptyIsValue, boolean legacyYesNo) {
         this.emptyIsValue = emptyIsValue;
+        this.legacyYesNo = legacyYesNo;
         this.name = name;
         this.kind = kind;
         this.defaultText = defaultText;
@@ -75,14 +77,14 @@ public final class Param<T> {
             throw new IllegalArgumentException("a parameter needs a name");
         }
         return new Param<>(name, kind, blankToNull(defaultText), null, false, List.of(), List.of(), null, null,
-                Long.MIN_VALUE, Long.MAX_VALUE, COMMAS_BLANKS, null, "", false);
+                Long.MIN_VALUE, Long.MAX_VALUE, COMMAS_BLANKS, null, "", false, false);
     }
 
     private <U> Param<U> copy(String defaultText, String requiredHint, boolean secret, List<String> aliases, List<String> allowed,
                               Duration minDuration, Duration maxDuration, long minInt, long maxInt, String separator,
                               Function<String, ?> check, String doc) {
         return new Param<>(name, kind, defaultText, requiredHint, secret, aliases, allowed, minDuration, maxDuration, minInt,
-                maxInt, separator, check, doc, emptyIsValue);
+                maxInt, separator, check, doc, emptyIsValue, legacyYesNo);
     }
 
     /** {@code true} or {@code false}. */
@@ -194,12 +196,29 @@ public final class Param<T> {
             throw new IllegalStateException(name + ": only a text or a list can be empty");
         }
         return new Param<>(name, kind, defaultText, requiredHint, secret, aliases, allowed, minDuration, maxDuration, minInt,
-                maxInt, separator, check, doc, true);
+                maxInt, separator, check, doc, true, legacyYesNo);
     }
 
     /** True when an empty value means "none" rather than the default. */
     public boolean emptyMeansNoneSet() {
         return emptyIsValue;
+    }
+
+    /**
+     * A boolean that used to take {@code yes} and {@code no} too: they are still read (as true and false) for one
+     * release, each use logged as deprecated by {@link ParamSet#read}.
+     */
+    public Param<T> legacyYesNo() {
+        if (kind != Kind.BOOLEAN) {
+            throw new IllegalStateException(name + ": only a boolean takes yes/no");
+        }
+        return new Param<>(name, kind, defaultText, requiredHint, secret, aliases, allowed, minDuration, maxDuration, minInt,
+                maxInt, separator, check, doc, emptyIsValue, true);
+    }
+
+    /** True for a boolean that still reads yes/no, deprecated ({@link #legacyYesNo()}). */
+    public boolean takesLegacyYesNo() {
+        return legacyYesNo;
     }
 
     /** One line for the documentation. */
@@ -276,10 +295,10 @@ public final class Param<T> {
     private T convert(String t) {
         switch (kind) {
             case BOOLEAN:
-                if (t.equalsIgnoreCase("true")) {
+                if (t.equalsIgnoreCase("true") || legacyYesNo && t.equalsIgnoreCase("yes")) {
                     return (T) Boolean.TRUE;
                 }
-                if (t.equalsIgnoreCase("false")) {
+                if (t.equalsIgnoreCase("false") || legacyYesNo && t.equalsIgnoreCase("no")) {
                     return (T) Boolean.FALSE;
                 }
                 throw new IllegalArgumentException(name + " must be true or false");

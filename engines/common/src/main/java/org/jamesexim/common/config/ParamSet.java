@@ -109,6 +109,11 @@ public final class ParamSet {
             }
             if (Param.blankToNull(text) != null) {
                 given.add(p);
+                String t = text.trim();
+                if (p.takesLegacyYesNo() && (t.equalsIgnoreCase("yes") || t.equalsIgnoreCase("no"))) {
+                    warnings.add("parameter " + p.name() + ": " + t + " is deprecated: write " + (t.equalsIgnoreCase("yes")
+                            ? "true" : "false") + " (yes and no will be refused in a later release)");
+                }
             }
             values.put(p, p.parse(text));
         }

@@ -136,6 +136,18 @@ class ParamSetTest {
     }
 
     @Test
+    void anOldBooleanStillTakesYesAndNoWithAWarning() {
+        Param<Boolean> info = Param.bool("dsnInfo", false).legacyYesNo();
+        ParamSet set = ParamSet.of(info);
+        ParamValues v = set.read(ParamSource.of(Map.of("dsnInfo", "Yes")));
+        assertThat(v.get(info)).isTrue();
+        assertThat(v.warnings()).containsExactly("parameter dsnInfo: Yes is deprecated: write true (yes and no will be refused in a later release)");
+        assertThat(set.read(ParamSource.of(Map.of("dsnInfo", "no"))).get(info)).isFalse();
+        assertThat(set.read(ParamSource.of(Map.of("dsnInfo", "true"))).warnings()).isEmpty();
+        assertThatThrownBy(() -> set.read(ParamSource.of(Map.of("dsnInfo", "maybe")))).hasMessageContaining("dsnInfo must be true or false");
+    }
+
+    @Test
     void declaredOnce() {
         assertThatThrownBy(() -> SET.with(Param.bool("force", true))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> SET.with(Param.bool("dir", true))).isInstanceOf(IllegalStateException.class);
