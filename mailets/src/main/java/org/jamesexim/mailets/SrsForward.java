@@ -16,6 +16,9 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.srs.SrsEngine;
 import org.jamesexim.srs.SrsForwardResult;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +63,10 @@ public class SrsForward extends GenericMailet {
     public static final AttributeName SRS_DB_ADDRESS = SrsAttributes.SRS_DB_ADDRESS;
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsForward.class);
+    /** {@code alias}: the domain the SRS addresses are made in (default: the postmaster's). */
+    public static final Param<String> ALIAS = Param.text("alias", null);
+    /** Every parameter SrsForward reads: the shared {@link SrsSettings#PARAMETERS} and its own. */
+    public static final ParamSet PARAMETERS = SrsSettings.PARAMETERS.with(ALIAS);
 
     private final FileSystem fileSystem;
     private SrsSettings settings;
@@ -80,12 +87,12 @@ public class SrsForward extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         try {
-            settings = SrsSettings.read(this::param, f -> PackFiles.resolve(fileSystem, f));
+            settings = SrsSettings.read(GlueParams.source(getMailetConfig()), PARAMETERS, f -> PackFiles.resolve(fileSystem, f));
             engine = settings.engine();
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SrsForward: " + e.getMessage());
         }
-        String a = param("alias");
+        String a = settings.values().get(ALIAS);
         if (a == null || a.trim().isEmpty()) {
             MailAddress postmaster = getMailetContext().getPostmaster();
             if (postmaster == null) {
@@ -97,10 +104,6 @@ public class SrsForward extends GenericMailet {
         if (!alias.matches("[a-z0-9.-]+") || alias.startsWith(".") || alias.endsWith(".")) {
             throw new MessagingException("SrsForward: alias must be a domain name, not '" + settings.redact(a) + "'");
         }
-    }
-
-    private String param(String name) {
-        return getInitParameter(name);
     }
 
     /** The alias domain the SRS addresses are made in. */

@@ -16,6 +16,9 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.srs.SrsConfig;
 import org.jamesexim.srs.SrsDeadline;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +69,14 @@ public class SrsReverse extends GenericMailet {
     /** Default {@code deferDelay} (seconds) and {@code deferRetries}. */
     public static final int DEFAULT_DEFER_DELAY = 300;
     public static final int DEFAULT_DEFER_RETRIES = 12;
+    /** {@code reverseandforward}: also rewrite the sender (needs bouncesOnly false); yes/no still read, deprecated. */
+    public static final Param<Boolean> REVERSE_AND_FORWARD = Param.bool("reverseandforward", false).legacyYesNo();
+    /** {@code deferDelay}: database mode, the wait before a deferred bounce is tried again (seconds, or 5m...). */
+    public static final Param<java.time.Duration> DEFER_DELAY = Param.duration("deferDelay", DEFAULT_DEFER_DELAY + "s").between("1s", "86400s");
+    /** {@code deferRetries}: database mode, how often a deferred bounce is tried again. */
+    public static final Param<Integer> DEFER_RETRIES = Param.integer("deferRetries", DEFAULT_DEFER_RETRIES, 0, 1000);
+    /** Every parameter SrsReverse reads: the shared {@link SrsSettings#PARAMETERS} and its own. */
+    public static final ParamSet PARAMETERS = SrsSettings.PARAMETERS.with(REVERSE_AND_FORWARD, DEFER_DELAY, DEFER_RETRIES);
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsReverse.class);
 
@@ -89,36 +100,20 @@ public class SrsReverse extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         try {
-            settings = SrsSettings.read(this::getInitParameter, f -> PackFiles.resolve(fileSystem, f));
+            settings = SrsSettings.read(GlueParams.source(getMailetConfig()), PARAMETERS, f -> PackFiles.resolve(fileSystem, f));
             bounces = new SrsBounces(settings);
-            String rf = getInitParameter("reverseandforward");
-            reverseAndForward = rf != null && SrsConfig.boolField("reverseandforward", rf);
+            reverseAndForward = settings.values().get(REVERSE_AND_FORWARD);
             if (reverseAndForward && settings.bouncesOnly()) {
                 throw new IllegalArgumentException("reverseandforward rewrites the sender of mail that has one, so it needs bouncesOnly set to false"
                     + " (bouncesOnly is true by default)");
             }
-            deferDelay = number("deferDelay", DEFAULT_DEFER_DELAY, 1, 86400);
-            deferRetries = number("deferRetries", DEFAULT_DEFER_RETRIES, 0, 1000);
+            deferDelay = (int) settings.values().get(DEFER_DELAY).toSeconds();
+            deferRetries = settings.values().get(DEFER_RETRIES);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SrsReverse: " + (settings == null ? e.getMessage() : settings.redact(e.getMessage())));
         }
     }
 
-    private int number(String name, int def, int min, int max) {
-        String v = getInitParameter(name);
-        if (v == null) {
-            return def;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new IllegalArgumentException(name + " must be a whole number " + min + ".." + max + ", not '" + v + "'");
-    }
 
     @Override
     public void service(Mail mail) throws MessagingException {

@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import org.apache.james.core.Domain;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamSource;
+import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.srs.EximNativeSrs;
 import org.jamesexim.srs.JdbcSrsDatabase;
 import org.jamesexim.srs.SrsConfig;
@@ -53,11 +58,7 @@ import org.jamesexim.srs.SrsSecrets;
  * log line.
  */
 public final class SrsSettings {
-    /** Every parameter name this class reads. */
-    public static final Set<String> NAMES = Set.of("secrets", "secretsFile", "secretsProperty", "srs_config", "hashlength", "hashmin",
-        "maxage", "usehash", "usetimestamp", "separator", "alwaysRewrite", "aliasDomains", "bouncesOnly", "eximSecret", "eximSecretFile",
-        "eximSecretProperty", "dburl", "dbuser", "dbpassword", "dbpasswordFile", "dbpasswordProperty", "dbdriver", "dbinsert", "dbselect",
-        "dbmode", "dbtimeout", "dbdeadline", "dbconnections");
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(SrsSettings.class);
     /** Default and largest {@code dbtimeout}, seconds. */
     public static final int DEFAULT_DB_TIMEOUT = 5;
     public static final int MAX_DB_TIMEOUT = 60;
@@ -66,6 +67,40 @@ public final class SrsSettings {
     public static final int MAX_DB_DEADLINE = 300;
     /** Largest {@code dbconnections}. */
     public static final int MAX_DB_CONNECTIONS = 64;
+
+    public static final Param<Integer> HASHLENGTH = Param.integer("hashlength", null, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    public static final Param<Integer> HASHMIN = Param.integer("hashmin", null, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    public static final Param<Integer> MAXAGE = Param.integer("maxage", null, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    public static final Param<Boolean> USEHASH = Param.bool("usehash", true).legacyYesNo();
+    public static final Param<Boolean> USETIMESTAMP = Param.bool("usetimestamp", true).legacyYesNo();
+    public static final Param<String> SEPARATOR = Param.text("separator", null);
+    public static final Param<Boolean> ALWAYS_REWRITE = Param.bool("alwaysRewrite", false).legacyYesNo();
+    public static final Param<List<String>> ALIAS_DOMAINS = Param.custom("aliasDomains", null, SrsSettings::domains);
+    public static final Param<Boolean> BOUNCES_ONLY = Param.bool("bouncesOnly", true).legacyYesNo();
+    public static final Param<String> DBURL = Param.text("dburl", null).secret();
+    public static final Param<String> DBUSER = Param.text("dbuser", null);
+    public static final Param<String> DBDRIVER = Param.text("dbdriver", null);
+    public static final Param<String> DBINSERT = Param.text("dbinsert", JdbcSrsDatabase.DEFAULT_INSERT);
+    public static final Param<String> DBSELECT = Param.text("dbselect", JdbcSrsDatabase.DEFAULT_SELECT);
+    public static final Param<SrsEngine.DbMode> DBMODE = Param.custom("dbmode", null, SrsEngine.DbMode::parse);
+    public static final Param<Duration> DBTIMEOUT = Param.duration("dbtimeout", DEFAULT_DB_TIMEOUT + "s").between("1s", MAX_DB_TIMEOUT + "s");
+    public static final Param<Duration> DBDEADLINE = Param.duration("dbdeadline", DEFAULT_DB_DEADLINE + "s").between("1s", MAX_DB_DEADLINE + "s");
+    public static final Param<Integer> DBCONNECTIONS = Param.integer("dbconnections", JdbcSrsDatabase.DEFAULT_MAX_IN_FLIGHT, 1, MAX_DB_CONNECTIONS);
+    /**
+     * Every parameter this class reads. The secrets ({@code secrets}, {@code eximSecret}, {@code dbpassword}, each also
+     * as {@code *File} and {@code *Property}, and {@code srs_config}) are read first, by this class, so that no later
+     * error can show one.
+     */
+    public static final ParamSet PARAMETERS = ParamSet.of(secretParams("secrets")).with(secretParams("eximSecret"))
+        .with(secretParams("dbpassword")).with(Param.text("srs_config", null).secret(), HASHLENGTH, HASHMIN, MAXAGE, USEHASH, USETIMESTAMP,
+            SEPARATOR, ALWAYS_REWRITE, ALIAS_DOMAINS, BOUNCES_ONLY, DBURL, DBUSER, DBDRIVER, DBINSERT, DBSELECT, DBMODE, DBTIMEOUT, DBDEADLINE,
+            DBCONNECTIONS);
+    /** Every parameter name this class reads. */
+    public static final Set<String> NAMES = PARAMETERS.names();
+
+    private static Param<?>[] secretParams(String name) {
+        return new Param<?>[] {Param.text(name, null).secret(), Param.text(name + "File", null), Param.text(name + "Property", null)};
+    }
     /** Longest piece of outside text written to a log line or an SMTP reply, in characters. */
     public static final int LOG_TEXT_LIMIT = 256;
 
@@ -78,6 +113,7 @@ public final class SrsSettings {
     private final boolean bouncesOnlySet;
     private final Duration dbDeadline;
     private final List<String> hidden;
+    private ParamValues values;
 
     private SrsSettings(SrsEngine engine, EximNativeSrs exim, List<String> aliasDomains, boolean bouncesOnly, boolean bouncesOnlySet,
                         Duration dbDeadline, List<String> hidden) {
@@ -95,14 +131,28 @@ public final class SrsSettings {
         return read(param, Paths::get);
     }
 
+    /** Reads the parameters {@code param} gives of {@link #PARAMETERS} (names it does not list are not seen). */
+    public static SrsSettings read(Function<String, String> param, Function<String, Path> files) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String n : PARAMETERS.names()) {
+            if (param.apply(n) != null) {
+                names.add(n);
+            }
+        }
+        return read(GlueParams.source(names, param), PARAMETERS, files);
+    }
+
     /**
-     * Reads and checks every parameter.
+     * Reads and checks every parameter: {@link #PARAMETERS} and the caller's own (in {@code all}, read at the same time
+     * so that their errors are redacted too: {@link #values()}). A name {@code all} does not declare is refused.
      *
-     * @param param a parameter's value by name, null when absent
+     * @param source the parameters given
+     * @param all {@link #PARAMETERS} with the caller's own
      * @param files the path a {@code *File} value names (e.g. {@link PackFiles#resolve} with James's FileSystem)
      * @throws IllegalArgumentException naming the parameter, never showing a secret or password
      */
-    public static SrsSettings read(Function<String, String> param, Function<String, Path> files) {
+    public static SrsSettings read(ParamSource source, ParamSet all, Function<String, Path> files) {
+        Function<String, String> param = source::get;
         // every secret and password first, so that no later error can show one (a value in the wrong parameter)
         List<String> hidden = new ArrayList<>();
         Secret secrets = secret(param, files, "secrets", true);
@@ -125,13 +175,20 @@ public final class SrsSettings {
             }
         }
         try {
-            return read(param, secrets, eximSecret, password, Collections.unmodifiableList(hidden));
+            ParamValues values = all.read(source);
+            for (String w : values.warnings()) {
+                LOGGER.warn("SRS: {}", w);
+            }
+            SrsSettings settings = read(param, values, secrets, eximSecret, password, Collections.unmodifiableList(hidden));
+            settings.values = values;
+            return settings;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(redact(e.getMessage(), hidden));
         }
     }
 
-    private static SrsSettings read(Function<String, String> param, Secret secrets, Secret eximSecret, Secret password, List<String> hidden) {
+    private static SrsSettings read(Function<String, String> param, ParamValues v, Secret secrets, Secret eximSecret, Secret password,
+                                    List<String> hidden) {
         SrsConfig.Builder b = SrsConfig.builder();
         if (secrets != null) {
             b.secrets(secrets.values);
@@ -141,15 +198,26 @@ public final class SrsSettings {
         if (srsConfig) {
             b.srsConfig(line);
         }
-        integer(param, "hashlength", b::hashLength);
-        integer(param, "hashmin", b::hashMin);
-        integer(param, "maxage", b::maxAge);
-        bool(param, "usehash", b::useHash);
-        bool(param, "usetimestamp", b::useTimestamp);
-        bool(param, "alwaysRewrite", b::alwaysRewrite);
-        String sep = param.apply("separator");
-        if (sep != null) {
-            b.separator(sep.trim());
+        if (v.isSet(HASHLENGTH)) {
+            b.hashLength(v.get(HASHLENGTH));
+        }
+        if (v.isSet(HASHMIN)) {
+            b.hashMin(v.get(HASHMIN));
+        }
+        if (v.isSet(MAXAGE)) {
+            b.maxAge(v.get(MAXAGE));
+        }
+        if (v.isSet(USEHASH)) {
+            b.useHash(v.get(USEHASH));
+        }
+        if (v.isSet(USETIMESTAMP)) {
+            b.useTimestamp(v.get(USETIMESTAMP));
+        }
+        if (v.isSet(ALWAYS_REWRITE)) {
+            b.alwaysRewrite(v.get(ALWAYS_REWRITE));
+        }
+        if (v.isSet(SEPARATOR)) {
+            b.separator(v.get(SEPARATOR));
         }
         SrsConfig config;
         try {
@@ -169,9 +237,9 @@ public final class SrsSettings {
             SrsSecrets.check(eximSecret.parameter, eximSecret.values);
             exim = EximNativeSrs.lenient(eximSecret.values.get(0), Clock.systemUTC());
         }
-        List<String> aliasDomains = domains(param.apply("aliasDomains"));
-        String bo = param.apply("bouncesOnly");
-        boolean bouncesOnly = bo == null || SrsConfig.boolField("bouncesOnly", bo);
+        List<String> aliasDomains = v.get(ALIAS_DOMAINS) == null ? List.of() : v.get(ALIAS_DOMAINS);
+        boolean bouncesOnly = v.get(BOUNCES_ONLY);
+        boolean bo = v.isSet(BOUNCES_ONLY);
 
         String url = param.apply("dburl");
         if (url == null || url.trim().isEmpty()) {
@@ -183,28 +251,26 @@ public final class SrsSettings {
             if (password != null) {
                 throw new IllegalArgumentException(password.parameter + " is set but dburl is not: database mode needs dburl");
             }
-            return new SrsSettings(new SrsEngine(config, Clock.systemUTC()), exim, aliasDomains, bouncesOnly, bo != null, null, hidden);
+            return new SrsSettings(new SrsEngine(config, Clock.systemUTC()), exim, aliasDomains, bouncesOnly, bo, null, hidden);
         }
         url = url.trim();
         String pw = password == null ? null : password.values.get(0);
-        String driver = param.apply("dbdriver");
-        if (driver != null && !driver.trim().isEmpty()) {
+        String driver = v.get(DBDRIVER);
+        if (driver != null) {
             try {
                 Class.forName(driver.trim(), true, SrsSettings.class.getClassLoader());
             } catch (ClassNotFoundException e) {
                 throw new IllegalArgumentException("dbdriver: class " + driver.trim() + " is not on the classpath (put the JDBC driver JAR in extensions-jars/)");
             }
         }
-        int timeout = seconds(param, "dbtimeout", DEFAULT_DB_TIMEOUT, 1, MAX_DB_TIMEOUT);
-        int deadline = seconds(param, "dbdeadline", DEFAULT_DB_DEADLINE, 1, MAX_DB_DEADLINE);
-        int connections = seconds(param, "dbconnections", JdbcSrsDatabase.DEFAULT_MAX_IN_FLIGHT, 1, MAX_DB_CONNECTIONS);
-        DataSource ds = new UrlDataSource(url, param.apply("dbuser"), pw, timeout);
-        String insert = orDefault(param.apply("dbinsert"), JdbcSrsDatabase.DEFAULT_INSERT);
-        String select = orDefault(param.apply("dbselect"), JdbcSrsDatabase.DEFAULT_SELECT);
-        JdbcSrsDatabase db = new JdbcSrsDatabase(ds, insert, select, Duration.ofSeconds(timeout), connections);
-        String mode = param.apply("dbmode");
-        SrsEngine engine = new SrsEngine(config, Clock.systemUTC(), db, mode == null ? SrsEngine.DbMode.ALWAYS : SrsEngine.DbMode.parse(mode));
-        return new SrsSettings(engine, exim, aliasDomains, bouncesOnly, bo != null, Duration.ofSeconds(deadline), hidden);
+        Duration timeout = v.get(DBTIMEOUT);
+        Duration deadline = v.get(DBDEADLINE);
+        int connections = v.get(DBCONNECTIONS);
+        DataSource ds = new UrlDataSource(url, v.get(DBUSER), pw, (int) Math.max(1, timeout.toSeconds()));
+        JdbcSrsDatabase db = new JdbcSrsDatabase(ds, v.get(DBINSERT), v.get(DBSELECT), timeout, connections);
+        SrsEngine.DbMode mode = v.get(DBMODE);
+        SrsEngine engine = new SrsEngine(config, Clock.systemUTC(), db, mode == null ? SrsEngine.DbMode.ALWAYS : mode);
+        return new SrsSettings(engine, exim, aliasDomains, bouncesOnly, bo, deadline, hidden);
     }
 
     /** The engine only (callers that need nothing else). */
@@ -219,6 +285,11 @@ public final class SrsSettings {
 
     public SrsEngine engine() {
         return engine;
+    }
+
+    /** Every parameter read, the caller's own included (see {@link #read(ParamSource, ParamSet, Function)}). */
+    public ParamValues values() {
+        return values;
     }
 
     /** Exim native SRS ({@code eximSecret}), lenient about case; null when not configured. */
@@ -380,44 +451,9 @@ public final class SrsSettings {
         return v == null || v.trim().isEmpty() ? null : v;
     }
 
-    private static String orDefault(String v, String def) {
-        return v == null || v.trim().isEmpty() ? def : v;
-    }
 
-    private static int seconds(Function<String, String> param, String name, int def, int min, int max) {
-        String v = param.apply(name);
-        if (v == null) {
-            return def;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number " + min + ".." + max + ", not '" + v + "'");
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", not " + n);
-        }
-        return n;
-    }
 
-    private static void integer(Function<String, String> param, String name, java.util.function.IntConsumer set) {
-        String v = param.apply(name);
-        if (v != null) {
-            try {
-                set.accept(Integer.parseInt(v.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number, not '" + v + "'");
-            }
-        }
-    }
 
-    private static void bool(Function<String, String> param, String name, java.util.function.Consumer<Boolean> set) {
-        String v = param.apply(name);
-        if (v != null) {
-            set.accept(SrsConfig.boolField(name, v));
-        }
-    }
 
     /** Exim list, colon-separated, {@code ::} is a literal colon, items trimmed, empty items dropped. */
     public static List<String> eximList(String s) {

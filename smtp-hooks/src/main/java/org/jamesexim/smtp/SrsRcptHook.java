@@ -19,6 +19,8 @@ import org.jamesexim.mailets.PackFiles;
 import org.jamesexim.mailets.SrsBounces;
 import org.jamesexim.mailets.SrsSettings;
 import org.jamesexim.srs.SrsDeadline;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public class SrsRcptHook implements RcptHook {
+    /** Every parameter SrsRcptHook reads: those of {@link SrsSettings#PARAMETERS}. */
+    public static final ParamSet PARAMETERS = SrsSettings.PARAMETERS;
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsRcptHook.class);
     /** The database deadline of the current SMTP transaction. */
     static final ProtocolSession.AttachmentKey<SrsDeadline> DEADLINE = ProtocolSession.AttachmentKey.of("jexim.srs_deadline", SrsDeadline.class);
@@ -78,7 +82,7 @@ public class SrsRcptHook implements RcptHook {
     @Override
     public void init(Configuration config) throws ConfigurationException {
         try {
-            settings = SrsSettings.read(name -> config.getString(name, null), f -> PackFiles.resolve(fileSystem, f));
+            settings = SrsSettings.read(GlueParams.source(config), PARAMETERS, f -> PackFiles.resolve(fileSystem, f));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("SrsRcptHook: " + e.getMessage());
         }

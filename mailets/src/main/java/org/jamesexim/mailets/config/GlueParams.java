@@ -61,7 +61,8 @@ public final class GlueParams {
         return source(names, n -> config.getString(n, null));
     }
 
-    private static ParamSource source(Set<String> names, java.util.function.Function<String, String> get) {
+    /** The parameters {@code names}, each read by {@code get}. */
+    public static ParamSource source(Set<String> names, java.util.function.Function<String, String> get) {
         return new ParamSource() {
             @Override
             public Set<String> names() {
