@@ -205,8 +205,8 @@ public final class Param<T> {
     }
 
     /**
-     * A boolean that used to take {@code yes} and {@code no} too: they are still read (as true and false) for one
-     * release, each use logged as deprecated by {@link ParamSet#read}.
+     * A boolean that used to take {@code yes} and {@code no} (and {@code 1}, {@code 0}) too: they are still read (as
+     * true and false) for one release, each use logged as deprecated by {@link ParamSet#read}.
      */
     public Param<T> legacyYesNo() {
         if (kind != Kind.BOOLEAN) {
@@ -295,10 +295,10 @@ public final class Param<T> {
     private T convert(String t) {
         switch (kind) {
             case BOOLEAN:
-                if (t.equalsIgnoreCase("true") || legacyYesNo && t.equalsIgnoreCase("yes")) {
+                if (t.equalsIgnoreCase("true") || legacyYesNo && (t.equalsIgnoreCase("yes") || t.equals("1"))) {
                     return (T) Boolean.TRUE;
                 }
-                if (t.equalsIgnoreCase("false") || legacyYesNo && t.equalsIgnoreCase("no")) {
+                if (t.equalsIgnoreCase("false") || legacyYesNo && (t.equalsIgnoreCase("no") || t.equals("0"))) {
                     return (T) Boolean.FALSE;
                 }
                 throw new IllegalArgumentException(name + " must be true or false");

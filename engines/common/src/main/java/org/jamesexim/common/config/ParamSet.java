@@ -110,9 +110,10 @@ public final class ParamSet {
             if (Param.blankToNull(text) != null) {
                 given.add(p);
                 String t = text.trim();
-                if (p.takesLegacyYesNo() && (t.equalsIgnoreCase("yes") || t.equalsIgnoreCase("no"))) {
-                    warnings.add("parameter " + p.name() + ": " + t + " is deprecated: write " + (t.equalsIgnoreCase("yes")
-                            ? "true" : "false") + " (yes and no will be refused in a later release)");
+                boolean yes = t.equalsIgnoreCase("yes") || t.equals("1");
+                if (p.takesLegacyYesNo() && (yes || t.equalsIgnoreCase("no") || t.equals("0"))) {
+                    warnings.add("parameter " + p.name() + ": " + t + " is deprecated: write " + (yes ? "true" : "false")
+                            + " (yes, no, 1 and 0 will be refused in a later release)");
                 }
             }
             values.put(p, p.parse(text));

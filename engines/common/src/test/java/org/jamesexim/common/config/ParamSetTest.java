@@ -141,8 +141,11 @@ class ParamSetTest {
         ParamSet set = ParamSet.of(info);
         ParamValues v = set.read(ParamSource.of(Map.of("dsnInfo", "Yes")));
         assertThat(v.get(info)).isTrue();
-        assertThat(v.warnings()).containsExactly("parameter dsnInfo: Yes is deprecated: write true (yes and no will be refused in a later release)");
+        assertThat(v.warnings()).containsExactly("parameter dsnInfo: Yes is deprecated: write true (yes, no, 1 and 0 will be refused in a later release)");
         assertThat(set.read(ParamSource.of(Map.of("dsnInfo", "no"))).get(info)).isFalse();
+        assertThat(set.read(ParamSource.of(Map.of("dsnInfo", "1"))).get(info)).isTrue();
+        assertThat(set.read(ParamSource.of(Map.of("dsnInfo", "0"))).get(info)).isFalse();
+        assertThatThrownBy(() -> ParamSet.of(FORCE).read(ParamSource.of(Map.of("force", "1")))).hasMessageContaining("force must be true or false");
         assertThat(set.read(ParamSource.of(Map.of("dsnInfo", "true"))).warnings()).isEmpty();
         assertThatThrownBy(() -> set.read(ParamSource.of(Map.of("dsnInfo", "maybe")))).hasMessageContaining("dsnInfo must be true or false");
     }
