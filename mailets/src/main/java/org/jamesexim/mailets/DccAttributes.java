@@ -12,6 +12,11 @@ public final class DccAttributes {
     public static final AttributeName DCC_RESULT = AttributeName.of("jexim.dcc_result");
     /** Exim's {@code $dcc_header} (String): the X-DCC header dccifd returned plus LF, or empty. */
     public static final AttributeName DCC_HEADER = AttributeName.of("jexim.dcc_header");
+    /**
+     * dccifd's per-recipient line (String): one of {@code A R G} per recipient of the mail, in its order (an {@code R}
+     * under an overall {@code A} means "do not deliver to this one"), or empty. Exim has no such variable.
+     */
+    public static final AttributeName DCC_RECIPIENTS = AttributeName.of("jexim.dcc_recipients");
     /** Read: Exim's {@code $acl_m_dcc_override_client_ip} (String): an IP address sent to dccifd instead of the client's. */
     public static final AttributeName ACL_M_DCC_OVERRIDE_CLIENT_IP = AttributeName.of("jexim.acl_m_dcc_override_client_ip");
     /** Read: Exim's {@code $acl_m_dcc_add_header} (String): header lines added after the X-DCC header. */

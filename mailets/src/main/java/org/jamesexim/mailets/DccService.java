@@ -207,7 +207,7 @@ public class DccService {
     }
 
     /**
-     * Writes {@code jexim.dcc_result} and {@code jexim.dcc_header}, removes every {@code X-DCC-*-Metrics} header that
+     * Writes {@code jexim.dcc_result}, {@code jexim.dcc_header} and {@code jexim.dcc_recipients}, removes every {@code X-DCC-*-Metrics} header that
      * came with the mail (whatever the result: a sender must not pass off its own DCC verdict as ours, e.g. a
      * whitelist line while dccifd is down) and, with {@code dcc_direct_add_header}, adds the X-DCC header after the
      * existing ones, then the lines of {@code jexim.acl_m_dcc_add_header}.
@@ -215,6 +215,7 @@ public class DccService {
     public void record(Mail mail, DccResult result) {
         mail.setAttribute(new Attribute(DccAttributes.DCC_RESULT, AttributeValue.of(result.dccResult())));
         mail.setAttribute(new Attribute(DccAttributes.DCC_HEADER, AttributeValue.of(result.dccHeader())));
+        mail.setAttribute(new Attribute(DccAttributes.DCC_RECIPIENTS, AttributeValue.of(result.recipientResults())));
         boolean stripped = stripForged(mail);
         if (!directAddHeader) {
             if (stripped) {
@@ -242,6 +243,11 @@ public class DccService {
         } catch (MessagingException e) {
             LOGGER.warn("DCC: cannot add the X-DCC header to mail {}: {}", mail.getName(), e.getMessage());
         }
+    }
+
+    /** Rewrites {@code jexim.dcc_recipients} for the recipients left on the mail (one letter each, in their order). */
+    public void recordRecipients(Mail mail, List<String> letters) {
+        mail.setAttribute(new Attribute(DccAttributes.DCC_RECIPIENTS, AttributeValue.of(String.join("", letters))));
     }
 
     /** Removes the {@code X-DCC-<brand>-Metrics} headers of the mail; true when there were any. */
@@ -313,6 +319,6 @@ public class DccService {
     /** The result already recorded on this mail (by the SMTP hook or an earlier matcher), or null. */
     public static DccResult recorded(Mail mail) {
         return DccResult.fromRecorded(stringAttribute(mail, DccAttributes.DCC_RESULT).orElse(null),
-            stringAttribute(mail, DccAttributes.DCC_HEADER).orElse(""));
+            stringAttribute(mail, DccAttributes.DCC_HEADER).orElse(""), stringAttribute(mail, DccAttributes.DCC_RECIPIENTS).orElse(""));
     }
 }

@@ -11,6 +11,7 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.jamesexim.dcc.DccDecision;
 import org.jamesexim.dcc.DccResult;
 import org.jamesexim.dcc.DccResult.Outcome;
 import org.jamesexim.mailets.DccAttributes;
@@ -20,16 +21,18 @@ import org.jamesexim.mailets.PackAttributes;
 /**
  * Exim's {@code dcc} ACL condition as a matcher: matches when the DCC check of the mail has the named outcome.
  * {@code fail} is overall {@code R} or {@code G}, {@code accept} is {@code A} or {@code S}, {@code defer} is
- * {@code T} or no usable answer; {@code /defer_ok} turns defer into fail, as in Exim.
+ * {@code T} or no usable answer; {@code /defer_ok} turns defer into fail, as in Exim. These three match all the
+ * recipients (Exim ignores dccifd's per-recipient line). {@code discard} matches the recipients dccifd asks not to
+ * deliver to, as {@link DccDecision} decides: all of them on an overall {@code R} or {@code G}, those marked {@code R}
+ * under an overall {@code A}; none on a defer.
  *
  * <p>A result already recorded on the mail ({@code jexim.dcc_result}, e.g. by {@code org.jamesexim.smtp.DccHook} at
  * SMTP time) is reused without asking dccifd again; otherwise dccifd is asked through the shared {@link DccService}
  * ({@code conf/dcc.properties}), the result recorded and, with {@code dcc_direct_add_header}, the X-DCC header added.
- * After a fresh check, {@code fail} matches only the recipients dccifd marked {@code R}/{@code G} on its
- * per-recipient line (all of them when that line does not list each recipient).</p>
+ * The per-recipient line is recorded as {@code jexim.dcc_recipients} and reused with the verdict.</p>
  *
  * <pre>{@code
- * <mailet match="org.jamesexim.matchers.Dcc=fail/defer_ok" class="ToRepository">
+ * <mailet match="org.jamesexim.matchers.Dcc=discard" class="ToRepository">
  *     <repositoryPath>memory://var/mail/dcc-bulk/</repositoryPath>
  * </mailet>
  * }</pre>
@@ -37,6 +40,7 @@ import org.jamesexim.mailets.PackAttributes;
 public class Dcc extends GenericMatcher {
     private final DccService dcc;
     private Outcome wanted;
+    private boolean discard;
     private boolean deferOk;
 
     @Inject
@@ -67,8 +71,11 @@ public class Dcc extends GenericMatcher {
             case "defer":
                 wanted = Outcome.DEFER;
                 break;
+            case "discard":
+                discard = true;
+                break;
             default:
-                throw new MessagingException("Dcc matcher: condition must be fail, accept or defer (optionally /defer_ok), not '"
+                throw new MessagingException("Dcc matcher: condition must be fail, accept, defer or discard (optionally /defer_ok), not '"
                     + getCondition() + "'");
         }
     }
@@ -89,25 +96,29 @@ public class Dcc extends GenericMatcher {
                 log("DCC: " + result.detail() + " (" + DccAttributes.DCC_RESULT.asString() + "='" + result.dccResult() + "')");
             }
         }
-        if (result.outcome(deferOk) != wanted) {
-            return List.of();
-        }
         List<MailAddress> recipients = new ArrayList<>(mail.getRecipients());
-        String perRecipient = result.recipientResults();
-        if (fresh && wanted == Outcome.FAIL && result.answered() && perRecipient.length() == recipients.size()) {
-            List<MailAddress> failed = new ArrayList<>();
+        if (discard) {
+            DccDecision decision = DccDecision.of(result, recipients.size(), DccDecision.Mode.PER_RECIPIENT, deferOk);
+            List<MailAddress> out = new ArrayList<>();
             for (int i = 0; i < recipients.size(); i++) {
-                if (perRecipient.charAt(i) != 'A') {
-                    failed.add(recipients.get(i));
+                DccDecision.Action a = decision.recipient(i);
+                if (a == DccDecision.Action.DISCARD || a == DccDecision.Action.REJECT || a == DccDecision.Action.GREYLIST) {
+                    out.add(recipients.get(i));
                 }
             }
-            return failed;
+            if (!out.isEmpty()) {
+                log("DCC: " + out.size() + " of " + recipients.size() + " recipient(s) not to deliver to: " + decision.reason());
+            }
+            return out;
+        }
+        if (result.outcome(deferOk) != wanted) {
+            return List.of();
         }
         return recipients;
     }
 
     @Override
     public String getMatcherInfo() {
-        return "Dcc: matches on the outcome of a dccifd check (fail, accept, defer[/defer_ok])";
+        return "Dcc: matches on the outcome of a dccifd check (fail, accept, defer, discard[/defer_ok])";
     }
 }

@@ -1,6 +1,8 @@
 package org.jamesexim.smtp;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import javax.inject.Inject;
@@ -14,18 +16,24 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
+import org.jamesexim.dcc.DccDecision;
 import org.jamesexim.dcc.DccResult;
 import org.jamesexim.mailets.DccService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks dccifd about each message at end of DATA, as Exim's {@code dcc = *} in the DATA ACL, and answers the SMTP
- * client: {@code R} (reject) gives {@code 550 5.7.1}, {@code G} (greylist) gives {@code 451 4.7.1}, a temporary DCC
- * failure ({@code T}, unknown reply, dccifd down, refusing, slow) gives {@code 451 4.3.0} — or, with
- * {@code defer_ok}, a logged warning and the mail is accepted. {@code A}/{@code S} accept. The result is recorded
- * on the mail as {@code jexim.dcc_result} and {@code jexim.dcc_header} (reused by the {@code org.jamesexim.matchers.Dcc}
- * matcher without asking again), and the X-DCC header is added when {@code dcc_direct_add_header} is true.
+ * Asks dccifd about each message at end of DATA, as Exim's {@code dcc = *} in the DATA ACL, and acts on the answer
+ * as {@link DccDecision} says: an overall {@code R} (reject) gives {@code 550 5.7.1}, {@code G} (greylist) gives
+ * {@code 451 4.7.1}, a temporary DCC failure ({@code T}, unknown reply, dccifd down, refusing, slow) gives
+ * {@code 451 4.3.0} — or, with {@code defer_ok}, a logged warning and the mail is accepted. {@code A}/{@code S}
+ * accept; with {@code mode} {@code per_recipient} (the default, as dccifd(8) asks of an MTA) the recipients dccifd
+ * marked {@code R} under that {@code A} are removed from the mail (not delivered; one INFO line each says why), and if
+ * none is left the message is accepted ({@code 250}) and dropped. {@code mode} {@code overall} is Exim's behaviour: the
+ * per-recipient line is ignored (the {@code Dcc=discard} matcher can still route those recipients). The result is
+ * recorded on the mail as {@code jexim.dcc_result}, {@code jexim.dcc_header} and {@code jexim.dcc_recipients}
+ * (reused by the {@code org.jamesexim.matchers.Dcc} matcher without asking again), and the X-DCC header is added when
+ * {@code dcc_direct_add_header} is true.
  *
  * <p>Where dccifd is and what to ask it comes from {@code conf/dcc.properties} (see {@link DccService}). The client
  * IP sent is the SMTP client's, or {@code jexim.acl_m_dcc_override_client_ip} if an earlier hook set it; the HELO
@@ -35,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * <handlerchain>
  *     <handler class="org.jamesexim.smtp.DccHook">
  *         <defer_ok>true</defer_ok>   <!-- default false: 451 while dccifd is unusable -->
+ *         <mode>per_recipient</mode>  <!-- default; overall: as Exim, the per-recipient line is ignored -->
  *     </handler>
  *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
  * </handlerchain>
@@ -47,7 +56,9 @@ public class DccHook implements JamesMessageHook {
     static final String DEFER_TEXT = "4.3.0 Temporary local problem - please try later";
 
     private final DccService dcc;
+    static final String DISCARDED_TEXT = "2.6.0 Message accepted";
     private boolean deferOk;
+    private DccDecision.Mode mode = DccDecision.Mode.PER_RECIPIENT;
 
     @Inject
     public DccHook(DccService dcc) {
@@ -61,7 +72,12 @@ public class DccHook implements JamesMessageHook {
             throw new ConfigurationException("DccHook: defer_ok must be true or false, not '" + v + "'");
         }
         this.deferOk = v.equals("true");
-        LOGGER.info("DCC hook: defer_ok={}, {}", deferOk, dcc.settings());
+        try {
+            this.mode = DccDecision.Mode.parse(config.getString("mode", DccDecision.Mode.PER_RECIPIENT.word()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("DccHook: mode " + e.getMessage());
+        }
+        LOGGER.info("DCC hook: defer_ok={}, mode={}, {}", deferOk, mode.word(), dcc.settings());
     }
 
     @Override
@@ -73,25 +89,40 @@ public class DccHook implements JamesMessageHook {
             name = null; // only a name James already knows; never a lookup here
         }
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse("");
+        List<MailAddress> recipients = new ArrayList<>(mail.getRecipients());
         DccResult result = dcc.check(mail, helo, ip, name);
         dcc.record(mail, result);
+        DccDecision decision = DccDecision.of(result, recipients.size(), mode, deferOk);
         String who = "H=[" + ip + "] F=<" + mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("") + ">";
-        switch (result.outcome()) {
-            case ACCEPT:
-                LOGGER.debug("DCC: {} dcc_result={} {}", who, result.dccResult(), result.detail());
-                return HookResult.DECLINED;
-            case FAIL:
-                if (result.dccResult().equals("G")) {
-                    LOGGER.info("DCC: {}: greylisted by DCC (dcc_result=G)", who);
-                    return reply(HookReturnCode.denySoft(), "451", GREYLIST_TEXT);
-                }
-                LOGGER.info("DCC: {}: rejected by DCC (dcc_result={})", who, result.dccResult());
-                return reply(HookReturnCode.deny(), "550", REJECT_TEXT);
-            default:
-                if (deferOk) {
+        switch (decision.transaction()) {
+            case DELIVER:
+                if (result.outcome() == DccResult.Outcome.DEFER) {
                     LOGGER.warn("DCC: {}: {}; defer_ok: accepting without a DCC verdict (dcc_result='{}')", who, result.detail(), result.dccResult());
                     return HookResult.DECLINED;
                 }
+                if (decision.deliversToAll()) {
+                    LOGGER.debug("DCC: {} dcc_result={} recipients={} {}", who, result.dccResult(), result.recipientResults(), decision.reason());
+                    return HookResult.DECLINED;
+                }
+                List<MailAddress> kept = decision.select(recipients, DccDecision.Action.DELIVER);
+                for (MailAddress r : decision.select(recipients, DccDecision.Action.DISCARD)) {
+                    LOGGER.info("DCC: {}: discarding recipient <{}>: {}", who, r.asString(), decision.reason());
+                }
+                mail.setRecipients(kept);
+                dcc.recordRecipients(mail, decision.select(java.util.Arrays.asList(result.recipientResults().split("")), DccDecision.Action.DELIVER));
+                if (kept.isEmpty()) {
+                    LOGGER.info("DCC: {}: every recipient discarded; message accepted and dropped (dcc_result={}, recipients={})", who,
+                        result.dccResult(), result.recipientResults());
+                    return reply(HookReturnCode.ok(), "250", DISCARDED_TEXT);
+                }
+                return HookResult.DECLINED;
+            case GREYLIST:
+                LOGGER.info("DCC: {}: greylisted by DCC (dcc_result=G)", who);
+                return reply(HookReturnCode.denySoft(), "451", GREYLIST_TEXT);
+            case REJECT:
+                LOGGER.info("DCC: {}: rejected by DCC (dcc_result={})", who, result.dccResult());
+                return reply(HookReturnCode.deny(), "550", REJECT_TEXT);
+            default:
                 LOGGER.warn("DCC: {}: {}; answering 451 (dcc_result='{}')", who, result.detail(), result.dccResult());
                 return reply(HookReturnCode.denySoft(), "451", DEFER_TEXT);
         }

@@ -114,6 +114,57 @@ public final class DccRequest {
         return true;
     }
 
+    /**
+     * An IPv6 literal in its RFC 5952 form ({@code 2001:db8::25}, as other clients send it; Java writes
+     * {@code 2001:db8:0:0:0:0:0:25}); an IPv4-mapped one as its IPv4 address. Only called on a checked literal.
+     */
+    static String compressed(String literal) {
+        java.net.InetAddress a;
+        try {
+            a = java.net.InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            return literal;
+        }
+        byte[] b = a.getAddress();
+        if (b.length != 16) {
+            return a.getHostAddress();
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
+    }
+
     static String oneLine(String v) {
         if (v == null) {
             return null;
@@ -154,7 +205,7 @@ public final class DccRequest {
             if (!isIpLiteral(v)) {
                 throw new IllegalArgumentException("client IP is not an IP address literal: '" + oneLine(ip) + "'");
             }
-            this.clientIp = v;
+            this.clientIp = v.indexOf(':') >= 0 ? compressed(v) : v;
             return this;
         }
 

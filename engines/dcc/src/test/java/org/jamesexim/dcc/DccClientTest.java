@@ -98,6 +98,11 @@ class DccClientTest {
         tcpClient().check(req, text(MESSAGE));
         assertThat(sim.lastRequest().clientLine).isEqualTo("198.51.100.7");
         assertThat(DccRequest.builder().clientIp("[2001:db8::1]").build().clientIp()).isEqualTo("2001:db8::1");
+        // RFC 5952, as the dcc-check CLI and other clients send it (dcc-real ipv6-u), whatever form Java gives
+        assertThat(DccRequest.builder().clientIp("2001:db8:0:0:0:0:0:25").build().clientIp()).isEqualTo("2001:db8::25");
+        assertThat(DccRequest.builder().clientIp("2001:DB8:0:0:1:0:0:1").build().clientIp()).isEqualTo("2001:db8::1:0:0:1");
+        assertThat(DccRequest.builder().clientIp("::1").build().clientIp()).isEqualTo("::1");
+        assertThat(DccRequest.builder().clientIp("fe80:0:0:0:0:0:0:0").build().clientIp()).isEqualTo("fe80::");
         assertThatThrownBy(() -> DccRequest.builder().clientIp("198.51.100.7\nx")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DccRequest.builder().clientIp("mx.example.org")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DccRequest.builder().clientIp("256.1.1.1")).isInstanceOf(IllegalArgumentException.class);
