@@ -3,9 +3,12 @@ package org.jamesexim.matchers;
 import java.util.Collection;
 import java.util.stream.Collectors;
 
+import javax.mail.MessagingException;
+
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.BmiAttributes;
 
 /**
@@ -17,6 +20,12 @@ import org.jamesexim.mailets.BmiAttributes;
  * }</pre>
  */
 public class BmiDontDeliver extends GenericMatcher {
+    /** Takes no condition: one written there is a mistake and stops James. */
+    @Override
+    public void init() throws MessagingException {
+        GlueParams.noCondition("BmiDontDeliver", getCondition());
+    }
+
     @Override
     public Collection<MailAddress> match(Mail mail) {
         return mail.getRecipients().stream()

@@ -8,6 +8,7 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.jamesexim.common.config.Param;
 import org.jamesexim.bmi.BmiRuleList;
 import org.jamesexim.mailets.BmiAttributes;
 
@@ -23,11 +24,16 @@ import org.jamesexim.mailets.BmiAttributes;
  * }</pre>
  */
 public class BmiRule extends GenericMatcher {
+    /** The condition: rule numbers and names separated by colons (Exim's {@code bmi_rule = 5:8:11}). */
+    public static final Param<BmiRuleList> CONDITION = Param.custom("condition", null, BmiRuleList::parse)
+        .required("rule numbers or names, e.g. BmiRule=5:8:11");
+
     private BmiRuleList rules;
 
     @Override
     public void init() throws MessagingException {
         try {
+            // CONDITION's parser, called directly: its message follows "BmiRule condition: " as it always has
             rules = BmiRuleList.parse(getCondition());
         } catch (IllegalArgumentException e) {
             throw new MessagingException("BmiRule condition: " + e.getMessage(), e);

@@ -10,6 +10,8 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.SrsAttributes;
 
 /**
@@ -25,21 +27,19 @@ import org.jamesexim.mailets.SrsAttributes;
  * }</pre>
  */
 public class SrsStatus extends GenericMatcher {
+    /** The condition: SRS statuses separated by commas. */
+    public static final Param<List<String>> CONDITION = Param.list("condition", null, Param.COMMAS).check(t -> {
+        org.jamesexim.srs.SrsStatus.fromText(t);
+        return t;
+    }).required("name statuses, e.g. SrsStatus=bad hash,expired");
+
     private Set<org.jamesexim.srs.SrsStatus> wanted;
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException("SrsStatus: the condition is empty; name statuses, e.g. SrsStatus=bad hash,expired");
-        }
         Set<org.jamesexim.srs.SrsStatus> set = EnumSet.noneOf(org.jamesexim.srs.SrsStatus.class);
-        for (String s : condition.split(",")) {
-            try {
-                set.add(org.jamesexim.srs.SrsStatus.fromText(s));
-            } catch (IllegalArgumentException e) {
-                throw new MessagingException("SrsStatus: " + e.getMessage());
-            }
+        for (String s : GlueParams.condition(CONDITION, getCondition(), "SrsStatus ")) {
+            set.add(org.jamesexim.srs.SrsStatus.fromText(s));
         }
         wanted = set;
     }

@@ -13,12 +13,15 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.AuthHook;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
-import org.jamesexim.common.Durations;
 import org.jamesexim.common.Endpoint;
 import org.jamesexim.dovecot.AuthRequest;
 import org.jamesexim.dovecot.AuthResult;
 import org.jamesexim.dovecot.DovecotAuthClient;
 import org.jamesexim.dovecot.DovecotAuthConfig;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +77,9 @@ import org.slf4j.LoggerFactory;
  *         -->
  *         <!-- true: an OK carrying Dovecot's nologin flag is refused with 535 (Exim and Postfix accept it):
  *         <reject_nologin>false</reject_nologin> -->
+ *         <!-- the service= sent to Dovecot (default smtp); false: TLS without checking the certificate's name:
+ *         <service>smtp</service>
+ *         <server_tls_verify_hostname>true</server_tls_verify_hostname> -->
  *     </handler>
  *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
  * </handlerchain>
@@ -93,55 +99,59 @@ public class DovecotAuthHook implements AuthHook {
     private String userDomain;
     private volatile boolean warnedBareUser;
 
+    public static final Param<Endpoint> SERVER_SOCKET = Param.endpoint("server_socket", null)
+        .required("\"/run/dovecot/auth-client\" or \"host port\"");
+    public static final Param<String> SERVER_SET_ID = Param.choice("server_set_id", "user", "user", "$auth1", "login");
+    public static final Param<Duration> CONNECT_TIMEOUT = Param.duration("connect_timeout", "5s");
+    public static final Param<Duration> TIMEOUT = Param.duration("timeout", "20s");
+    public static final Param<Integer> POOL_SIZE = Param.integer("pool_size", 2, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    public static final Param<Integer> MAX_PENDING = Param.integer("max_pending", 256, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    public static final Param<Duration> BACKOFF_MAX = Param.duration("backoff_max", "5s");
+    public static final Param<String> USER_DOMAIN = Param.text("user_domain", null).check(d -> {
+        String domain = d.toLowerCase(Locale.ROOT);
+        if (!domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+            throw new IllegalArgumentException("expected a domain such as example.test");
+        }
+        return domain;
+    });
+    public static final Param<String> SERVICE = Param.text("service", "smtp");
+    public static final Param<Boolean> SERVER_TLS = Param.bool("server_tls", false).legacyYesNo();
+    public static final Param<String> SERVER_TLS_TRUST_STORE = Param.text("server_tls_trust_store", null);
+    public static final Param<String> SERVER_TLS_TRUST_STORE_TYPE = Param.text("server_tls_trust_store_type", "PKCS12");
+    public static final Param<String> SERVER_TLS_TRUST_STORE_PASSWORD = Param.text("server_tls_trust_store_password", null).secret();
+    public static final Param<String> SERVER_TLS_NAME = Param.text("server_tls_name", null);
+    public static final Param<Boolean> SERVER_TLS_VERIFY_HOSTNAME = Param.bool("server_tls_verify_hostname", true).legacyYesNo();
+    public static final Param<Boolean> REJECT_NOLOGIN = Param.bool("reject_nologin", false).legacyYesNo();
+    /** Every parameter DovecotAuthHook reads (Exim's dovecot authenticator names where Exim has one). */
+    public static final ParamSet PARAMETERS = ParamSet.of(SERVER_SOCKET, SERVER_SET_ID, CONNECT_TIMEOUT, TIMEOUT, POOL_SIZE, MAX_PENDING,
+        BACKOFF_MAX, USER_DOMAIN, SERVICE, SERVER_TLS, SERVER_TLS_TRUST_STORE, SERVER_TLS_TRUST_STORE_TYPE, SERVER_TLS_TRUST_STORE_PASSWORD,
+        SERVER_TLS_NAME, SERVER_TLS_VERIFY_HOSTNAME, REJECT_NOLOGIN);
+
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        String socket = config.getString("server_socket", null);
-        if (socket == null || socket.isBlank()) {
-            throw new ConfigurationException("DovecotAuthHook: server_socket is required (\"/run/dovecot/auth-client\" "
-                + "or \"host port\")");
-        }
+        ParamValues v = GlueParams.hook(PARAMETERS, config, DovecotAuthHook.class, "DovecotAuthHook: ");
         try {
-            Endpoint endpoint;
-            try {
-                endpoint = Endpoint.parse(socket.trim());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("server_socket: " + e.getMessage(), e);
-            }
-            DovecotAuthConfig.Builder b = DovecotAuthConfig.builder(endpoint);
-            String setIdText = config.getString("server_set_id", "user").trim().toLowerCase(Locale.ROOT);
-            switch (setIdText) {
-                case "user": case "$auth1": setId = SetId.USER; break;
-                case "login": setId = SetId.LOGIN; break;
-                default: throw new IllegalArgumentException("server_set_id: expected user or login, got '" + setIdText + "'");
-            }
-            String trustStore = config.getString("server_tls_trust_store", null);
-            if (trustStore != null && !trustStore.isBlank()) {
-                String password = config.getString("server_tls_trust_store_password", null);
-                b.trustStore(Path.of(trustStore.trim()), config.getString("server_tls_trust_store_type", "PKCS12"),
-                    password == null ? null : password.toCharArray());
-            } else if (bool(config, "server_tls", false)) {
+            DovecotAuthConfig.Builder b = DovecotAuthConfig.builder(v.get(SERVER_SOCKET));
+            setId = v.get(SERVER_SET_ID).equals("login") ? SetId.LOGIN : SetId.USER;
+            String trustStore = v.get(SERVER_TLS_TRUST_STORE);
+            if (trustStore != null) {
+                String password = v.get(SERVER_TLS_TRUST_STORE_PASSWORD);
+                b.trustStore(Path.of(trustStore), v.get(SERVER_TLS_TRUST_STORE_TYPE), password == null ? null : password.toCharArray());
+            } else if (v.get(SERVER_TLS)) {
                 b.tls(true);
             }
-            String tlsName = config.getString("server_tls_name", null);
-            if (tlsName != null && !tlsName.isBlank()) {
-                b.tlsServerName(tlsName.trim());
+            if (v.get(SERVER_TLS_NAME) != null) {
+                b.tlsServerName(v.get(SERVER_TLS_NAME));
             }
-            b.verifyHostname(bool(config, "server_tls_verify_hostname", true));
-            b.connectTimeout(duration(config, "connect_timeout", "5s"));
-            b.timeout(duration(config, "timeout", "20s"));
-            b.poolSize(integer(config, "pool_size", 2));
-            b.maxPending(integer(config, "max_pending", 256));
-            String domain = config.getString("user_domain", null);
-            if (domain != null && !domain.isBlank()) {
-                domain = domain.trim().toLowerCase(Locale.ROOT);
-                if (!domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
-                    throw new IllegalArgumentException("user_domain: expected a domain such as example.test, got '" + domain + "'");
-                }
-                userDomain = domain;
-            }
-            b.backoff(Duration.ofMillis(100), duration(config, "backoff_max", "5s"));
-            b.service(config.getString("service", "smtp").trim());
-            rejectNologin = bool(config, "reject_nologin", false);
+            b.verifyHostname(v.get(SERVER_TLS_VERIFY_HOSTNAME));
+            b.connectTimeout(v.get(CONNECT_TIMEOUT));
+            b.timeout(v.get(TIMEOUT));
+            b.poolSize(v.get(POOL_SIZE));
+            b.maxPending(v.get(MAX_PENDING));
+            userDomain = v.get(USER_DOMAIN);
+            b.backoff(Duration.ofMillis(100), v.get(BACKOFF_MAX));
+            b.service(v.get(SERVICE));
+            rejectNologin = v.get(REJECT_NOLOGIN);
             client = new DovecotAuthClient(b.build());
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("DovecotAuthHook: " + e.getMessage(), e);
@@ -154,43 +164,9 @@ public class DovecotAuthHook implements AuthHook {
         }
     }
 
-    private static boolean bool(Configuration config, String name, boolean dflt) {
-        String v = config.getString(name, null);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true": case "yes": case "1": return true;
-            case "false": case "no": case "0": return false;
-            default: throw new IllegalArgumentException(name + ": expected true or false, got '" + v + "'");
-        }
-    }
-
-    private static int integer(Configuration config, String name, int dflt) {
-        String v = config.getString(name, null);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": expected a number, got '" + v + "'");
-        }
-    }
-
-    /** {@code 500ms}, {@code 5s}, {@code 2m}; a bare number is seconds. */
+    /** A duration parameter of {@code config} in the pack's grammar ({@code 500ms}, {@code 5s}, {@code 2m}, bare seconds). */
     static Duration duration(Configuration config, String name, String dflt) {
-        String v = config.getString(name, dflt).trim();
-        Duration d;
-        try {
-            d = Durations.parse(v);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": expected a duration such as 500ms, 5s or 1m, got '" + v + "'");
-        }
-        if (d.isZero()) {
-            throw new IllegalArgumentException(name + ": must be positive, got '" + v + "'");
-        }
-        return d;
+        return Param.duration(name, dflt).parse(config.getString(name, null));
     }
 
     @Override

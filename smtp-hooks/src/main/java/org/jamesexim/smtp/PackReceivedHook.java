@@ -1,5 +1,10 @@
 package org.jamesexim.smtp;
 
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.config.GlueParams;
+
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
@@ -22,6 +27,14 @@ import org.jamesexim.mailets.PackAttributes;
  * }</pre>
  */
 public class PackReceivedHook implements JamesMessageHook {
+    /** Takes no parameters: one given is a mistake in smtpserver.xml and stops James. */
+    public static final ParamSet PARAMETERS = ParamSet.of();
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        GlueParams.hook(PARAMETERS, config, PackReceivedHook.class, "PackReceivedHook: ");
+    }
+
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse("");

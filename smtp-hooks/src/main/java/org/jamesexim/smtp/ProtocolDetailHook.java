@@ -1,5 +1,10 @@
 package org.jamesexim.smtp;
 
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.config.GlueParams;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
@@ -45,6 +50,14 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * handlers fail on the null response such a handler would have to return.</p>
  */
 public class ProtocolDetailHook implements QuitHook {
+    /** Takes no parameters: one given is a mistake in smtpserver.xml and stops James. */
+    public static final ParamSet PARAMETERS = ParamSet.of();
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        GlueParams.hook(PARAMETERS, config, ProtocolDetailHook.class, "ProtocolDetailHook: ");
+    }
+
     /** The logger of the protocol_detail lines. */
     public static final String LOGGER_NAME = "org.jamesexim.smtp.ProtocolDetail";
     static final String HANDLER_NAME = "jexim-protocol-detail";
