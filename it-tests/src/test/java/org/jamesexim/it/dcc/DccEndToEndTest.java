@@ -203,13 +203,15 @@ class DccEndToEndTest {
             Thread.sleep(300);
             assertThat(inbox(james, 1)).hasSize(1);
 
-            // per-recipient verdicts: only the recipient whose dccifd answer is R goes to the repository
-            sim.force(null).rejectAt(1).rejectingRecipient("other@example.test");
+            // Exim's Dcc=fail does not see per-recipient answers: under an overall A (dccifd's real shape for a
+            // mixed answer, dcc-real multi-discard-u) both recipients are delivered; Dcc=discard would divert one
+            sim.force(null).blacklistSender("alice@sender.example").whitelistRecipient(DEMO);
             assertThat(james.send("alice@sender.example", List.of(DEMO, "other@example.test"), message("split")).code).isEqualTo(250);
-            awaitBulk(2);
             assertThat(inbox(james, 2).get(1)).contains("Subject: split");
             assertThat(sim.lastRequest().recipients).containsExactly(DEMO, "other@example.test");
-            assertThat(james.awaitMailbox("other@example.test", "other", 0, Duration.ofSeconds(1))).isEmpty();
+            assertThat(sim.lastRequest().answered).isEqualTo('A');
+            assertThat(james.awaitMailbox("other@example.test", "other", 1, Duration.ofSeconds(20))).hasSize(1);
+            assertThat(bulkCount(james)).isEqualTo(1);
         }
 
         void awaitBulk(long n) throws Exception {
@@ -218,6 +220,70 @@ class DccEndToEndTest {
                 Thread.sleep(100);
             }
             assertThat(bulkCount(james)).isEqualTo(n);
+        }
+    }
+
+    /**
+     * Three recipients, and dccifd's answer discards one: the model answers as the real dccifd did for
+     * {@code multi-discard-u} (whiteclnt {@code many env_From} for the sender, {@code ok env_To} for two recipients):
+     * {@code A} overall, {@code AAR} per recipient, after a real dccifd's 0.4 s. DccHook (the shipped example, mode
+     * per_recipient) takes the third recipient off the mail; the other two get it, the third does not, and the log
+     * says why.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class ThreeRecipientsOneDiscarded {
+        DccifdSimulator sim;
+        JamesHarness james;
+
+        @BeforeAll
+        void boot() throws Exception {
+            sim = new DccifdSimulator().latency(DccifdSimulator.REAL_LATENCY).blacklistSender("bulk@sender.example")
+                .whitelistRecipient(DEMO).whitelistRecipient("other@example.test").listenTcp();
+            james = JamesHarness.builder()
+                .configFile("smtpserver.xml", EXAMPLES.resolve("dcc-smtpserver.xml"))
+                .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
+                .extraConfig("dcc.properties", "dccifd_address = " + sim.tcpAddress() + "\ndccifd_timeout = 5s\n")
+                .start();
+            james.addUser("other@example.test", "other");
+            james.addUser("third@example.test", "third");
+        }
+
+        @AfterAll
+        void stop() {
+            james.close();
+            sim.close();
+        }
+
+        @Test
+        void twoAreDeliveredTheThirdIsNotAndTheLogSaysWhy() throws Exception {
+            ch.qos.logback.classic.LoggerContext ctx = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+            ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+            logs.setContext(ctx);
+            logs.start();
+            ch.qos.logback.classic.Logger hookLogger = ctx.getLogger("org.jamesexim.smtp.DccHook");
+            hookLogger.addAppender(logs);
+            try {
+                long t0 = System.nanoTime();
+                SmtpClient.Reply r = james.send("bulk@sender.example", List.of(DEMO, "other@example.test", "third@example.test"),
+                    message("three"));
+                assertThat(r.code).isEqualTo(250);
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(DccifdSimulator.REAL_LATENCY);
+                assertThat(sim.lastRequest().recipients).containsExactly(DEMO, "other@example.test", "third@example.test");
+                assertThat(sim.lastRequest().answered).isEqualTo('A');
+                assertThat(inbox(james, 1).get(0)).contains("Subject: three").contains("X-DCC-SIM-Metrics: sim.dcc.test 1201; bulk Body=many");
+                assertThat(james.awaitMailbox("other@example.test", "other", 1, Duration.ofSeconds(20)).get(0)).contains("Subject: three");
+                Thread.sleep(500);
+                assertThat(james.awaitMailbox("third@example.test", "third", 0, Duration.ofSeconds(1))).isEmpty();
+                assertThat(bulkCount(james)).isZero();
+            } finally {
+                hookLogger.detachAppender(logs);
+            }
+            assertThat(logs.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).isEqualTo("DCC: H=[127.0.0.1] F=<bulk@sender.example>: discarding recipient "
+                    + "<third@example.test>: accepted by DCC with 1 of 3 recipient(s) marked R (overall A, per-recipient AAR): "
+                    + "those are discarded, as dccifd(8) asks"))
+                .noneSatisfy(line -> assertThat(line).contains("<" + DEMO + ">"));
         }
     }
 
