@@ -285,6 +285,25 @@ class DccClientTest {
         assertThat(took).isBetween(Duration.ofMillis(550), Duration.ofMillis(2500));
     }
 
+    /** A real dccifd answers in 0.4 s with a live server (dcc-real); the one deadline must leave room for it. */
+    @Test
+    void aRealLatencyFitsTheDeadlineAndASmallerDeadlineDefers() {
+        sim.latency(DccifdSimulator.REAL_LATENCY);
+        long t0 = System.nanoTime();
+        DccResult r = tcpClient("header", Duration.ofSeconds(1)).check(request(), text(MESSAGE));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(r.outcome()).isEqualTo(Outcome.ACCEPT);
+        assertThat(took).isBetween(Duration.ofMillis(390), Duration.ofMillis(1000));
+        client.close();
+        t0 = System.nanoTime();
+        DccResult late = tcpClient("header", Duration.ofMillis(250)).check(request(), text(MESSAGE));
+        took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(late.outcome()).isEqualTo(Outcome.DEFER);
+        assertThat(late.detail()).contains("250 ms");
+        assertThat(took).isLessThan(Duration.ofMillis(390));
+        assertThat(DccSettings.DEFAULT_TIMEOUT).isGreaterThan(DccifdSimulator.REAL_LATENCY.multipliedBy(10));
+    }
+
     @Test
     void aPeerThatStopsReadingCannotHangTheWriter() {
         sim.fault(Fault.STALL, Duration.ofSeconds(10));
