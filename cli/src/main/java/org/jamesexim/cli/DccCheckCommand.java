@@ -5,18 +5,22 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 import org.jamesexim.common.Durations;
 import org.jamesexim.dcc.DccClient;
+import org.jamesexim.dcc.DccDecision;
 import org.jamesexim.dcc.DccRequest;
 import org.jamesexim.dcc.DccResult;
 import org.jamesexim.dcc.DccSettings;
 
 /**
  * {@code dcc-check}: asks dccifd about one message (a file, or standard input) the way the DCC hook does, and prints
- * {@code dcc_result}, the outcome, the per-recipient answers and {@code dcc_header}.
+ * {@code dcc_result}, the outcome, the per-recipient answers and {@code dcc_header}, and {@code actions}: what the
+ * DCC hook (mode per_recipient) does with each recipient, in order ({@code deliver}, {@code discard} for one marked
+ * {@code R} under an overall {@code A}, {@code reject}, {@code greylist}, {@code defer}; see {@code DccDecision}).
  * Exit code: 0 accept, 1 fail (R or G), 75 defer (T, unknown reply, dccifd unusable); with {@code --defer-ok} a
  * defer is a fail (exit 1), as Exim's {@code defer_ok}.
  */
@@ -71,6 +75,11 @@ public final class DccCheckCommand implements CliCommand {
         out.println("dcc_header=" + result.dccHeader().replace("\n", "\\n"));
         out.println("detail=" + result.detail());
         out.println("outcome=" + outcome.word());
+        List<String> actions = new ArrayList<>();
+        for (DccDecision.Action act : DccDecision.of(result, r.build().recipients().size(), DccDecision.Mode.PER_RECIPIENT, a.has("defer-ok")).recipients()) {
+            actions.add(act.word());
+        }
+        out.println("actions=" + String.join(",", actions));
         switch (outcome) {
             case ACCEPT:
                 return 0;

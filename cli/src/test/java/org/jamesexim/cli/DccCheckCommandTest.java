@@ -37,8 +37,14 @@ class DccCheckCommandTest {
         assertThat(run("dcc-check", "--address", sim.tcpAddress(), "--client-ip", "192.0.2.10", "--helo", "mx.example", "--from",
             "a@b.example", "--to", "c@d.example", "--to", "e@f.example")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("dcc_result=A\nrecipients=AA\n")
-            .contains("dcc_header=X-DCC-SIM-Metrics: sim.dcc.test 1201; Body=1 Fuz1=1 Fuz2=1\\n").contains("outcome=accept");
+            .contains("dcc_header=X-DCC-SIM-Metrics: sim.dcc.test 1201; Body=0\\n").contains("outcome=accept") // a short body: Body=0 (dcc-real short-u)
+            .contains("actions=deliver,deliver\n");
         assertThat(sim.lastRequest().rawText()).startsWith("header\n192.0.2.10\nmx.example\na@b.example\nc@d.example\ne@f.example\n\nSubject: cli");
+        // the real shape of a mixed answer (dcc-real multi-discard-u): A overall, R for the recipient not whitelisted
+        sim.blacklistSender("bulk@b.example").whitelistRecipient("e@f.example");
+        out.reset();
+        assertThat(run("dcc-check", "--address", sim.tcpAddress(), "--from", "bulk@b.example", "--to", "c@d.example", "--to", "e@f.example")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("dcc_result=A\nrecipients=RA\n").contains("actions=discard,deliver\n");
         sim.force('R');
         assertThat(run("dcc-check", "--address", sim.tcpAddress(), "--to", "c@d.example")).isEqualTo(1);
         sim.force('T');
