@@ -38,7 +38,7 @@ public class BmiToAltLocation extends GenericMailet {
     }
 
     /** {@code folder}: this folder instead of the verdict's location; absent or empty: the verdict's. */
-    public static final Param<String> FOLDER = Param.text("folder", "").emptyMeansNone().check(f -> {
+    public static final Param<String> FOLDER = Param.text("folder", null).emptyMeansNone().check(f -> {
         if (f.contains("\r") || f.contains("\n")) {
             throw new IllegalArgumentException("must be one line");
         }
@@ -49,7 +49,8 @@ public class BmiToAltLocation extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        folder = GlueParams.mailet(PARAMETERS, getMailetConfig(), BmiToAltLocation.class, "").get(FOLDER);
+        String f = GlueParams.mailet(PARAMETERS, getMailetConfig(), BmiToAltLocation.class, "").get(FOLDER);
+        folder = f == null ? "" : f;
     }
 
     @Override

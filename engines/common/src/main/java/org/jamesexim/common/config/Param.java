@@ -76,7 +76,11 @@ public final class Param<T> {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("a parameter needs a name");
         }
-        return new Param<>(name, kind, blankToNull(defaultText), null, false, List.of(), List.of(), null, null,
+        if (defaultText != null && defaultText.trim().isEmpty()) {
+            // an empty default would read as "no default": say so with null
+            throw new IllegalArgumentException(name + ": declare no default (null) rather than an empty one");
+        }
+        return new Param<>(name, kind, defaultText == null ? null : defaultText.trim(), null, false, List.of(), List.of(), null, null,
                 Long.MIN_VALUE, Long.MAX_VALUE, COMMAS_BLANKS, null, "", false, false);
     }
 

@@ -151,6 +151,13 @@ class ParamSetTest {
     }
 
     @Test
+    void anEmptyDefaultIsAMistakeOfTheDeclaration() {
+        // it would read as "no default", and the class would get null where it expects ""
+        assertThatThrownBy(() -> Param.text("folder", " ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("folder: declare no default (null)");
+    }
+
+    @Test
     void declaredOnce() {
         assertThatThrownBy(() -> SET.with(Param.bool("force", true))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> SET.with(Param.bool("dir", true))).isInstanceOf(IllegalStateException.class);
