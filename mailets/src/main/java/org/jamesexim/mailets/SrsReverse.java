@@ -14,7 +14,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.jamesexim.srs.SrsConfig;
+import org.jamesexim.srs.SrsBounceCheck;
 import org.jamesexim.srs.SrsDeadline;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
@@ -130,12 +130,12 @@ public class SrsReverse extends GenericMailet {
         for (MailAddress rcpt : mail.getRecipients()) {
             SrsBounces.Decision d = bounces.decide(mail.getMaybeSender(), rcpt,
                 domain -> settings.inAliasDomains(domain, getMailetContext()::isLocalServer), deadline);
-            if (d.verdict() == SrsBounces.Verdict.NOT_OURS || d.verdict() == SrsBounces.Verdict.NOT_A_BOUNCE) {
+            if (d.verdict() == SrsBounceCheck.Verdict.NOT_OURS || d.verdict() == SrsBounceCheck.Verdict.NOT_A_BOUNCE) {
                 keep.add(rcpt);
                 continue;
             }
-            List<Attribute> target = d.verdict() == SrsBounces.Verdict.VALID ? attributes
-                : d.verdict() == SrsBounces.Verdict.DEFER ? deferAttributes : failed;
+            List<Attribute> target = d.verdict() == SrsBounceCheck.Verdict.VALID ? attributes
+                : d.verdict() == SrsBounceCheck.Verdict.DEFER ? deferAttributes : failed;
             target.clear();
             if (SrsSettings.attributeSafe(rcpt.asString())) {
                 target.add(new Attribute(SRS_ORIG_RECIPIENT, AttributeValue.of(rcpt.asString())));
