@@ -250,7 +250,7 @@ public final class ArcSealer {
         } else {
             ArcState status = chainStatus == ArcState.TEMPERROR ? null : chainStatus;
             if (status == null && cvFromAuthResults) {
-                status = ArcState.fromWord(arcResult(results));
+                status = ArcState.fromWord(AuthResults.resultOf(results, "arc"));
             }
             String unknown = chainStatus == ArcState.TEMPERROR ? "temperror" : "no verification ran";
             if ((status == null || status == ArcState.TEMPERROR) && verifier != null) {
@@ -340,22 +340,6 @@ public final class ArcSealer {
         }
     }
 
-    private static String arcResult(List<String> results) {
-        for (String r : results) {
-            String m = r.length() > 3 ? r.substring(0, 3).toLowerCase(Locale.ROOT) : "";
-            if (m.equals("arc")) {
-                int eq = r.indexOf('=');
-                if (eq > 0 && r.substring(0, eq).trim().equalsIgnoreCase("arc")) {
-                    int end = eq + 1;
-                    while (end < r.length() && r.charAt(end) != ' ' && r.charAt(end) != '(') {
-                        end++;
-                    }
-                    return r.substring(eq + 1, end).trim();
-                }
-            }
-        }
-        return null;
-    }
 
     private List<String> presentHeaders(List<HeaderField> headers) {
         Set<String> wanted = new LinkedHashSet<>(signedHeaders);

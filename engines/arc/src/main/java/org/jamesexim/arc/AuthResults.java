@@ -36,6 +36,14 @@ public final class AuthResults {
 
     /** The result word of the first result of {@code method} (e.g. "arc" → "pass"), or {@code null}. */
     public String resultOf(String method) {
+        return resultOf(results, method);
+    }
+
+    /**
+     * The result word of the first of {@code results} (as {@link #results()} gives them) for {@code method}, lower
+     * case, or {@code null}.
+     */
+    public static String resultOf(List<String> results, String method) {
         for (String r : results) {
             int eq = r.indexOf('=');
             if (eq <= 0) {
