@@ -10,7 +10,6 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -58,9 +57,6 @@ import org.slf4j.LoggerFactory;
  * / {@code dbdeadline}. Mail is never held back or lost by this mailet.</p>
  */
 public class SrsForward extends GenericMailet {
-    public static final AttributeName SRS_ORIG_SENDER = SrsAttributes.SRS_ORIG_SENDER;
-    public static final AttributeName SRS_DB_KEY = SrsAttributes.SRS_DB_KEY;
-    public static final AttributeName SRS_DB_ADDRESS = SrsAttributes.SRS_DB_ADDRESS;
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsForward.class);
     /** {@code alias}: the domain the SRS addresses are made in (default: the postmaster's). */
@@ -148,9 +144,9 @@ public class SrsForward extends GenericMailet {
                         mail.getName(), settings.safe(original), settings.safe(r.address()), settings.safe(e.getMessage()));
                     return;
                 }
-                mail.setAttribute(new Attribute(SRS_ORIG_SENDER, AttributeValue.of(original)));
-                r.dbKey().ifPresent(k -> mail.setAttribute(new Attribute(SRS_DB_KEY, AttributeValue.of(k))));
-                r.dbAddress().ifPresent(k -> mail.setAttribute(new Attribute(SRS_DB_ADDRESS, AttributeValue.of(k))));
+                mail.setAttribute(new Attribute(SrsAttributes.SRS_ORIG_SENDER, AttributeValue.of(original)));
+                r.dbKey().ifPresent(k -> mail.setAttribute(new Attribute(SrsAttributes.SRS_DB_KEY, AttributeValue.of(k))));
+                r.dbAddress().ifPresent(k -> mail.setAttribute(new Attribute(SrsAttributes.SRS_DB_ADDRESS, AttributeValue.of(k))));
                 log.debug("SRS forward mail={} srs_orig_sender={} sender={}", mail.getName(), settings.safe(original), settings.safe(r.address()));
                 break;
             case TOO_LONG:

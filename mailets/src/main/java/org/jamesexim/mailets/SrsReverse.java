@@ -10,7 +10,6 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -59,13 +58,6 @@ import org.slf4j.LoggerFactory;
  * control characters.</p>
  */
 public class SrsReverse extends GenericMailet {
-    public static final AttributeName SRS_ORIG_RECIPIENT = SrsAttributes.SRS_ORIG_RECIPIENT;
-    public static final AttributeName SRS_RECIPIENT = SrsAttributes.SRS_RECIPIENT;
-    public static final AttributeName SRS_STATUS = SrsAttributes.SRS_STATUS;
-    public static final AttributeName SRS_DB_KEY = SrsAttributes.SRS_DB_KEY;
-    public static final AttributeName SRS_DB_ADDRESS = SrsAttributes.SRS_DB_ADDRESS;
-    public static final AttributeName SRS_ORIG_SENDER = SrsAttributes.SRS_ORIG_SENDER;
-    public static final AttributeName SRS_DEFER_COUNT = SrsAttributes.SRS_DEFER_COUNT;
     /** Default {@code deferDelay} (seconds) and {@code deferRetries}. */
     public static final int DEFAULT_DEFER_DELAY = 300;
     public static final int DEFAULT_DEFER_RETRIES = 12;
@@ -138,14 +130,14 @@ public class SrsReverse extends GenericMailet {
                 : d.verdict() == SrsBounceCheck.Verdict.DEFER ? deferAttributes : failed;
             target.clear();
             if (SrsSettings.attributeSafe(rcpt.asString())) {
-                target.add(new Attribute(SRS_ORIG_RECIPIENT, AttributeValue.of(rcpt.asString())));
+                target.add(new Attribute(SrsAttributes.SRS_ORIG_RECIPIENT, AttributeValue.of(rcpt.asString())));
             }
-            target.add(new Attribute(SRS_STATUS, AttributeValue.of(d.status())));
-            d.result().dbKey().filter(SrsSettings::attributeSafe).ifPresent(k -> target.add(new Attribute(SRS_DB_KEY, AttributeValue.of(k))));
+            target.add(new Attribute(SrsAttributes.SRS_STATUS, AttributeValue.of(d.status())));
+            d.result().dbKey().filter(SrsSettings::attributeSafe).ifPresent(k -> target.add(new Attribute(SrsAttributes.SRS_DB_KEY, AttributeValue.of(k))));
             switch (d.verdict()) {
                 case VALID:
-                    d.result().dbAddress().ifPresent(a -> target.add(new Attribute(SRS_DB_ADDRESS, AttributeValue.of(a))));
-                    target.add(new Attribute(SRS_RECIPIENT, AttributeValue.of(d.decoded().asString())));
+                    d.result().dbAddress().ifPresent(a -> target.add(new Attribute(SrsAttributes.SRS_DB_ADDRESS, AttributeValue.of(a))));
+                    target.add(new Attribute(SrsAttributes.SRS_RECIPIENT, AttributeValue.of(d.decoded().asString())));
                     decoded.add(d.decoded());
                     LOGGER.debug("SRS reverse mail={} srs_orig_recipient={} srs_recipient={}", mail.getName(), settings.safe(rcpt.asString()),
                         settings.safe(d.decoded().asString()));
@@ -168,7 +160,7 @@ public class SrsReverse extends GenericMailet {
         if (!decoded.isEmpty()) {
             Mail copy = mail.duplicate();
             copy.setRecipients(decoded);
-            copy.removeAttribute(SRS_DEFER_COUNT);
+            copy.removeAttribute(SrsAttributes.SRS_DEFER_COUNT);
             attributes.forEach(copy::setAttribute);
             if (reverseAndForward && copy.hasSender()) {
                 forwardSender(copy);
@@ -186,12 +178,12 @@ public class SrsReverse extends GenericMailet {
 
     /** The recipients the database could not be asked about: back to this processor later, or to error at the end. */
     private void defer(Mail mail, List<MailAddress> deferred, List<Attribute> attributes) throws MessagingException {
-        int tries = mail.getAttribute(SRS_DEFER_COUNT).map(a -> a.getValue().value())
+        int tries = mail.getAttribute(SrsAttributes.SRS_DEFER_COUNT).map(a -> a.getValue().value())
             .filter(Integer.class::isInstance).map(Integer.class::cast).orElse(0) + 1;
         Mail copy = mail.duplicate();
         copy.setRecipients(deferred);
         attributes.forEach(copy::setAttribute);
-        copy.setAttribute(new Attribute(SRS_DEFER_COUNT, AttributeValue.of(tries)));
+        copy.setAttribute(new Attribute(SrsAttributes.SRS_DEFER_COUNT, AttributeValue.of(tries)));
         if (tries > deferRetries) {
             copy.setErrorMessage("SRS database not reachable after " + deferRetries + " retries (" + deferDelay + " s apart)");
             LOGGER.warn("SRS reverse mail={} {} recipient(s) to the error processor: the SRS database did not answer in {} tries",
@@ -209,7 +201,7 @@ public class SrsReverse extends GenericMailet {
         if (!settings.engine().config().alwaysRewrite() && getMailetContext().isLocalServer(sender.getDomain())) {
             return;
         }
-        String alias = copy.getAttribute(SRS_ORIG_RECIPIENT).map(a -> String.valueOf(a.getValue().value()))
+        String alias = copy.getAttribute(SrsAttributes.SRS_ORIG_RECIPIENT).map(a -> String.valueOf(a.getValue().value()))
             .map(a -> a.substring(a.lastIndexOf('@') + 1)).orElse(null);
         if (alias == null) {
             return;

@@ -89,7 +89,7 @@ class SrsMailetsTest {
         forward("secrets", SECRET, "hashlength", "4").service(m);
         String s = m.getMaybeSender().asString();
         assertThat(s).matches("SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=origin\\.example=alice@example\\.test");
-        assertThat(m.getAttribute(SrsForward.SRS_ORIG_SENDER).map(a -> (Object) a.getValue().value())).contains("alice@origin.example");
+        assertThat(m.getAttribute(SrsAttributes.SRS_ORIG_SENDER).map(a -> (Object) a.getValue().value())).contains("alice@origin.example");
         // the engine agrees it is a valid address for the original sender
         SrsEngine e = new SrsEngine(SrsConfig.builder().secrets(SECRET).hashLength(4).build());
         assertThat(e.reverse(s).recipient()).contains("alice@origin.example");
@@ -113,7 +113,7 @@ class SrsMailetsTest {
         Mail m = mail(longSender, "friend@remote.example");
         forward("secrets", SECRET).service(m);
         assertThat(m.getMaybeSender().asString()).isEqualTo(longSender);
-        assertThat(m.getAttribute(SrsForward.SRS_ORIG_SENDER)).isEmpty();
+        assertThat(m.getAttribute(SrsAttributes.SRS_ORIG_SENDER)).isEmpty();
     }
 
     @Test
@@ -137,9 +137,9 @@ class SrsMailetsTest {
         assertThat(fake.getSentMails()).hasSize(1);
         FakeMailContext.SentMail sent = fake.getSentMails().get(0);
         assertThat(sent.getRecipients()).containsExactly(address("alice@origin.example"));
-        assertThat(sent.getAttributes().get(SrsReverse.SRS_STATUS).getValue().value()).isEqualTo("valid");
-        assertThat(sent.getAttributes().get(SrsReverse.SRS_ORIG_RECIPIENT).getValue().value()).isEqualTo(srs);
-        assertThat(sent.getAttributes().get(SrsReverse.SRS_RECIPIENT).getValue().value()).isEqualTo("alice@origin.example");
+        assertThat(sent.getAttributes().get(SrsAttributes.SRS_STATUS).getValue().value()).isEqualTo("valid");
+        assertThat(sent.getAttributes().get(SrsAttributes.SRS_ORIG_RECIPIENT).getValue().value()).isEqualTo(srs);
+        assertThat(sent.getAttributes().get(SrsAttributes.SRS_RECIPIENT).getValue().value()).isEqualTo("alice@origin.example");
         assertThat(bounce.getRecipients()).containsExactly(address("demo@example.test"));
         assertThat(bounce.getState()).isNotEqualTo(Mail.GHOST);
     }
@@ -151,13 +151,13 @@ class SrsMailetsTest {
         reverse("secrets", SECRET, "hashlength", "4").service(bounce);
         assertThat(fake.getSentMails()).isEmpty();
         assertThat(bounce.getRecipients()).containsExactly(address(forged));
-        assertThat(bounce.getAttribute(SrsReverse.SRS_STATUS).map(a -> (Object) a.getValue().value())).contains("bad hash");
+        assertThat(bounce.getAttribute(SrsAttributes.SRS_STATUS).map(a -> (Object) a.getValue().value())).contains("bad hash");
         // a valid SRS address, but of a domain that is not ours: not touched
         String valid = new SrsEngine(SrsConfig.builder().secrets(SECRET).build()).forward("alice@origin.example", "other.example").address();
         Mail other = mail(null, valid);
         reverse("secrets", SECRET).service(other);
         assertThat(fake.getSentMails()).isEmpty();
-        assertThat(other.getAttribute(SrsReverse.SRS_STATUS)).isEmpty();
+        assertThat(other.getAttribute(SrsAttributes.SRS_STATUS)).isEmpty();
     }
 
     @Test
@@ -200,12 +200,12 @@ class SrsMailetsTest {
         forward("secrets", SECRET, "dburl", url, "dbmode", "toolong").service(m);
         String srs = m.getMaybeSender().asString();
         assertThat(srs).matches("SRS0=[A-Za-z0-9+/]{6}=[A-Z2-7]{2}=[A-Za-z0-9+/]{16}@example\\.test");
-        assertThat(m.getAttribute(SrsForward.SRS_DB_ADDRESS).map(a -> (Object) a.getValue().value())).contains(sender);
+        assertThat(m.getAttribute(SrsAttributes.SRS_DB_ADDRESS).map(a -> (Object) a.getValue().value())).contains(sender);
         Mail bounce = mail(null, srs);
         reverse("secrets", SECRET, "dburl", url).service(bounce);
         FakeMailContext.SentMail sent = fake.getSentMails().get(0);
         assertThat(sent.getRecipients()).containsExactly(address(sender));
-        assertThat(sent.getAttributes().get(SrsReverse.SRS_DB_KEY).getValue().value()).isEqualTo(srs.substring(srs.lastIndexOf('=') + 1, srs.indexOf('@')));
+        assertThat(sent.getAttributes().get(SrsAttributes.SRS_DB_KEY).getValue().value()).isEqualTo(srs.substring(srs.lastIndexOf('=') + 1, srs.indexOf('@')));
         // a database that is not there: the sender stays as it was, nothing is thrown
         Mail down = mail("bob@origin.example", "friend@remote.example");
         forward("secrets", SECRET, "dburl", "jdbc:h2:mem:nosuchtable" + System.nanoTime(), "dbtimeout", "2").service(down);
@@ -244,7 +244,7 @@ class SrsMailetsTest {
         forward("secrets", SECRET, "hashlength", "4").service(m);
         String srs = m.getMaybeSender().asString();
         assertThat(srs).matches("\"SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=origin\\.example=john doe\"@example\\.test");
-        assertThat(m.getAttribute(SrsForward.SRS_ORIG_SENDER).map(a -> (Object) a.getValue().value())).contains("\"john doe\"@origin.example");
+        assertThat(m.getAttribute(SrsAttributes.SRS_ORIG_SENDER).map(a -> (Object) a.getValue().value())).contains("\"john doe\"@origin.example");
         // the bounce, to the quoted address as a remote MTA sends it (and upper-cased): back to the quoted sender
         Mail bounce = mail(null, srs.toUpperCase(java.util.Locale.ROOT).replace("EXAMPLE.TEST", "example.test"));
         reverse("secrets", SECRET, "hashlength", "4").service(bounce);
@@ -343,12 +343,12 @@ class SrsMailetsTest {
         assertThat(later.getRecipients()).containsExactly(address(srs));
         assertThat(later.getState()).isEqualTo("root");
         assertThat(later.getDelay()).contains(new FakeMailContext.Delay(60, java.util.concurrent.TimeUnit.SECONDS));
-        assertThat(later.getAttributes().get(SrsReverse.SRS_STATUS).getValue().value()).isEqualTo("defer");
-        assertThat(later.getAttributes().get(SrsReverse.SRS_DEFER_COUNT).getValue().value()).isEqualTo(1);
+        assertThat(later.getAttributes().get(SrsAttributes.SRS_STATUS).getValue().value()).isEqualTo("defer");
+        assertThat(later.getAttributes().get(SrsAttributes.SRS_DEFER_COUNT).getValue().value()).isEqualTo(1);
         // the retry: still down, and deferRetries 1 used up: kept in the error processor
         Mail retry = mail(null, srs);
         retry.setState("root");
-        retry.setAttribute(new org.apache.mailet.Attribute(SrsReverse.SRS_DEFER_COUNT, org.apache.mailet.AttributeValue.of(1)));
+        retry.setAttribute(new org.apache.mailet.Attribute(SrsAttributes.SRS_DEFER_COUNT, org.apache.mailet.AttributeValue.of(1)));
         r.service(retry);
         FakeMailContext.SentMail last = fake.getSentMails().get(1);
         assertThat(last.getState()).isEqualTo(Mail.ERROR);
@@ -366,8 +366,8 @@ class SrsMailetsTest {
         Mail bounce = mail(null, longSrs);
         reverse("secrets", SECRET).service(bounce);
         assertThat(bounce.getRecipients()).containsExactly(address(longSrs));
-        assertThat(bounce.getAttribute(SrsReverse.SRS_STATUS).map(a -> (Object) a.getValue().value())).contains("bad hash");
-        assertThat(bounce.getAttribute(SrsReverse.SRS_ORIG_RECIPIENT)).isEmpty();
+        assertThat(bounce.getAttribute(SrsAttributes.SRS_STATUS).map(a -> (Object) a.getValue().value())).contains("bad hash");
+        assertThat(bounce.getAttribute(SrsAttributes.SRS_ORIG_RECIPIENT)).isEmpty();
     }
 
     @Test
