@@ -174,6 +174,14 @@ public class SrsForward extends GenericMailet {
         }
     }
 
+    /** Stops the SRS database mode's worker threads. */
+    @Override
+    public void destroy() {
+        if (settings != null) {
+            settings.close();
+        }
+    }
+
     @Override
     public String getMailetInfo() {
         return "SrsForward (James Exim Pack)";

@@ -209,6 +209,14 @@ public class SrsReverse extends GenericMailet {
         SrsForward.rewrite(copy, sender, alias, settings, LOGGER, null);
     }
 
+    /** Stops the SRS database mode's worker threads. */
+    @Override
+    public void destroy() {
+        if (settings != null) {
+            settings.close();
+        }
+    }
+
     @Override
     public String getMailetInfo() {
         return "SrsReverse (James Exim Pack)";

@@ -114,6 +114,7 @@ public final class SrsSettings {
     private final Duration dbDeadline;
     private final List<String> hidden;
     private ParamValues values;
+    private JdbcSrsDatabase database;
 
     private SrsSettings(SrsEngine engine, EximNativeSrs exim, List<String> aliasDomains, boolean bouncesOnly, boolean bouncesOnlySet,
                         Duration dbDeadline, List<String> hidden) {
@@ -270,7 +271,9 @@ public final class SrsSettings {
         JdbcSrsDatabase db = new JdbcSrsDatabase(ds, v.get(DBINSERT), v.get(DBSELECT), timeout, connections);
         SrsEngine.DbMode mode = v.get(DBMODE);
         SrsEngine engine = new SrsEngine(config, Clock.systemUTC(), db, mode == null ? SrsEngine.DbMode.ALWAYS : mode);
-        return new SrsSettings(engine, exim, aliasDomains, bouncesOnly, bo, deadline, hidden);
+        SrsSettings settings = new SrsSettings(engine, exim, aliasDomains, bouncesOnly, bo, deadline, hidden);
+        settings.database = db;
+        return settings;
     }
 
     /** The engine only (callers that need nothing else). */
@@ -285,6 +288,13 @@ public final class SrsSettings {
 
     public SrsEngine engine() {
         return engine;
+    }
+
+    /** Stops the database mode's worker threads; for the {@code destroy()} of the component that read these settings. */
+    public void close() {
+        if (database != null) {
+            database.close();
+        }
     }
 
     /** Every parameter read, the caller's own included (see {@link #read(ParamSource, ParamSet, Function)}). */

@@ -89,6 +89,14 @@ public class SrsRcptHook implements RcptHook {
         bounces = new SrsBounces(settings);
     }
 
+    /** Stops the SRS database mode's worker threads. */
+    @Override
+    public void destroy() {
+        if (settings != null) {
+            settings.close();
+        }
+    }
+
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
         if (!SrsBounces.looksSrs(rcpt)) {

@@ -39,7 +39,7 @@ import javax.sql.DataSource;
  * {@link Connection#setNetworkTimeout} and {@link java.sql.Statement#setQueryTimeout}. When all threads are busy
  * (a database that hangs under load) a call fails at once instead of queueing.</p>
  */
-public final class JdbcSrsDatabase implements SrsDatabase {
+public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
     public static final String DEFAULT_INSERT = "INSERT INTO srs_address (srs_key, address) VALUES ($srs_db_key, $srs_db_address)";
     public static final String DEFAULT_SELECT = "SELECT address FROM srs_address WHERE srs_key = $srs_db_key";
     /** Creates the table the default SQL uses (portable: H2, PostgreSQL, MariaDB, Derby). */
@@ -95,6 +95,20 @@ public final class JdbcSrsDatabase implements SrsDatabase {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Stops the worker threads (the component using this database is stopped): calls still running are interrupted,
+     * later calls fail as "not tried".
+     */
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
+    /** True once {@link #close()} was called. */
+    public boolean isClosed() {
+        return workers.isShutdown();
     }
 
     /** The per-call timeout in milliseconds. */
@@ -156,7 +170,8 @@ public final class JdbcSrsDatabase implements SrsDatabase {
                 }
             });
         } catch (RejectedExecutionException e) {
-            throw new SrsDatabaseException(what + " not tried: all " + maxInFlight + " database calls (dbconnections) are waiting already");
+            throw new SrsDatabaseException(what + " not tried: " + (workers.isShutdown() ? "the database is closed (the component stopped)"
+                : "all " + maxInFlight + " database calls (dbconnections) are waiting already"));
         }
         try {
             return f.get(budget, TimeUnit.MILLISECONDS);
