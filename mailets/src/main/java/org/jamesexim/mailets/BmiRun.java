@@ -211,7 +211,7 @@ public class BmiRun extends GenericMailet {
             }
         }
         if (changed) {
-            message.saveChanges();
+            MimeBytes.saveHeaderChanges(message);
             LOGGER.info("bmi: removed verdict headers {} that came with mail {}", stripHeaders, mail.getName());
         }
     }

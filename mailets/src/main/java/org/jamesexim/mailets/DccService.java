@@ -239,7 +239,7 @@ public class DccService {
             for (String line : lines) {
                 message.addHeaderLine(line);
             }
-            message.saveChanges();
+            MimeBytes.saveHeaderChanges(message);
         } catch (MessagingException e) {
             LOGGER.warn("DCC: cannot add the X-DCC header to mail {}: {}", mail.getName(), e.getMessage());
         }
@@ -276,7 +276,7 @@ public class DccService {
 
     private static void saveQuietly(Mail mail) {
         try {
-            mail.getMessage().saveChanges();
+            MimeBytes.saveHeaderChanges(mail.getMessage());
         } catch (MessagingException e) {
             LOGGER.warn("DCC: cannot save mail {}: {}", mail.getName(), e.getMessage());
         }

@@ -39,4 +39,22 @@ class MimeBytesTest {
         assertThat(out).contains("X-Added: yes\r\n").endsWith("\r\n\r\nbody line 1\r\nbody line 2\r\n");
         assertThat(out).contains("Received: from a by b").contains("Subject: folded\r\n  subject line\r\n");
     }
+
+    /** A multipart body javax.mail cannot parse (a boundary that never starts): a header change is saved all the same. */
+    @Test
+    void aHeaderChangeOnABodyJavaxMailCannotParseIsSavedAndTheBodyGoesOutAsItCame() throws Exception {
+        String body = "--b0\r\nContent-Type: multipart/mixed; boundary=b1\r\n\r\ndeep, and no --b1 ever\r\n";
+        String raw = "Message-ID: <nest@example.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n" + body;
+        // what javax.mail does on its own: the parse fails
+        MailImpl plain = mail(raw);
+        plain.getMessage().addHeader("X-Added", "yes");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.getMessage().saveChanges())
+            .isInstanceOf(javax.mail.internet.ParseException.class);
+        MailImpl mail = mail(raw);
+        mail.getMessage().addHeader("X-Added", "yes");
+        MimeBytes.saveHeaderChanges(mail.getMessage());
+        java.io.ByteArrayOutputStream james = new java.io.ByteArrayOutputStream();
+        mail.getMessage().writeTo(james);
+        assertThat(james.toString(StandardCharsets.US_ASCII)).contains("X-Added: yes\r\n").endsWith("\r\n\r\n" + body);
+    }
 }
