@@ -209,6 +209,12 @@ public class SrsReverse extends GenericMailet {
         SrsForward.rewrite(copy, sender, alias, settings, LOGGER, null);
     }
 
+    /** In database mode a bounce deferred {@code deferRetries} times goes to the error processor. */
+    @Override
+    public java.util.Collection<org.apache.mailet.ProcessingState> requiredProcessingState() {
+        return settings != null && settings.databaseMode() ? List.of(new org.apache.mailet.ProcessingState(Mail.ERROR)) : List.of();
+    }
+
     /** Stops the SRS database mode's worker threads. */
     @Override
     public void destroy() {
