@@ -199,27 +199,13 @@ public final class SrsSettings {
         if (srsConfig) {
             b.srsConfig(line);
         }
-        if (v.isSet(HASHLENGTH)) {
-            b.hashLength(v.get(HASHLENGTH));
-        }
-        if (v.isSet(HASHMIN)) {
-            b.hashMin(v.get(HASHMIN));
-        }
-        if (v.isSet(MAXAGE)) {
-            b.maxAge(v.get(MAXAGE));
-        }
-        if (v.isSet(USEHASH)) {
-            b.useHash(v.get(USEHASH));
-        }
-        if (v.isSet(USETIMESTAMP)) {
-            b.useTimestamp(v.get(USETIMESTAMP));
-        }
-        if (v.isSet(ALWAYS_REWRITE)) {
-            b.alwaysRewrite(v.get(ALWAYS_REWRITE));
-        }
-        if (v.isSet(SEPARATOR)) {
-            b.separator(v.get(SEPARATOR));
-        }
+        ifSet(v, HASHLENGTH, b::hashLength);
+        ifSet(v, HASHMIN, b::hashMin);
+        ifSet(v, MAXAGE, b::maxAge);
+        ifSet(v, USEHASH, b::useHash);
+        ifSet(v, USETIMESTAMP, b::useTimestamp);
+        ifSet(v, ALWAYS_REWRITE, b::alwaysRewrite);
+        ifSet(v, SEPARATOR, b::separator);
         SrsConfig config;
         try {
             config = b.build();
@@ -455,6 +441,13 @@ public final class SrsSettings {
             return new Secret(p, list ? eximList(value) : List.of(value.trim()));
         }
         return null;
+    }
+
+    /** Hands the value of {@code p} to {@code set} when it was given (the engine keeps its own default otherwise). */
+    private static <T> void ifSet(ParamValues v, Param<T> p, java.util.function.Consumer<T> set) {
+        if (v.isSet(p)) {
+            set.accept(v.get(p));
+        }
     }
 
     private static String blankToNull(String v) {
