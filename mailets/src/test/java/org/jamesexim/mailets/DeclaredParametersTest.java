@@ -81,6 +81,21 @@ class DeclaredParametersTest {
             mailet("AddPackHeader", AddPackHeader::new, AddPackHeader.PARAMETERS, Map.of()));
     }
 
+    /** The two disagreements issue 17 found: ArcSeal took "no" for "not false", ARC's dnsTimeout refused "5s". */
+    @org.junit.jupiter.api.Test
+    void theGrammarsNoLongerDisagree() throws Exception {
+        FakeMailetConfig no = FakeMailetConfig.builder().mailetName("s").setProperty("authservId", "mx.example.test")
+            .setProperty("timestamps", "no").build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ArcSeal(dns()).init(no))
+            .isInstanceOf(javax.mail.MessagingException.class).hasMessageContaining("timestamps: bad value 'no'")
+            .hasMessageContaining("timestamps must be true or false");
+        for (String t : new String[] {"5s", "500ms", "1m", "5"}) {
+            new ArcVerify(dns()).init(FakeMailetConfig.builder().mailetName("v").setProperty("dnsTimeout", t).build());
+            new ArcSeal(dns()).init(FakeMailetConfig.builder().mailetName("s").setProperty("authservId", "mx.example.test")
+                .setProperty("dnsTimeout", t).setProperty("timestamps", "false").build());
+        }
+    }
+
     @TestFactory
     Stream<org.junit.jupiter.api.DynamicTest> queuefileProperties() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
