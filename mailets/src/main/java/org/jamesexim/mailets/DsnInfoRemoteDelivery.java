@@ -1,6 +1,5 @@
 package org.jamesexim.mailets;
 
-import java.lang.reflect.Field;
 import java.util.List;
 
 import javax.inject.Inject;
@@ -20,6 +19,7 @@ import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamException;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.james.JamesInternals;
 
 /**
  * James's {@code RemoteDelivery}, with every parameter and behaviour of it, that also records what the remote
@@ -133,27 +133,16 @@ public class DsnInfoRemoteDelivery extends RemoteDelivery {
             throw new MessagingException(e.getMessage());
         }
         super.init();
-        DeliveryRunnable runnable = read(RemoteDelivery.class, "deliveryRunnable", DeliveryRunnable.class);
-        RemoteDeliveryConfiguration configuration = read(RemoteDelivery.class, "configuration", RemoteDeliveryConfiguration.class);
-        MailDelivrer delivrer = new MailDelivrer(configuration, new DsnInfoMailDelivrerToHost(configuration, getMailetContext(), attemptTimeout, watchdog),
-            dnsServer, new Bouncer(configuration, getMailetContext()), getMailetContext());
         try {
-            Field field = DeliveryRunnable.class.getDeclaredField("mailDelivrer");
-            field.setAccessible(true);
-            field.set(runnable, delivrer);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new MessagingException("DsnInfoRemoteDelivery supports James 3.8.1's RemoteDelivery only: " + e, e);
-        }
-        runnable.start();
-    }
-
-    private <T> T read(Class<?> owner, String name, Class<T> type) throws MessagingException {
-        try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return type.cast(field.get(this));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new MessagingException("DsnInfoRemoteDelivery supports James 3.8.1's RemoteDelivery only: " + e, e);
+            DeliveryRunnable runnable = JamesInternals.deliveryRunnable(this);
+            RemoteDeliveryConfiguration configuration = JamesInternals.configuration(this);
+            MailDelivrer delivrer = new MailDelivrer(configuration,
+                new DsnInfoMailDelivrerToHost(configuration, getMailetContext(), attemptTimeout, watchdog),
+                dnsServer, new Bouncer(configuration, getMailetContext()), getMailetContext());
+            JamesInternals.replaceMailDelivrer(runnable, delivrer);
+            runnable.start();
+        } catch (JamesInternals.Unsupported e) {
+            throw new MessagingException("DsnInfoRemoteDelivery supports James 3.8.1's RemoteDelivery only: " + e.getMessage(), e);
         }
     }
 

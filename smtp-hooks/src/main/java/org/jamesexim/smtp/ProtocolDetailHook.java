@@ -4,15 +4,14 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.james.JamesInternals;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 
 import org.apache.james.protocols.api.ProtocolTransport;
 import org.apache.james.protocols.netty.HandlerConstants;
-import org.apache.james.protocols.netty.NettyProtocolTransport;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.QuitHook;
@@ -65,19 +64,7 @@ public class ProtocolDetailHook implements QuitHook {
     private static final Logger DETAIL = LoggerFactory.getLogger(LOGGER_NAME);
     private static final Logger LOGGER = LoggerFactory.getLogger(ProtocolDetailHook.class);
 
-    private final Field channelField;
     private volatile boolean warned;
-
-    public ProtocolDetailHook() {
-        Field f;
-        try {
-            f = NettyProtocolTransport.class.getDeclaredField("channel");
-            f.setAccessible(true);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            f = null;
-        }
-        this.channelField = f;
-    }
 
     @Override
     public HookResult doQuit(SMTPSession session) {
@@ -94,12 +81,9 @@ public class ProtocolDetailHook implements QuitHook {
     private Channel channelOf(SMTPSession session) {
         ProtocolTransport transport = session instanceof org.apache.james.protocols.api.ProtocolSessionImpl
             ? ((org.apache.james.protocols.api.ProtocolSessionImpl) session).getProtocolTransport() : null;
-        if (channelField != null && transport instanceof NettyProtocolTransport) {
-            try {
-                return (Channel) channelField.get(transport);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // fall through to the warning
-            }
+        Channel channel = JamesInternals.channel(transport);
+        if (channel != null) {
+            return channel;
         }
         if (!warned) {
             warned = true;

@@ -1,0 +1,118 @@
+package org.jamesexim.mailets.james;
+
+import java.lang.reflect.Field;
+import java.util.List;
+
+import org.apache.james.protocols.api.ProtocolTransport;
+import org.apache.james.protocols.netty.NettyProtocolTransport;
+import org.apache.james.transport.mailets.RemoteDelivery;
+import org.apache.james.transport.mailets.remote.delivery.DeliveryRunnable;
+import org.apache.james.transport.mailets.remote.delivery.MailDelivrer;
+import org.apache.james.transport.mailets.remote.delivery.RemoteDeliveryConfiguration;
+
+import io.netty.channel.Channel;
+
+/**
+ * The private fields of James 3.8.1 the pack needs, each named once:
+ * <ul>
+ * <li>{@code RemoteDelivery.deliveryRunnable}, {@code RemoteDelivery.configuration} and
+ * {@code DeliveryRunnable.mailDelivrer}: {@code DsnInfoRemoteDelivery} puts its own per-host step in place of
+ * James's before the delivery threads start;</li>
+ * <li>{@code NettyProtocolTransport.channel}: {@code ProtocolDetailHook} adds a handler to a TLS session's channel.</li>
+ * </ul>
+ * Each is looked up once, when this class is loaded; {@link #missing()} names those this James does not have.
+ */
+public final class JamesInternals {
+    private static final Field DELIVERY_RUNNABLE = field(RemoteDelivery.class, "deliveryRunnable", DeliveryRunnable.class);
+    private static final Field CONFIGURATION = field(RemoteDelivery.class, "configuration", RemoteDeliveryConfiguration.class);
+    private static final Field MAIL_DELIVRER = field(DeliveryRunnable.class, "mailDelivrer", MailDelivrer.class);
+    private static final Field CHANNEL = field(NettyProtocolTransport.class, "channel", Channel.class);
+
+    private JamesInternals() {
+    }
+
+    private static Field field(Class<?> owner, String name, Class<?> type) {
+        try {
+            Field f = owner.getDeclaredField(name);
+            if (!type.isAssignableFrom(f.getType())) {
+                return null;
+            }
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The fields this James does not have (as {@code Class.field}); empty on James 3.8.1. */
+    public static List<String> missing() {
+        List<String> out = new java.util.ArrayList<>();
+        if (DELIVERY_RUNNABLE == null) {
+            out.add("RemoteDelivery.deliveryRunnable");
+        }
+        if (CONFIGURATION == null) {
+            out.add("RemoteDelivery.configuration");
+        }
+        if (MAIL_DELIVRER == null) {
+            out.add("DeliveryRunnable.mailDelivrer");
+        }
+        if (CHANNEL == null) {
+            out.add("NettyProtocolTransport.channel");
+        }
+        return out;
+    }
+
+    /** What cannot be done on this James (for an error message). */
+    public static final class Unsupported extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unsupported(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static Object get(Field f, String what, Object target) throws Unsupported {
+        if (f == null) {
+            throw new Unsupported("this James has no " + what + " (the pack supports James 3.8.1)", null);
+        }
+        try {
+            return f.get(target);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Unsupported("cannot read " + what + ": " + e, e);
+        }
+    }
+
+    /** {@code RemoteDelivery.deliveryRunnable}. */
+    public static DeliveryRunnable deliveryRunnable(RemoteDelivery mailet) throws Unsupported {
+        return (DeliveryRunnable) get(DELIVERY_RUNNABLE, "RemoteDelivery.deliveryRunnable", mailet);
+    }
+
+    /** {@code RemoteDelivery.configuration}. */
+    public static RemoteDeliveryConfiguration configuration(RemoteDelivery mailet) throws Unsupported {
+        return (RemoteDeliveryConfiguration) get(CONFIGURATION, "RemoteDelivery.configuration", mailet);
+    }
+
+    /** Puts {@code delivrer} in place of the runnable's own {@code mailDelivrer} (before the runnable starts). */
+    public static void replaceMailDelivrer(DeliveryRunnable runnable, MailDelivrer delivrer) throws Unsupported {
+        if (MAIL_DELIVRER == null) {
+            throw new Unsupported("this James has no DeliveryRunnable.mailDelivrer (the pack supports James 3.8.1)", null);
+        }
+        try {
+            MAIL_DELIVRER.set(runnable, delivrer);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Unsupported("cannot set DeliveryRunnable.mailDelivrer: " + e, e);
+        }
+    }
+
+    /** The Netty channel of a session's transport, or {@code null} when it is not Netty's or cannot be read. */
+    public static Channel channel(ProtocolTransport transport) {
+        if (CHANNEL == null || !(transport instanceof NettyProtocolTransport)) {
+            return null;
+        }
+        try {
+            return (Channel) CHANNEL.get(transport);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}
