@@ -38,7 +38,7 @@ public class AddPackHeader extends GenericMailet {
             .map(a -> String.valueOf(a.getValue().value()))
             .orElse("unknown");
         mail.getMessage().addHeader(header, "helo=" + helo.replaceAll("[\\r\\n]", ""));
-        MimeBytes.saveHeaderChanges(mail.getMessage());
+        MimeBytes.saveHeaderChanges(mail);
     }
 
     @Override

@@ -87,7 +87,7 @@ public class BmiAddHeaders extends GenericMailet {
             addFor(mail, e.getKey(), trackerHeader, v[1]);
         }
         if (changed) {
-            MimeBytes.saveHeaderChanges(message);
+            MimeBytes.saveHeaderChanges(mail);
         }
     }
 

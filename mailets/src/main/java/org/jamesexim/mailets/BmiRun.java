@@ -211,7 +211,7 @@ public class BmiRun extends GenericMailet {
             }
         }
         if (changed) {
-            MimeBytes.saveHeaderChanges(message);
+            MimeBytes.saveHeaderChanges(mail);
             LOGGER.info("bmi: removed verdict headers {} that came with mail {}", stripHeaders, mail.getName());
         }
     }

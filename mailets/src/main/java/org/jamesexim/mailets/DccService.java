@@ -239,7 +239,7 @@ public class DccService {
             for (String line : lines) {
                 message.addHeaderLine(line);
             }
-            MimeBytes.saveHeaderChanges(message);
+            MimeBytes.saveHeaderChanges(mail);
         } catch (MessagingException e) {
             LOGGER.warn("DCC: cannot add the X-DCC header to mail {}: {}", mail.getName(), e.getMessage());
         }
@@ -276,7 +276,7 @@ public class DccService {
 
     private static void saveQuietly(Mail mail) {
         try {
-            MimeBytes.saveHeaderChanges(mail.getMessage());
+            MimeBytes.saveHeaderChanges(mail);
         } catch (MessagingException e) {
             LOGGER.warn("DCC: cannot save mail {}: {}", mail.getName(), e.getMessage());
         }

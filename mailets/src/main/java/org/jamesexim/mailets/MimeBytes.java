@@ -9,6 +9,7 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Mail;
 
 /**
  * A mail's message as bytes for the engines (ARC, DCC, BMI, queuefile). James's {@code MimeMessageWrapper.writeTo} parses every
@@ -30,20 +31,37 @@ final class MimeBytes {
     }
 
     /**
-     * {@code saveChanges()} after a change of header fields only. javax.mail's {@code saveChanges} also parses a
-     * multipart body to update its parts' headers, and throws {@code ParseException} on a structure it cannot parse
-     * (broken or hostile MIME, e.g. a boundary that never starts); the header change itself stands all the same
-     * (the message is marked saved before the body is parsed, and James writes the changed header block ahead of the
-     * original body bytes). So such a mail goes on with our header fields instead of going to the error processor
-     * ({@code HostileRun}'s mime-nest input; {@code MimeBytesTest}).
+     * {@code saveChanges()} after a change of the mail's header fields only. javax.mail's {@code saveChanges} also
+     * parses a multipart body to update its parts' headers, and throws {@code ParseException} on a structure it cannot
+     * parse (broken or hostile MIME, e.g. a boundary that never starts); James's {@code MimeMessageWrapper.writeTo}
+     * saves a changed message first, so every later write of it (QueueFile, LocalDelivery, RemoteDelivery) would fail
+     * the same way and the mail would go to the error processor. Then the mail gets instead a message of the changed
+     * header block and the body bytes as they came, which James writes out without parsing
+     * ({@code MimeBytesTest}; {@code HostileRun}'s mime-nest input).
      */
-    static void saveHeaderChanges(MimeMessage message) throws MessagingException {
+    static void saveHeaderChanges(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
         try {
             message.saveChanges();
         } catch (javax.mail.internet.ParseException e) {
-            // a body javax.mail cannot parse: the header fields are saved, the body goes out as it came
+            ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+            try {
+                for (java.util.Enumeration<String> lines = message.getAllHeaderLines(); lines.hasMoreElements(); ) {
+                    out.write(lines.nextElement().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    out.write(CRLF);
+                }
+                out.write(CRLF);
+                try (InputStream body = message.getRawInputStream()) {
+                    body.transferTo(out);
+                }
+            } catch (IOException io) {
+                throw new MessagingException("cannot copy the message of mail " + mail.getName(), io);
+            }
+            ArcSettings.replace(mail, out.toByteArray());
         }
     }
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     static byte[] of(MimeMessage message) throws IOException, MessagingException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);

@@ -52,9 +52,16 @@ class MimeBytesTest {
             .isInstanceOf(javax.mail.internet.ParseException.class);
         MailImpl mail = mail(raw);
         mail.getMessage().addHeader("X-Added", "yes");
-        MimeBytes.saveHeaderChanges(mail.getMessage());
+        MimeBytes.saveHeaderChanges(mail);
+        // James writes it out (as LocalDelivery and QueueFile do), and so do we, without parsing the body
         java.io.ByteArrayOutputStream james = new java.io.ByteArrayOutputStream();
         mail.getMessage().writeTo(james);
-        assertThat(james.toString(StandardCharsets.US_ASCII)).contains("X-Added: yes\r\n").endsWith("\r\n\r\n" + body);
+        assertThat(james.toString(StandardCharsets.US_ASCII)).contains("Message-ID: <nest@example.test>\r\n")
+            .contains("X-Added: yes\r\n").endsWith("\r\n\r\n" + body);
+        assertThat(new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII)).isEqualTo(james.toString(StandardCharsets.US_ASCII));
+        // and a second change of the same mail goes the same way
+        mail.getMessage().addHeader("X-Second", "yes");
+        MimeBytes.saveHeaderChanges(mail);
+        assertThat(new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII)).contains("X-Second: yes\r\n").endsWith("\r\n\r\n" + body);
     }
 }
