@@ -27,7 +27,29 @@ final class MimeBytes {
             }
             return;
         }
+        if (message instanceof MimeMessageWrapper) {
+            // James's writeTo saves a changed message first, which parses a multipart body: a header change by any
+            // mailet (James's RemoveMimeHeader too) on a body javax.mail cannot parse would make the mail unreadable
+            try {
+                message.saveChanges();
+            } catch (javax.mail.internet.ParseException e) {
+                writeHeadersAndRawBody(message, out);
+                return;
+            }
+        }
         message.writeTo(out);
+    }
+
+    /** The header block as it stands and the body bytes as they came, without parsing the body. */
+    private static void writeHeadersAndRawBody(MimeMessage message, OutputStream out) throws IOException, MessagingException {
+        for (java.util.Enumeration<String> lines = message.getAllHeaderLines(); lines.hasMoreElements(); ) {
+            out.write(lines.nextElement().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(CRLF);
+        }
+        out.write(CRLF);
+        try (InputStream body = message.getRawInputStream()) {
+            body.transferTo(out);
+        }
     }
 
     /**
@@ -46,14 +68,7 @@ final class MimeBytes {
         } catch (javax.mail.internet.ParseException e) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
             try {
-                for (java.util.Enumeration<String> lines = message.getAllHeaderLines(); lines.hasMoreElements(); ) {
-                    out.write(lines.nextElement().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                    out.write(CRLF);
-                }
-                out.write(CRLF);
-                try (InputStream body = message.getRawInputStream()) {
-                    body.transferTo(out);
-                }
+                writeHeadersAndRawBody(message, out);
             } catch (IOException io) {
                 throw new MessagingException("cannot copy the message of mail " + mail.getName(), io);
             }

@@ -64,4 +64,14 @@ class MimeBytesTest {
         MimeBytes.saveHeaderChanges(mail);
         assertThat(new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII)).contains("X-Second: yes\r\n").endsWith("\r\n\r\n" + body);
     }
+
+    /** A change made by someone else's mailet (James's RemoveMimeHeader saves nothing) on such a body: still readable. */
+    @Test
+    void aMessageChangedElsewhereOnABodyJavaxMailCannotParseIsStillReadAsItStands() throws Exception {
+        String body = "--b0\r\nContent-Type: multipart/mixed; boundary=b1\r\n\r\nno inner boundary\r\n";
+        MailImpl mail = mail("X-Remove: me\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n" + body);
+        mail.getMessage().removeHeader("X-Remove");
+        String out = new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII);
+        assertThat(out).doesNotContain("X-Remove").startsWith("MIME-Version: 1.0\r\n").endsWith("\r\n\r\n" + body);
+    }
 }
