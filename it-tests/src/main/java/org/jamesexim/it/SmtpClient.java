@@ -125,6 +125,32 @@ public final class SmtpClient implements Closeable {
         return read();
     }
 
+    /**
+     * DATA, then {@code bytes} exactly as given (no dot-stuffing, no line-end repair: the caller writes the final
+     * {@code CRLF.CRLF}, or does not), and the reply that follows; for clients that misbehave on purpose.
+     */
+    public Reply dataRaw(byte[] bytes) throws IOException {
+        Reply go = command("DATA");
+        if (go.code != 354) {
+            return go;
+        }
+        out.write(bytes);
+        out.flush();
+        return read();
+    }
+
+    /** Writes {@code bytes} as they are (a raw command line, pipelined commands) and reads one reply. */
+    public Reply raw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return read();
+    }
+
+    /** Reads one more reply (the next one of pipelined commands). */
+    public Reply readReply() throws IOException {
+        return read();
+    }
+
     /** AUTH PLAIN with the initial response. */
     public Reply authPlain(String user, String password) throws IOException {
         String token = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));

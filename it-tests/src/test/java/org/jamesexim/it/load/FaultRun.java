@@ -114,6 +114,19 @@ public final class FaultRun {
             }
         }
 
+        /** Every mailbox's header blocks of {@code fields} (INBOX and Junk), by user. */
+        Map<String, List<String>> headers(String fields) throws IOException {
+            Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < sessions.size(); i++) {
+                List<String> blocks = new ArrayList<>();
+                for (String folder : List.of("INBOX", "Junk")) {
+                    blocks.addAll(sessions.get(i).headerFields(folder, fields));
+                }
+                out.put(user(i + 1), blocks);
+            }
+            return out;
+        }
+
         void empty() throws IOException {
             for (ImapReader s : sessions) {
                 s.deleteAll("INBOX");

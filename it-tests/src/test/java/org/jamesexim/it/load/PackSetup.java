@@ -74,6 +74,23 @@ final class PackSetup implements AutoCloseable {
     RealDovecot dovecot;
     final Path arcKey;
     private final String sealed;
+    /** The hostile run's changes to the setup; null for the load and fault runs. */
+    Hostile hostile;
+    /** The queuefile directory of the last setup booted with QUEUEFILE. */
+    Path queuefileDir;
+    /** The SRS secret of the last setup booted with SRS (base64), which no log line may show. */
+    String srsSecret;
+
+    /**
+     * What the hostile run changes: the scanner directory is not trusted ({@code trustEnvelope=false}, as shipped) and
+     * only local recipients go through it (a requeued mail cannot relay, by design); data files over 4 MB are refused;
+     * SMTP refuses messages over 1.5 MB; Rspamd and dccifd are reached through the hostile run's proxies; Dovecot AUTH
+     * waits 20 s, as the shipped example does.
+     */
+    static final class Hostile {
+        String bmiEndpoint;
+        Path dccAddress;
+    }
 
     PackSetup(boolean realRspamd, boolean instantRspamd, boolean dovecot) throws Exception {
         dir = Files.createTempDirectory("jexim-load-");
@@ -176,7 +193,10 @@ final class PackSetup implements AutoCloseable {
             smtp = smtp.replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>", "");
             hooks.append("<handler class=\"org.jamesexim.smtp.DovecotAuthHook\">\n"
                 + "  <server_socket>" + dovecot.inetSocket() + "</server_socket>\n"
-                + "  <server_set_id>user</server_set_id>\n  <connect_timeout>2s</connect_timeout>\n  <timeout>5s</timeout>\n"
+                + "  <server_set_id>user</server_set_id>\n  <connect_timeout>2s</connect_timeout>\n"
+                // the hostile run: the shipped example's 20 s, above Dovecot's 15 s penalty for an IP that failed
+                // (docs/dovecot-auth.md); the load runs 5 s, so that a Dovecot restart is met quickly
+                + "  <timeout>" + (hostile != null ? "20s" : "5s") + "</timeout>\n"
                 + "  <pool_size>2</pool_size>\n  <backoff_max>1s</backoff_max>\n</handler>\n");
         }
         if (features.contains(Feature.ARC)) {
@@ -185,6 +205,8 @@ final class PackSetup implements AutoCloseable {
                 + "  <dnsTimeout>1</dnsTimeout>\n  <trustedSealers>hop1.example</trustedSealers>\n</handler>\n");
             root.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.AuthenticationResults\">\n"
                 + "  <authservId>mx.example.test</authservId>\n</mailet>\n"
+                // a sender's own X-Jexim-ARC goes first: only ours is believed downstream
+                + "<mailet match=\"All\" class=\"RemoveMimeHeader\">\n  <name>X-Jexim-ARC</name>\n</mailet>\n"
                 + "<mailet match=\"org.jamesexim.matchers.ArcState=pass\" class=\"SetMimeHeader\">\n"
                 + "  <name>X-Jexim-ARC</name>\n  <value>pass</value>\n</mailet>\n");
         }
@@ -194,6 +216,7 @@ final class PackSetup implements AutoCloseable {
             byte[] secret = new byte[32];
             new java.security.SecureRandom().nextBytes(secret);
             System.setProperty("jexim.load.srs.secrets", Base64.getEncoder().encodeToString(secret));
+            srsSecret = Base64.getEncoder().encodeToString(secret);
             String srs = "  <secretsProperty>jexim.load.srs.secrets</secretsProperty>\n  <hashlength>6</hashlength>\n  <maxage>31</maxage>\n";
             hooks.append("<handler class=\"org.jamesexim.smtp.SrsRcptHook\">\n" + srs + "</handler>\n");
             root.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.SrsReverse\">\n" + srs + "</mailet>\n");
@@ -205,7 +228,7 @@ final class PackSetup implements AutoCloseable {
             hooks.append("<handler class=\"org.jamesexim.smtp.DccHook\">\n  <defer_ok>true</defer_ok>\n</handler>\n");
             root.append("<mailet match=\"org.jamesexim.matchers.Dcc=fail\" class=\"ToRepository\">\n"
                 + "  <repositoryPath>memory://var/mail/dcc-bulk/</repositoryPath>\n</mailet>\n");
-            b.extraConfig("dcc.properties", "dccifd_address = " + dccSocket + "\ndccifd_options = header\n"
+            b.extraConfig("dcc.properties", "dccifd_address = " + (hostile != null ? hostile.dccAddress : dccSocket) + "\ndccifd_options = header\n"
                 + "dccifd_connect_timeout = 1s\ndccifd_timeout = 2s\ndcc_direct_add_header = true\n");
         }
         if (features.contains(Feature.ARC)) {
@@ -219,18 +242,19 @@ final class PackSetup implements AutoCloseable {
         if (features.contains(Feature.QUEUEFILE)) {
             // james-config/examples/queuefile-*: out and back in through the same directory (an instant scanner)
             Path q = Files.createTempDirectory(dir, "queuefile-");
-            root.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.QueueFile\">\n  <directory>" + q + "</directory>\n"
+            queuefileDir = q;
+            root.append("<mailet match=\"" + (hostile != null ? "RecipientIsLocal" : "All") + "\" class=\"org.jamesexim.mailets.QueueFile\">\n  <directory>" + q + "</directory>\n"
                 + "  <format>james</format>\n  <passThrough>false</passThrough>\n</mailet>\n");
             b.extraConfig("queuefile.properties", "directory=" + q + "\nformat=james\nprocessor=scan\npollInterval=100ms\n"
                 + "settle=0s\nkeepDone=false\n"
                 // the run's own directory, written only by this James: its envelopes (client address, AUTH) are believed,
                 // as an operator would set it for a scanner it runs itself (docs/queuefile.md, trustEnvelope)
-                + "trustEnvelope=true\n");
+                + (hostile != null ? "trustEnvelope=false\nmaxMessageSize=4m\n" : "trustEnvelope=true\n"));
             b.extraConfig("extensions.properties", "guice.extension.startable=org.jamesexim.mailets.QueueFileRequeue\n");
         }
         if (features.contains(Feature.BMI)) {
             // docs/bmi.md (the sample james-config/mailetcontainer.xml)
-            String endpoint = instantBmi ? instantRspamd.endpoint() : rspamd.endpoint();
+            String endpoint = hostile != null ? hostile.bmiEndpoint : instantBmi ? instantRspamd.endpoint() : rspamd.endpoint();
             scan.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.BmiOptinLookup\">\n  <file>file://conf/bmi_optin.txt</file>\n"
                 + "</mailet>\n<mailet match=\"All\" class=\"org.jamesexim.mailets.BmiRun\">\n  <endpoint>" + endpoint + "</endpoint>\n"
                 + "  <connect_timeout>2s</connect_timeout>\n  <timeout>5s</timeout>\n  <on_error>fail_open</on_error>\n"
@@ -254,6 +278,9 @@ final class PackSetup implements AutoCloseable {
             mailets = mailets.replace("class=\"RemoteDelivery\"", "class=\"org.jamesexim.mailets.DsnInfoRemoteDelivery\"")
                 .replace("<mailet match=\"All\" class=\"DSNBounce\">", "<mailet match=\"All\" class=\"org.jamesexim.mailets.DsnInfoBounce\">\n"
                     + "  <dsnInfo>true</dsnInfo>");
+        }
+        if (hostile != null) {
+            smtp = smtp.replace("<maxmessagesize>0</maxmessagesize>", "<maxmessagesize>1536</maxmessagesize>");
         }
         smtp = smtp.replace("<!-- pack:hooks -->", hooks.toString());
         mailets = mailets.replace("<!-- pack:root -->", root.toString())

@@ -29,12 +29,16 @@ import org.xbill.DNS.Type;
  */
 final class StubDns implements AutoCloseable {
     private final DatagramSocket socket;
-    private final Map<String, String> txt = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> txt = new ConcurrentHashMap<>();
+    /** Names (and their subdomains) whose queries are dropped: the resolver times out on them alone. */
+    private final java.util.Set<String> droppedZones = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean silent;
     private volatile long ttl = 1;
     final AtomicInteger answered = new AtomicInteger();
     final AtomicInteger dropped = new AtomicInteger();
+    /** Queries dropped because their name is under one given to {@link #drop(String)}. */
+    final AtomicInteger droppedByName = new AtomicInteger();
 
     StubDns() throws IOException {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -53,8 +57,29 @@ final class StubDns implements AutoCloseable {
     }
 
     StubDns txt(String name, String value) {
-        txt.put(key(name), value);
+        txt.put(key(name), chunks(value));
         return this;
+    }
+
+    /** A TXT record of exactly these character-strings (each at most 255 octets). */
+    StubDns txtStrings(String name, List<String> strings) {
+        txt.put(key(name), List.copyOf(strings));
+        return this;
+    }
+
+    /** Drops every query for {@code name} and the names under it (a DNS server that never answers for one zone). */
+    StubDns drop(String name) {
+        droppedZones.add(key(name));
+        return this;
+    }
+
+    private boolean droppedName(String name) {
+        for (String d : droppedZones) {
+            if (name.equals(d) || name.endsWith("." + d)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** TTL of the answers in seconds (default 1: resolvers ask again every second). */
@@ -88,9 +113,14 @@ final class StubDns implements AutoCloseable {
                 r.getHeader().setFlag(Flags.QR);
                 r.getHeader().setFlag(Flags.AA);
                 r.addRecord(question, Section.QUESTION);
-                String value = txt.get(key(question.getName().toString()));
+                String qname = key(question.getName().toString());
+                if (droppedName(qname)) {
+                    droppedByName.incrementAndGet();
+                    continue;
+                }
+                List<String> value = txt.get(qname);
                 if (value != null && question.getType() == Type.TXT) {
-                    r.addRecord(new TXTRecord(question.getName(), DClass.IN, ttl, chunks(value)), Section.ANSWER);
+                    r.addRecord(new TXTRecord(question.getName(), DClass.IN, ttl, value), Section.ANSWER);
                 } else if (value == null) {
                     r.getHeader().setRcode(Rcode.NXDOMAIN);
                 }
