@@ -233,6 +233,8 @@ public final class FaultRun {
         features.add(Feature.DOVECOT);
         long t0 = System.nanoTime();
         try (PackSetup services = new PackSetup(true, false, true)) {
+            // dccifd at a real one's pace (docs/dcc.md)
+            services.dccLatency(org.jamesexim.dcc.sim.DccifdSimulator.REAL_LATENCY);
             // control: stock James, the same mails, no faults: how much its heap grows on its own (its memory blob store
             // keeps message bodies after they are deleted)
             try (JamesHarness stock = services.boot(EnumSet.noneOf(Feature.class), false);

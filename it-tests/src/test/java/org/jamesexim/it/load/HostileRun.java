@@ -167,6 +167,8 @@ public final class HostileRun {
         try (PackSetup services = new PackSetup(true, false, true);
              HostileDaemons daemons = new HostileDaemons(services.dir, () -> services.rspamd.endpoint(), () -> services.dccSocket)) {
             services.sink.recordEnvelopes();
+            // dccifd at a real one's pace (docs/dcc.md)
+            services.dccLatency(org.jamesexim.dcc.sim.DccifdSimulator.REAL_LATENCY);
             hostileZone(services.dns);
             services.hostile = new PackSetup.Hostile();
             services.hostile.bmiEndpoint = daemons.rspamdEndpoint();

@@ -68,6 +68,7 @@ final class PackSetup implements AutoCloseable {
     final CountingSink sink;
     final Path dccSocket;
     volatile DccifdSimulator dcc;
+    private java.time.Duration dccLatency = java.time.Duration.ZERO;
     RspamdFixture rspamd;
     int rspamdPort;
     InstantRspamd instantRspamd;
@@ -156,7 +157,17 @@ final class PackSetup implements AutoCloseable {
 
     void startDcc() throws IOException {
         Files.deleteIfExists(dccSocket);
-        dcc = new DccifdSimulator().listenUnix(dccSocket.toFile());
+        dcc = new DccifdSimulator().latency(dccLatency).listenUnix(dccSocket.toFile());
+    }
+
+    /**
+     * How long the dccifd model takes over an answer that asks a DCC server: zero (instant, the default) or
+     * {@link DccifdSimulator#REAL_LATENCY}, what a real dccifd 2.3.167 took with a live server (docs/dcc.md). Restarts it.
+     */
+    void dccLatency(java.time.Duration latency) throws IOException {
+        dccLatency = latency;
+        stopDcc();
+        startDcc();
     }
 
     void stopDcc() {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.jamesexim.dcc.sim.DccifdSimulator;
 import org.jamesexim.it.ImapReader;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.load.PackSetup.Feature;
@@ -40,11 +41,18 @@ public final class ProductionRun {
         final String name;
         final Set<Feature> features;
         final boolean instantBmi;
+        /** the dccifd model's latency (zero: instant) */
+        final java.time.Duration dccLatency;
 
         Setup(String name, Set<Feature> features, boolean instantBmi) {
+            this(name, features, instantBmi, java.time.Duration.ZERO);
+        }
+
+        Setup(String name, Set<Feature> features, boolean instantBmi, java.time.Duration dccLatency) {
             this.name = name;
             this.features = features;
             this.instantBmi = instantBmi;
+            this.dccLatency = dccLatency;
         }
     }
 
@@ -63,7 +71,10 @@ public final class ProductionRun {
             new Setup("pack, services disabled (no DCC, BMI)", EnumSet.of(Feature.FOUNDATION, Feature.DSN, Feature.ARC, Feature.SRS), false),
             new Setup("pack, services stubbed", pack, true),
             new Setup("pack (real Rspamd)", pack, false),
-            new Setup("pack + queuefile (real Rspamd)", packQf, false));
+            new Setup("pack + queuefile (real Rspamd)", packQf, false),
+            // a real dccifd answers in about 0.4 s with a live DCC server (docs/dcc.md): the same setups with the model at that pace
+            new Setup("+ DCC (model at a real dccifd's 0.4 s)", EnumSet.of(Feature.DCC), false, DccifdSimulator.REAL_LATENCY),
+            new Setup("pack (real Rspamd, DCC at 0.4 s)", pack, false, DccifdSimulator.REAL_LATENCY));
     }
 
     public static void main(String[] args) throws Exception {
@@ -143,6 +154,7 @@ public final class ProductionRun {
             for (int round = 0; round < rounds; round++) {
                 for (Setup s : setups) {
                     System.err.println("== " + s.name + " (round " + (round + 1) + ")");
+                    services.dccLatency(s.dccLatency);
                     try (JamesHarness james = services.boot(s.features, s.instantBmi)) {
                         cell(services, james, s.name, warmup, 10);
                         for (int k = 0; k < connections.size(); k++) {
