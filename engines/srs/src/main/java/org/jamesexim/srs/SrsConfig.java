@@ -29,6 +29,33 @@ public final class SrsConfig {
     /** The most secrets a configuration may list: reverse tries each, so this bounds the work per address. */
     public static final int MAX_SECRETS = 16;
 
+    /**
+     * The alphabet forward writes hashes in. Reverse reads both: a hash written wholly in either alphabet (never a
+     * mix of {@code +}/{@code /} with {@code -}/{@code _}).
+     */
+    public enum HashAlphabet {
+        /** Mail::SRS, libsrs_alt, postsrsd up to 2.2.5: {@code +} and {@code /} (the default). */
+        BASE64,
+        /** postsrsd from 2.2.6 (its issue #189): {@code -} and {@code _} where base64 has {@code +} and {@code /}. */
+        BASE64URL;
+
+        /** {@code base64} or {@code base64url}, any case. */
+        public static HashAlphabet parse(String v) {
+            String t = v == null ? "" : v.trim();
+            for (HashAlphabet a : values()) {
+                if (a.name().equalsIgnoreCase(t)) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("hashAlphabet must be base64 or base64url, not '" + v + "'");
+        }
+
+        /** The word used in the configuration: {@code base64} or {@code base64url}. */
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private final List<String> secrets;
     private final int hashLength;
     private final int hashMin;
@@ -40,6 +67,7 @@ public final class SrsConfig {
     private final SrsScheme scheme;
     private final int localPartLimit;
     private final int addressLimit;
+    private final HashAlphabet hashAlphabet;
 
     private SrsConfig(Builder b) {
         if (b.secrets.isEmpty()) {
@@ -84,6 +112,7 @@ public final class SrsConfig {
         this.scheme = Objects.requireNonNull(b.scheme, "scheme");
         this.localPartLimit = b.localPartLimit;
         this.addressLimit = b.addressLimit;
+        this.hashAlphabet = Objects.requireNonNull(b.hashAlphabet, "hashAlphabet");
     }
 
     public static Builder builder() {
@@ -113,6 +142,7 @@ public final class SrsConfig {
         b.scheme = scheme;
         b.localPartLimit = localPartLimit;
         b.addressLimit = addressLimit;
+        b.hashAlphabet = hashAlphabet;
         return b;
     }
 
@@ -168,13 +198,18 @@ public final class SrsConfig {
         return addressLimit;
     }
 
+    /** The alphabet forward writes hashes in (default {@link HashAlphabet#BASE64}); reverse reads both. */
+    public HashAlphabet hashAlphabet() {
+        return hashAlphabet;
+    }
+
     /** A description without the secrets, for logs. */
     @Override
     public String toString() {
         return "SrsConfig{secrets=" + secrets.size() + " (hidden), hashlength=" + hashLength + ", hashmin=" + hashMin
             + ", maxage=" + maxAge + ", separator=" + separator + ", alwaysRewrite=" + alwaysRewrite + ", usehash="
             + useHash + ", usetimestamp=" + useTimestamp + ", scheme=" + scheme.name().toLowerCase(Locale.ROOT)
-            + ", localpartlimit=" + localPartLimit + ", addresslimit=" + addressLimit + "}";
+            + ", localpartlimit=" + localPartLimit + ", addresslimit=" + addressLimit + ", hashAlphabet=" + hashAlphabet.word() + "}";
     }
 
     /** Mutable builder; not thread-safe. */
@@ -190,6 +225,7 @@ public final class SrsConfig {
         private SrsScheme scheme = SrsScheme.GUARDED;
         private int localPartLimit = RFC5321_LOCAL_PART_LIMIT;
         private int addressLimit = MAX_ADDRESS_OCTETS;
+        private HashAlphabet hashAlphabet = HashAlphabet.BASE64;
 
         private Builder() {
         }
@@ -268,6 +304,12 @@ public final class SrsConfig {
         /** See {@link SrsConfig#addressLimit()}; 0 lifts the limit (benchmarks of the parsers only). */
         public Builder addressLimit(int v) {
             addressLimit = v;
+            return this;
+        }
+
+        /** The alphabet forward writes hashes in; reverse reads both. */
+        public Builder hashAlphabet(HashAlphabet v) {
+            hashAlphabet = v;
             return this;
         }
 

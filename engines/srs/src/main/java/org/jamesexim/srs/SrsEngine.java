@@ -451,14 +451,26 @@ public final class SrsEngine {
         return Math.floorMod(now - value, 1024) <= config.maxAge();
     }
 
-    /** HMAC-SHA1 with the first secret over the lower-cased fields, base64, first hashlength characters. */
+    /**
+     * HMAC-SHA1 with the first secret over the lower-cased fields, base64 (or base64url, {@link SrsConfig#hashAlphabet()}),
+     * first hashlength characters.
+     */
     String hashCreate(String... fields) {
-        return b64(mac(0, fields)).substring(0, config.hashLength());
+        String hash = b64(mac(0, fields)).substring(0, config.hashLength());
+        return config.hashAlphabet() == SrsConfig.HashAlphabet.BASE64URL ? hash.replace('+', '-').replace('/', '_') : hash;
     }
 
-    /** Mail::SRS hash_verify: at least hashmin characters; every secret, exact first, then case-insensitive. */
+    /**
+     * Mail::SRS hash_verify: at least hashmin characters; every secret, exact first, then case-insensitive. A hash in
+     * the base64url alphabet (postsrsd from 2.2.6) is read as the same bytes in base64; a hash mixing {@code +}/{@code /}
+     * with {@code -}/{@code _} is no encoding of any HMAC and is refused.
+     */
     boolean hashVerify(String hash, String... fields) {
         if (hash == null || hash.length() < config.hashMin()) {
+            return false;
+        }
+        hash = fromBase64Url(hash);
+        if (hash == null) {
             return false;
         }
         String[] valid = new String[keys.length];
@@ -476,6 +488,27 @@ public final class SrsEngine {
             }
         }
         return false;
+    }
+
+    /**
+     * A hash in base64url ({@code -}, {@code _}) written in base64 ({@code +}, {@code /}); a base64 hash as it is; null for
+     * a hash holding characters of both alphabets' own (nothing writes that).
+     */
+    static String fromBase64Url(String hash) {
+        boolean url = false;
+        boolean std = false;
+        for (int i = 0; i < hash.length(); i++) {
+            char c = hash.charAt(i);
+            if (c == '-' || c == '_') {
+                url = true;
+            } else if (c == '+' || c == '/') {
+                std = true;
+            }
+        }
+        if (!url) {
+            return hash;
+        }
+        return std ? null : hash.replace('-', '+').replace('_', '/');
     }
 
     private byte[] mac(int secret, String... fields) {

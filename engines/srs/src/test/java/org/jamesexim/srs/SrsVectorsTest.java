@@ -19,13 +19,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Every vector of shared/vectors/srs/srs-vectors.json (Mail::SRS 0.31 and Exim 4.96 output), byte for byte. */
+/**
+ * Every vector of shared/vectors/srs/srs-vectors.json (Mail::SRS 0.31 and Exim 4.96 output), byte for byte, and of
+ * postsrsd-2.4.0.json (PostSRSd 2.4.0, base64url hashes): each of its forwards reverses to postsrsd's own answer, the
+ * forwards whose hash has no base64url-only character are ours byte for byte, and with {@code hashAlphabet} base64url
+ * all of them are.
+ */
 class SrsVectorsTest {
     static JsonNode vectors() throws IOException {
         String shared = System.getProperty("shared.dir");
         assertThat(shared).as("system property shared.dir (set by the root pom)").isNotNull();
         File f = new File(shared, "vectors/srs/srs-vectors.json");
         assertThat(f).as("SRS vectors").exists();
+        return new ObjectMapper().readTree(f);
+    }
+
+    static JsonNode postsrsd2() throws IOException {
+        File f = new File(System.getProperty("shared.dir"), "vectors/srs/postsrsd-2.4.0.json");
+        assertThat(f).as("postsrsd 2.4.0 vectors").exists();
         return new ObjectMapper().readTree(f);
     }
 
@@ -114,6 +125,68 @@ class SrsVectorsTest {
                 assertThat("yes <" + r.recipient().orElseThrow() + ">").isEqualTo(expected);
             }
         }
+    }
+
+    static Stream<Arguments> postsrsd2Vectors() throws IOException {
+        List<Arguments> out = new ArrayList<>();
+        for (JsonNode v : postsrsd2().get("vectors")) {
+            out.add(Arguments.of(v.get("input").asText() + " -> " + v.get("output").asText(), v));
+        }
+        return out.stream();
+    }
+
+    /** The engine as postsrsd 2.4.0 ran (the file's secret, hashlength, hashmin, day; postsrsd's fixed maxage 21). */
+    static SrsEngine postsrsd2Engine(SrsConfig.HashAlphabet alphabet) throws IOException {
+        JsonNode all = postsrsd2();
+        return new SrsEngine(SrsConfig.builder().secrets(all.get("secret").asText()).hashLength(all.get("hashlength").asInt())
+            .hashMin(all.get("hashmin").asInt()).maxAge(21).hashAlphabet(alphabet).build(), noonOf(all.get("now_day").asLong()));
+    }
+
+    /** The hash field of an SRS0/SRS1 address (after the tag and separator, up to the next {@code =}). */
+    static String hashOf(String address) {
+        String rest = address.substring(5);
+        return rest.substring(0, rest.indexOf('='));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("postsrsd2Vectors")
+    void postsrsd2Vector(String name, JsonNode v) throws IOException {
+        String input = v.get("input").asText();
+        String output = v.get("output").asText();
+        String answer = v.get("reverse_by_postsrsd").asText();
+        assertThat(answer).startsWith("OK ");
+        String alias = postsrsd2().get("alias_domain").asText();
+        for (SrsConfig.HashAlphabet alphabet : SrsConfig.HashAlphabet.values()) {
+            SrsEngine engine = postsrsd2Engine(alphabet);
+            SrsReverseResult r = engine.reverse(output);
+            assertThat(r.status()).as(alphabet + " " + r).isEqualTo(SrsStatus.VALID);
+            assertThat(r.recipient()).as(alphabet.word()).contains(answer.substring(3));
+            SrsForwardResult f = engine.forward(input, alias);
+            assertThat(f.outcome()).isEqualTo(SrsForwardResult.Outcome.REWRITTEN);
+            String hash = hashOf(output);
+            boolean urlOnly = hash.indexOf('-') >= 0 || hash.indexOf('_') >= 0;
+            if (alphabet == SrsConfig.HashAlphabet.BASE64URL || !urlOnly) {
+                assertThat(f.address()).as(alphabet.word()).isEqualTo(output);
+            } else {
+                // the same HMAC bytes in Mail::SRS's alphabet; only the hash differs
+                assertThat(f.address()).isEqualTo(output.replace(hash, hash.replace('-', '+').replace('_', '/')));
+                assertThat(f.address()).isNotEqualTo(output);
+            }
+        }
+    }
+
+    @Test
+    void thePostsrsd2FileHasWhatTheReadmeSays() throws IOException {
+        JsonNode all = postsrsd2();
+        int urlOnly = 0;
+        for (JsonNode v : all.get("vectors")) {
+            String hash = hashOf(v.get("output").asText());
+            if (hash.indexOf('-') >= 0 || hash.indexOf('_') >= 0) {
+                urlOnly++;
+            }
+        }
+        assertThat(all.get("vectors").size()).isGreaterThanOrEqualTo(60);
+        assertThat(urlOnly).as("hashes with a base64url-only character").isGreaterThanOrEqualTo(5);
     }
 
     @Test
