@@ -9,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -26,11 +24,17 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
-import org.jamesexim.common.Durations;
+import org.jamesexim.common.Endpoint;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamException;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamSource;
+import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.dcc.DccClient;
 import org.jamesexim.dcc.DccRequest;
 import org.jamesexim.dcc.DccResult;
 import org.jamesexim.dcc.DccSettings;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +50,28 @@ import org.slf4j.LoggerFactory;
  * dccifd_timeout = 30s                           # whole exchange: send the message, read the reply
  * dcc_direct_add_header = true                   # add the X-DCC header (and jexim.acl_m_dcc_add_header) to the mail
  * </pre>
+ *
+ * <p>Each key is declared once ({@link #PARAMETERS}) and read by the pack's one grammar (docs/configuration.md): an
+ * unknown key, or a value a key does not take, stops James naming the key and the value. {@code dcc_direct_add_header}
+ * still reads {@code yes}/{@code no}/{@code 1}/{@code 0} for one release, with a deprecation WARN.</p>
  */
 @Singleton
 public class DccService {
     public static final String PROPERTIES = "dcc.properties";
-    static final List<String> KEYS = Arrays.asList("dccifd_address", "dccifd_options", "dccifd_connect_timeout", "dccifd_timeout",
-        "dcc_direct_add_header");
+    /** {@code dccifd_address}: a unix socket path or {@code host port} (Exim's option and default). */
+    public static final Param<Endpoint> DCCIFD_ADDRESS = Param.endpoint("dccifd_address", DccSettings.DEFAULT_ADDRESS);
+    /** {@code dccifd_options}: request line 1, words dccifd knows (Exim's option and default). */
+    public static final Param<String> DCCIFD_OPTIONS = Param.text("dccifd_options", DccSettings.DEFAULT_OPTIONS)
+        .check(DccSettings::checkOptions);
+    public static final Param<Duration> DCCIFD_CONNECT_TIMEOUT = Param.duration("dccifd_connect_timeout",
+        Param.format(DccSettings.DEFAULT_CONNECT_TIMEOUT));
+    /** One deadline for the whole check, the connect included. */
+    public static final Param<Duration> DCCIFD_TIMEOUT = Param.duration("dccifd_timeout", Param.format(DccSettings.DEFAULT_TIMEOUT));
+    /** Add the X-DCC header; yes/no/1/0 still read for one release, with a deprecation WARN. */
+    public static final Param<Boolean> DCC_DIRECT_ADD_HEADER = Param.bool("dcc_direct_add_header", true).legacyYesNo();
+    /** Every key of {@code conf/dcc.properties}; any other is refused at start. */
+    public static final ParamSet PARAMETERS = ParamSet.of(DCCIFD_ADDRESS, DCCIFD_OPTIONS, DCCIFD_CONNECT_TIMEOUT, DCCIFD_TIMEOUT,
+        DCC_DIRECT_ADD_HEADER);
     private static final Logger LOGGER = LoggerFactory.getLogger(DccService.class);
     /** Header fields only dccifd writes; any that come with a mail are removed ({@link #record}). */
     private static final java.util.regex.Pattern FORGED = java.util.regex.Pattern.compile("(?i)X-DCC-.*-Metrics");
@@ -71,34 +91,16 @@ public class DccService {
     }
 
     private DccService(Loaded loaded) {
-        Properties p = loaded.properties;
-        for (String key : p.stringPropertyNames()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException(loaded.source + ": unknown key '" + key + "' (known: " + String.join(", ", KEYS) + ")");
-            }
-        }
+        String prefix = loaded.source + ": ";
         try {
-            DccSettings.Builder b = DccSettings.builder();
-            String address = p.getProperty("dccifd_address");
-            if (address != null) {
-                b.address(address.trim());
-            }
-            String options = p.getProperty("dccifd_options");
-            if (options != null) {
-                b.options(options.trim());
-            }
-            String connect = p.getProperty("dccifd_connect_timeout");
-            if (connect != null) {
-                b.connectTimeout(duration(connect, "dccifd_connect_timeout"));
-            }
-            String timeout = p.getProperty("dccifd_timeout");
-            if (timeout != null) {
-                b.timeout(duration(timeout, "dccifd_timeout"));
-            }
-            this.directAddHeader = bool(p.getProperty("dcc_direct_add_header", "true"), "dcc_direct_add_header");
-            this.client = new DccClient(b.build());
+            ParamValues values = GlueParams.read(PARAMETERS, ParamSource.of(loaded.properties), DccService.class, prefix);
+            this.directAddHeader = values.get(DCC_DIRECT_ADD_HEADER);
+            this.client = new DccClient(DccSettings.builder().address(values.get(DCCIFD_ADDRESS)).options(values.get(DCCIFD_OPTIONS))
+                .connectTimeout(values.get(DCCIFD_CONNECT_TIMEOUT)).timeout(values.get(DCCIFD_TIMEOUT)).build());
+        } catch (ParamException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(loaded.source + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(prefix + e.getMessage(), e);
         }
         this.source = loaded.source;
         LOGGER.info("DCC: {} dcc_direct_add_header={} (from {})", client.settings(), directAddHeader, source);
@@ -131,26 +133,6 @@ public class DccService {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return new Loaded(p, file.toString());
-    }
-
-    /** {@code 30s}, {@code 500ms}, {@code 2m}, or a plain number of seconds. */
-    static Duration duration(String value, String key) {
-        try {
-            return Durations.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": not a duration (e.g. 30s, 500ms): '" + value + "'");
-        }
-    }
-
-    static boolean bool(String value, String key) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.equals("true") || v.equals("yes") || v.equals("1")) {
-            return true;
-        }
-        if (v.equals("false") || v.equals("no") || v.equals("0")) {
-            return false;
-        }
-        throw new IllegalArgumentException(key + ": expected true or false: '" + value + "'");
     }
 
     public DccSettings settings() {

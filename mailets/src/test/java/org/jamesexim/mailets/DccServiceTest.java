@@ -11,6 +11,7 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.base.MailAddressFixture;
 import org.apache.mailet.base.test.FakeMail;
+import org.jamesexim.common.config.ParamSource;
 import org.jamesexim.dcc.DccResult;
 import org.junit.jupiter.api.Test;
 
@@ -41,11 +42,23 @@ class DccServiceTest {
         assertThat(s.settings().timeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(s.settings().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.directAddHeader()).isFalse();
-        assertThatThrownBy(() -> new DccService(props("dccifd_adress", "x"))).hasMessageContaining("unknown key 'dccifd_adress'");
+        assertThatThrownBy(() -> new DccService(props("dccifd_adress", "x"))).hasMessageContaining("unknown parameter dccifd_adress (known: dcc_direct_add_header, dccifd_address, dccifd_connect_timeout, dccifd_options, dccifd_timeout)");
         assertThatThrownBy(() -> new DccService(props("dccifd_address", "127.0.0.1"))).hasMessageContaining("dccifd_address");
         assertThatThrownBy(() -> new DccService(props("dccifd_options", "header grey_off"))).hasMessageContaining("'grey_off'");
         assertThatThrownBy(() -> new DccService(props("dccifd_timeout", "soon"))).hasMessageContaining("dccifd_timeout");
         assertThatThrownBy(() -> new DccService(props("dcc_direct_add_header", "maybe"))).hasMessageContaining("dcc_direct_add_header");
+    }
+
+    /** dcc_direct_add_header took yes/no/1/0: still read for one release, each use a deprecation warning. */
+    @Test
+    void oldBooleanSpellingsStillReadWithAWarning() {
+        assertThat(new DccService(props("dcc_direct_add_header", "no")).directAddHeader()).isFalse();
+        assertThat(new DccService(props("dcc_direct_add_header", "0")).directAddHeader()).isFalse();
+        assertThat(new DccService(props("dcc_direct_add_header", "yes")).directAddHeader()).isTrue();
+        assertThat(DccService.PARAMETERS.read(ParamSource.of(props("dcc_direct_add_header", "no"))).warnings()).containsExactly(
+            "parameter dcc_direct_add_header: no is deprecated: write false (yes, no, 1 and 0 will be refused in a later release)");
+        assertThat(DccService.PARAMETERS.read(ParamSource.of(props("dcc_direct_add_header", "false"))).warnings()).isEmpty();
+        assertThatThrownBy(() -> new DccService(props("dccifd_connect_timeout", "0"))).hasMessageContaining("dccifd_connect_timeout: bad value '0'");
     }
 
     @Test

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every mailet of the pack but DCC's, checked from its declared parameters ({@code PARAMETERS}): a bad boolean,
+ * Every mailet of the pack, checked from its declared parameters ({@code PARAMETERS}): a bad boolean,
  * duration, number, choice or endpoint and an unknown parameter each stop init naming the parameter (see
- * {@link ParamCases}).
+ * {@link ParamCases}); the same for the keys of queuefile.properties and dcc.properties.
  */
 class DeclaredParametersTest {
     static final String SECRET = "declared-parameters-test-secret-0123";
@@ -108,6 +108,16 @@ class DeclaredParametersTest {
             } finally {
                 q.stop();
             }
+        });
+    }
+
+    @TestFactory
+    Stream<org.junit.jupiter.api.DynamicTest> dccProperties() {
+        // DccService reads conf/dcc.properties when Guice makes it; dccifd is not asked then
+        return ParamCases.of("dcc.properties", DccService.PARAMETERS, Map.of(), true, values -> {
+            java.util.Properties p = new java.util.Properties();
+            p.putAll(values);
+            new DccService(p);
         });
     }
 }

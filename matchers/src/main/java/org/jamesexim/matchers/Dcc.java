@@ -3,7 +3,6 @@ package org.jamesexim.matchers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -11,12 +10,13 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.dcc.DccCondition;
 import org.jamesexim.dcc.DccDecision;
 import org.jamesexim.dcc.DccResult;
-import org.jamesexim.dcc.DccResult.Outcome;
 import org.jamesexim.mailets.DccAttributes;
 import org.jamesexim.mailets.DccService;
-import org.jamesexim.mailets.PackAttributes;
+import org.jamesexim.mailets.config.GlueParams;
 
 /**
  * Exim's {@code dcc} ACL condition as a matcher: matches when the DCC check of the mail has the named outcome.
@@ -24,10 +24,12 @@ import org.jamesexim.mailets.PackAttributes;
  * {@code T} or no usable answer; {@code /defer_ok} turns defer into fail, as in Exim. These three match all the
  * recipients (Exim ignores dccifd's per-recipient line). {@code discard} matches the recipients dccifd asks not to
  * deliver to, as {@link DccDecision} decides: all of them on an overall {@code R} or {@code G}, those marked {@code R}
- * under an overall {@code A}; none on a defer.
+ * under an overall {@code A}; none on a defer. The condition is read and applied by the engine's {@link DccCondition}
+ * ({@link #CONDITION}); a condition it does not take stops James naming it.
  *
  * <p>A result already recorded on the mail ({@code jexim.dcc_result}, e.g. by {@code org.jamesexim.smtp.DccHook} at
- * SMTP time) is reused without asking dccifd again; otherwise dccifd is asked through the shared {@link DccService}
+ * SMTP time) is reused without asking dccifd again; otherwise dccifd is asked, with the HELO name James recorded
+ * ({@code Mail.SMTP_HELO}), through the shared {@link DccService}
  * ({@code conf/dcc.properties}), the result recorded and, with {@code dcc_direct_add_header}, the X-DCC header added.
  * The per-recipient line is recorded as {@code jexim.dcc_recipients} and reused with the verdict.</p>
  *
@@ -38,10 +40,12 @@ import org.jamesexim.mailets.PackAttributes;
  * }</pre>
  */
 public class Dcc extends GenericMatcher {
+    /** The condition: {@code fail}, {@code accept}, {@code defer} or {@code discard}, each optionally {@code /defer_ok}. */
+    public static final Param<DccCondition> CONDITION = Param.custom("condition", null, DccCondition::parse)
+        .required("fail, accept, defer or discard, optionally /defer_ok, e.g. Dcc=fail");
+
     private final DccService dcc;
-    private Outcome wanted;
-    private boolean discard;
-    private boolean deferOk;
+    private DccCondition condition;
 
     @Inject
     public Dcc(DccService dcc) {
@@ -50,71 +54,32 @@ public class Dcc extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition() == null ? "" : getCondition().trim().toLowerCase(Locale.ROOT);
-        String word = condition;
-        int slash = condition.indexOf('/');
-        if (slash >= 0) {
-            word = condition.substring(0, slash).trim();
-            String flag = condition.substring(slash + 1).trim();
-            if (!flag.equals("defer_ok")) {
-                throw new MessagingException("Dcc matcher: unknown flag '" + flag + "' in condition '" + getCondition() + "' (only /defer_ok)");
-            }
-            deferOk = true;
-        }
-        switch (word) {
-            case "fail":
-                wanted = Outcome.FAIL;
-                break;
-            case "accept":
-                wanted = Outcome.ACCEPT;
-                break;
-            case "defer":
-                wanted = Outcome.DEFER;
-                break;
-            case "discard":
-                discard = true;
-                break;
-            default:
-                throw new MessagingException("Dcc matcher: condition must be fail, accept, defer or discard (optionally /defer_ok), not '"
-                    + getCondition() + "'");
-        }
+        condition = GlueParams.condition(CONDITION, getCondition(), "Dcc matcher ");
     }
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
         DccResult result = DccService.recorded(mail);
-        boolean fresh = result == null;
-        if (fresh) {
-            String helo = mail.getAttribute(PackAttributes.SMTP_HELO).map(a -> String.valueOf(a.getValue().value())).orElse("");
+        if (result == null) {
+            String helo = mail.getAttribute(Mail.SMTP_HELO).map(a -> a.getValue().value()).filter(String.class::isInstance)
+                .map(String.class::cast).orElse("");
             String name = mail.getRemoteHost();
             if (name != null && name.equals(mail.getRemoteAddr())) {
                 name = null;
             }
             result = dcc.check(mail, helo, mail.getRemoteAddr(), name);
             dcc.record(mail, result);
-            if (result.outcome() == Outcome.DEFER) {
+            if (result.outcome() == DccResult.Outcome.DEFER) {
                 log("DCC: " + result.detail() + " (" + DccAttributes.DCC_RESULT.asString() + "='" + result.dccResult() + "')");
             }
         }
         List<MailAddress> recipients = new ArrayList<>(mail.getRecipients());
-        if (discard) {
-            DccDecision decision = DccDecision.of(result, recipients.size(), DccDecision.Mode.PER_RECIPIENT, deferOk);
-            List<MailAddress> out = new ArrayList<>();
-            for (int i = 0; i < recipients.size(); i++) {
-                DccDecision.Action a = decision.recipient(i);
-                if (a == DccDecision.Action.DISCARD || a == DccDecision.Action.REJECT || a == DccDecision.Action.GREYLIST) {
-                    out.add(recipients.get(i));
-                }
-            }
-            if (!out.isEmpty()) {
-                log("DCC: " + out.size() + " of " + recipients.size() + " recipient(s) not to deliver to: " + decision.reason());
-            }
-            return out;
+        List<MailAddress> out = condition.matching(result, recipients);
+        if (condition.perRecipient() && !out.isEmpty()) {
+            log("DCC: " + out.size() + " of " + recipients.size() + " recipient(s) not to deliver to: "
+                + condition.decision(result, recipients.size()).reason());
         }
-        if (result.outcome(deferOk) != wanted) {
-            return List.of();
-        }
-        return recipients;
+        return out;
     }
 
     @Override

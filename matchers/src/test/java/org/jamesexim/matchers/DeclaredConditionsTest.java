@@ -1,5 +1,6 @@
 package org.jamesexim.matchers;
 
+import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -7,11 +8,12 @@ import org.apache.mailet.Matcher;
 import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamCases;
+import org.jamesexim.mailets.DccService;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every matcher of the pack but DCC's, checked from its declared condition ({@code CONDITION}): a required one is
+ * Every matcher of the pack, checked from its declared condition ({@code CONDITION}): a required one is
  * refused when missing, a list item outside the allowed words is refused naming it; a matcher that takes no
  * condition refuses one (see {@link ParamCases}).
  */
@@ -34,6 +36,7 @@ class DeclaredConditionsTest {
             matcher("ArcState", ArcState::new, ArcState.CONDITION, "pass,none"),
             matcher("SrsStatus", SrsStatus::new, SrsStatus.CONDITION, "bad hash,expired"),
             matcher("BmiRule", BmiRule::new, BmiRule.CONDITION, "5:8:GTUBE"),
+            matcher("Dcc", () -> new Dcc(new DccService(new Properties())), Dcc.CONDITION, "discard/defer_ok"),
             noCondition("BmiDeliverDefault", BmiDeliverDefault::new),
             noCondition("BmiDeliverAlternate", BmiDeliverAlternate::new),
             noCondition("BmiDontDeliver", BmiDontDeliver::new),

@@ -3,7 +3,6 @@ package org.jamesexim.smtp;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import javax.inject.Inject;
 
@@ -16,9 +15,13 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.dcc.DccDecision;
 import org.jamesexim.dcc.DccResult;
 import org.jamesexim.mailets.DccService;
+import org.jamesexim.mailets.config.GlueParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +58,17 @@ public class DccHook implements JamesMessageHook {
     static final String GREYLIST_TEXT = "4.7.1 Greylisted by DCC, please try again later";
     static final String DEFER_TEXT = "4.3.0 Temporary local problem - please try later";
 
-    private final DccService dcc;
     static final String DISCARDED_TEXT = "2.6.0 Message accepted";
+
+    /** {@code defer_ok}: accept, with a WARN, while dccifd is unusable (Exim's {@code /defer_ok}). */
+    public static final Param<Boolean> DEFER_OK = Param.bool("defer_ok", false);
+    /** {@code mode}: {@code per_recipient} (as dccifd(8) asks) or {@code overall} (as Exim). */
+    public static final Param<String> MODE = Param.choice("mode", DccDecision.Mode.PER_RECIPIENT.word(),
+        DccDecision.Mode.PER_RECIPIENT.word(), DccDecision.Mode.OVERALL.word());
+    /** Every parameter DccHook reads; dccifd's address and options are {@link DccService#PARAMETERS} (dcc.properties). */
+    public static final ParamSet PARAMETERS = ParamSet.of(DEFER_OK, MODE);
+
+    private final DccService dcc;
     private boolean deferOk;
     private DccDecision.Mode mode = DccDecision.Mode.PER_RECIPIENT;
 
@@ -67,16 +79,9 @@ public class DccHook implements JamesMessageHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        String v = config.getString("defer_ok", "false").trim().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new ConfigurationException("DccHook: defer_ok must be true or false, not '" + v + "'");
-        }
-        this.deferOk = v.equals("true");
-        try {
-            this.mode = DccDecision.Mode.parse(config.getString("mode", DccDecision.Mode.PER_RECIPIENT.word()));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("DccHook: mode " + e.getMessage());
-        }
+        ParamValues values = GlueParams.hook(PARAMETERS, config, DccHook.class, "DccHook: ");
+        this.deferOk = values.get(DEFER_OK);
+        this.mode = DccDecision.Mode.parse(values.get(MODE));
         LOGGER.info("DCC hook: defer_ok={}, mode={}, {}", deferOk, mode.word(), dcc.settings());
     }
 

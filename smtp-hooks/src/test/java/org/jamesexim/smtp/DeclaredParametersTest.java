@@ -1,6 +1,7 @@
 package org.jamesexim.smtp;
 
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -8,11 +9,12 @@ import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.jamesexim.common.config.ParamCases;
 import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.mailets.DccService;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every SMTP hook of the pack but DCC's, checked from its declared parameters ({@code PARAMETERS}): a bad boolean,
+ * Every SMTP hook of the pack, checked from its declared parameters ({@code PARAMETERS}): a bad boolean,
  * duration, number, choice or endpoint and an unknown parameter each stop init naming the parameter (see
  * {@link ParamCases}). The configuration carries the {@code class} attribute, as James hands it over.
  */
@@ -40,6 +42,8 @@ class DeclaredParametersTest {
             // nothing listens on port 1: init does not connect
             hook("DovecotAuthHook", DovecotAuthHook::new, DovecotAuthHook.PARAMETERS, Map.of("server_socket", "127.0.0.1 1")),
             hook("ProtocolDetailHook", ProtocolDetailHook::new, ProtocolDetailHook.PARAMETERS, Map.of()),
-            hook("PackReceivedHook", PackReceivedHook::new, PackReceivedHook.PARAMETERS, Map.of()));
+            hook("PackReceivedHook", PackReceivedHook::new, PackReceivedHook.PARAMETERS, Map.of()),
+            // dccifd is not asked at init
+            hook("DccHook", () -> new DccHook(new DccService(new Properties())), DccHook.PARAMETERS, Map.of()));
     }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * and hooks, every XML block of README.md and docs/*.md, and the sample configuration in james-config/. Each
  * {@code <mailet>} or {@code <handler>} of a pack class may only show parameters the class declares, with values its
  * declarations take, and a pack matcher's condition must be one its {@code CONDITION} takes; and each class's own
- * Javadoc snippets (commented lines included) show every parameter it declares. DCC's classes are left out (issue 21).
+ * Javadoc snippets (commented lines included) show every parameter it declares.
  */
 class SnippetParametersTest {
     private static final Pattern JAVADOC_SNIPPET = Pattern.compile("<pre>\\{@code(.*?)\\}</pre>", Pattern.DOTALL);
@@ -75,19 +75,12 @@ class SnippetParametersTest {
         }
     }
 
-    static boolean isDcc(String name) {
-        return name.contains("Dcc") || name.contains("dcc");
-    }
-
     static List<Snippet> snippets() throws IOException {
         Path root = root();
         List<Snippet> out = new ArrayList<>();
         for (String module : List.of("mailets", "matchers", "smtp-hooks")) {
             try (Stream<Path> files = Files.walk(root.resolve(module).resolve("src/main/java"))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().collect(Collectors.toList())) {
-                    if (isDcc(f.getFileName().toString())) {
-                        continue;
-                    }
                     String text = Files.readString(f, StandardCharsets.UTF_8);
                     Matcher m = JAVADOC_SNIPPET.matcher(text);
                     String owner = root.relativize(f).toString().replaceFirst(".*src/main/java/", "").replace(".java", "").replace('/', '.');
@@ -101,7 +94,7 @@ class SnippetParametersTest {
         List<Path> docs = new ArrayList<>();
         docs.add(root.resolve("README.md"));
         try (Stream<Path> files = Files.list(root.resolve("docs"))) {
-            files.filter(p -> p.toString().endsWith(".md") && !isDcc(p.getFileName().toString())).sorted().forEach(docs::add);
+            files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
         }
         for (Path d : docs) {
             Matcher m = MARKDOWN_BLOCK.matcher(Files.readString(d, StandardCharsets.UTF_8));
@@ -178,7 +171,7 @@ class SnippetParametersTest {
     }
 
     static boolean isPackClass(String name) {
-        return name != null && name.startsWith("org.jamesexim.") && !isDcc(name);
+        return name != null && name.startsWith("org.jamesexim.");
     }
 
     static Object staticField(String className, String field) {
@@ -260,7 +253,8 @@ class SnippetParametersTest {
         assertThat(classesSeen).as("pack classes the snippets show").contains("org.jamesexim.mailets.ArcSeal",
                 "org.jamesexim.mailets.SrsForward", "org.jamesexim.mailets.BmiRun", "org.jamesexim.mailets.QueueFile",
                 "org.jamesexim.mailets.DsnInfoBounce", "org.jamesexim.smtp.DovecotAuthHook", "org.jamesexim.smtp.ArcVerifyHook",
-                "org.jamesexim.smtp.SrsRcptHook", "org.jamesexim.matchers.ArcState", "org.jamesexim.matchers.BmiRule");
+                "org.jamesexim.smtp.SrsRcptHook", "org.jamesexim.matchers.ArcState", "org.jamesexim.matchers.BmiRule",
+                "org.jamesexim.smtp.DccHook", "org.jamesexim.matchers.Dcc");
     }
 
     @Test
@@ -294,6 +288,58 @@ class SnippetParametersTest {
             }
         }
         assertThat(shown.keySet()).as("classes with their own snippet").hasSizeGreaterThan(10);
+        assertThat(problems).isEmpty();
+    }
+
+    /**
+     * The {@code .properties} files operators copy (james-config/, docker/distributed/conf/) and the
+     * {@code properties} blocks of the docs: every key is one the reading class declares, with a value it takes.
+     */
+    @Test
+    void everyPropertiesFileShowsOnlyDeclaredKeysWithValuesTheyTake() throws IOException {
+        Map<String, String> readers = Map.of("dcc.properties", "org.jamesexim.mailets.DccService",
+                "queuefile.properties", "org.jamesexim.mailets.QueueFileRequeue");
+        Map<String, String> texts = new LinkedHashMap<>();
+        Path root = root();
+        for (Path dir : List.of(root.resolve("james-config"), root.resolve("docker/distributed/conf"))) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.filter(p -> readers.containsKey(p.getFileName().toString())).sorted().collect(Collectors.toList())) {
+                    texts.put(root.relativize(f).toString(), Files.readString(f, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        Matcher block = Pattern.compile("```properties\\n(.*?)```", Pattern.DOTALL)
+                .matcher(Files.readString(root.resolve("docs/dcc.md"), StandardCharsets.UTF_8));
+        while (block.find()) {
+            texts.put("docs/dcc.md dcc.properties", block.group(1));
+        }
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (Map.Entry<String, String> e : texts.entrySet()) {
+            String file = e.getKey().replaceFirst(".*[/ ]", "");
+            ParamSet params = (ParamSet) staticField(readers.get(file), "PARAMETERS");
+            java.util.Properties p = new java.util.Properties();
+            p.load(new java.io.StringReader(e.getValue()));
+            for (String key : p.stringPropertyNames()) {
+                checked++;
+                if (!params.knows(key)) {
+                    problems.add(e.getKey() + ": " + readers.get(file) + " does not declare " + key);
+                    continue;
+                }
+                String value = p.getProperty(key);
+                if (value.contains("${")) {
+                    continue; // filled in by James from the environment
+                }
+                try {
+                    params.param(key).parse(value);
+                } catch (ParamException ex) {
+                    problems.add(e.getKey() + ": " + readers.get(file) + " refuses " + key + ": " + ex.getMessage());
+                }
+            }
+        }
+        assertThat(texts.keySet()).as("properties checked").contains("james-config/examples/dcc.properties",
+                "james-config/examples/queuefile.properties", "docs/dcc.md dcc.properties");
+        assertThat(checked).isGreaterThan(20);
         assertThat(problems).isEmpty();
     }
 }
