@@ -11,7 +11,8 @@ import org.jamesexim.srs.SrsConfig;
 /** Option parsing shared by {@code srs-forward} and {@code srs-reverse}. */
 final class SrsCommands {
     static final Set<String> FLAGS = Set.of("always-rewrite");
-    static final Set<String> VALUED = Set.of("secret", "hashlength", "hashmin", "maxage", "separator", "alias", "now-day", "format");
+    static final Set<String> VALUED = Set.of("secret", "hashlength", "hashmin", "maxage", "separator", "alias", "now-day", "format",
+        "hash-alphabet");
 
     private SrsCommands() {
     }
@@ -54,6 +55,9 @@ final class SrsCommands {
                 b.separator(a.get("separator", "="));
             }
             b.alwaysRewrite(a.has("always-rewrite"));
+            if (a.has("hash-alphabet")) {
+                b.hashAlphabet(SrsConfig.HashAlphabet.parse(a.get("hash-alphabet", "base64")));
+            }
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

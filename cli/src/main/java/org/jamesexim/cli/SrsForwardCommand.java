@@ -9,7 +9,7 @@ import org.jamesexim.srs.SrsEngine;
 import org.jamesexim.srs.SrsForwardResult;
 
 /**
- * {@code srs-forward --secret S [--secret OLD] [--hashlength N] [--hashmin N] [--maxage N] [--separator =|+|-]
+ * {@code srs-forward --secret S [--secret OLD] [--hashlength N] [--hashmin N] [--maxage N] [--separator =|+|-] [--hash-alphabet base64|base64url]
  * --alias DOMAIN [--always-rewrite] [--now-day N] [--format exim] SENDER}: prints the rewritten sender.
  */
 public final class SrsForwardCommand implements CliCommand {

@@ -42,6 +42,23 @@ class SrsCommandsTest {
         assertThat(lastLine()).isEqualTo("SRS0=YEKn=NR=example.org=carol@fwd.example.net");
     }
 
+    /** postsrsd 2.4.0's answers (shared/vectors/srs/postsrsd-2.4.0.json): base64url on request, both read back. */
+    @Test
+    void postsrsd2Base64Url() {
+        assertThat(run("srs-forward", "--secret", "tops3cr3t", "--hashlength", "4", "--alias", "fwd.example.net", "--now-day", "20789",
+            "--hash-alphabet", "base64url", "alice12@origin.example")).isZero();
+        assertThat(lastLine()).isEqualTo("SRS0=J_yw=JV=origin.example=alice12@fwd.example.net");
+        assertThat(run("srs-forward", "--secret", "tops3cr3t", "--hashlength", "4", "--alias", "fwd.example.net", "--now-day", "20789",
+            "alice12@origin.example")).isZero();
+        assertThat(lastLine()).isEqualTo("SRS0=J/yw=JV=origin.example=alice12@fwd.example.net");
+        for (String a : new String[] {"SRS0=J_yw=JV=origin.example=alice12@fwd.example.net", "SRS0=J/yw=JV=origin.example=alice12@fwd.example.net"}) {
+            assertThat(run("srs-reverse", "--secret", "tops3cr3t", "--hashlength", "4", "--now-day", "20789", a)).isZero();
+            assertThat(lastLine()).isEqualTo("alice12@origin.example");
+        }
+        assertThat(run("srs-forward", "--secret", "s", "--alias", "fwd.example.net", "--hash-alphabet", "base32", "a@b.example")).isEqualTo(2);
+        assertThat(err()).contains("hashAlphabet must be base64 or base64url");
+    }
+
     @Test
     void forwardOwnDomainNeedsAlwaysRewrite() {
         assertThat(run("srs-forward", "--secret", "s", "--alias", "fwd.example.net", "bob@fwd.example.net")).isZero();

@@ -52,6 +52,9 @@ public final class SrsBounces {
         }
     }
 
+    /** The reason logged for an SRS address at one of our domains that is not an SRS domain. */
+    public static final String NOT_OURS = "not ours";
+
     private final SrsBounceCheck check;
 
     public SrsBounces(SrsSettings settings) {

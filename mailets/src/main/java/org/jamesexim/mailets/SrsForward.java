@@ -147,7 +147,8 @@ public class SrsForward extends GenericMailet {
                 mail.setAttribute(new Attribute(SrsAttributes.SRS_ORIG_SENDER, AttributeValue.of(original)));
                 r.dbKey().ifPresent(k -> mail.setAttribute(new Attribute(SrsAttributes.SRS_DB_KEY, AttributeValue.of(k))));
                 r.dbAddress().ifPresent(k -> mail.setAttribute(new Attribute(SrsAttributes.SRS_DB_ADDRESS, AttributeValue.of(k))));
-                log.debug("SRS forward mail={} srs_orig_sender={} sender={}", mail.getName(), settings.safe(original), settings.safe(r.address()));
+                // Exim's delivery log element SRS=<address>: one INFO line per rewritten mail
+                log.info("SRS forward mail={} srs_orig_sender=<{}> SRS=<{}>", mail.getName(), settings.safe(original), settings.safe(r.address()));
                 break;
             case TOO_LONG:
                 log.info("SRS forward mail={} srs_orig_sender={} left unrewritten: {}{}", mail.getName(), settings.safe(original),

@@ -123,6 +123,11 @@ public class SrsReverse extends GenericMailet {
             SrsBounces.Decision d = bounces.decide(mail.getMaybeSender(), rcpt,
                 domain -> settings.inAliasDomains(domain, getMailetContext()::isLocalServer), deadline);
             if (d.verdict() == SrsBounceCheck.Verdict.NOT_OURS || d.verdict() == SrsBounceCheck.Verdict.NOT_A_BOUNCE) {
+                if (d.verdict() == SrsBounceCheck.Verdict.NOT_OURS && SrsBounces.looksSrs(rcpt) && getMailetContext().isLocalServer(rcpt.getDomain())) {
+                    // an SRS address at one of our domains that is not an SRS domain: James refuses it as an unknown user
+                    LOGGER.info("SRS reverse refused mail={} srs_orig_recipient=<{}> srs_status={} reason=\"{}\"", mail.getName(),
+                        settings.safe(rcpt.asString()), SrsBounces.NOT_OURS, "not one of the SRS domains (aliasDomains)");
+                }
                 keep.add(rcpt);
                 continue;
             }
@@ -139,7 +144,7 @@ public class SrsReverse extends GenericMailet {
                     d.result().dbAddress().ifPresent(a -> target.add(new Attribute(SrsAttributes.SRS_DB_ADDRESS, AttributeValue.of(a))));
                     target.add(new Attribute(SrsAttributes.SRS_RECIPIENT, AttributeValue.of(d.decoded().asString())));
                     decoded.add(d.decoded());
-                    LOGGER.debug("SRS reverse mail={} srs_orig_recipient={} srs_recipient={}", mail.getName(), settings.safe(rcpt.asString()),
+                    LOGGER.info("SRS reverse mail={} srs_orig_recipient=<{}> srs_recipient=<{}>", mail.getName(), settings.safe(rcpt.asString()),
                         settings.safe(d.decoded().asString()));
                     break;
                 case DEFER:
@@ -149,8 +154,8 @@ public class SrsReverse extends GenericMailet {
                     break;
                 default:
                     keep.add(rcpt);
-                    LOGGER.info("SRS reverse mail={} srs_orig_recipient={} srs_status={}: {}", mail.getName(), settings.safe(rcpt.asString()),
-                        d.status(), settings.safe(d.why()));
+                    LOGGER.info("SRS reverse refused mail={} srs_orig_recipient=<{}> srs_status={} reason=\"{}\"", mail.getName(),
+                        settings.safe(rcpt.asString()), d.status(), settings.safe(d.why()));
             }
         }
         failed.forEach(mail::setAttribute);

@@ -48,7 +48,8 @@ import org.jamesexim.srs.SrsSecrets;
  * published. {@code eximSecret} and {@code dbpassword} can be given the same three ways
  * ({@code eximSecretFile}, {@code eximSecretProperty}, {@code dbpasswordFile}, {@code dbpasswordProperty});</li>
  * <li>{@code hashlength}, {@code hashmin}, {@code maxage}, {@code usehash}, {@code usetimestamp}, {@code separator},
- * {@code alwaysRewrite}, {@code aliasDomains}, {@code bouncesOnly} (default true);</li>
+ * {@code hashAlphabet} ({@code base64}, the default, or {@code base64url}: the alphabet forward writes hashes in; reverse
+ * reads both), {@code alwaysRewrite}, {@code aliasDomains}, {@code bouncesOnly} (default true);</li>
  * <li>database mode: {@code dburl}, {@code dbuser}, {@code dbpassword}, {@code dbdriver}, {@code dbinsert},
  * {@code dbselect}, {@code dbmode}, {@code dbtimeout} (seconds per call, connecting included, 1..60, default 5),
  * {@code dbdeadline} (seconds for all calls of one message, 1..300, default 10), {@code dbconnections} (calls that may
@@ -74,6 +75,8 @@ public final class SrsSettings {
     public static final Param<Boolean> USEHASH = Param.bool("usehash", true).legacyYesNo();
     public static final Param<Boolean> USETIMESTAMP = Param.bool("usetimestamp", true).legacyYesNo();
     public static final Param<String> SEPARATOR = Param.text("separator", null);
+    /** The alphabet forward writes hashes in: {@code base64} (Mail::SRS, the default) or {@code base64url} (postsrsd 2.x); reverse reads both. */
+    public static final Param<String> HASH_ALPHABET = Param.choice("hashAlphabet", "base64", "base64", "base64url");
     public static final Param<Boolean> ALWAYS_REWRITE = Param.bool("alwaysRewrite", false).legacyYesNo();
     public static final Param<List<String>> ALIAS_DOMAINS = Param.custom("aliasDomains", null, SrsSettings::domains);
     public static final Param<Boolean> BOUNCES_ONLY = Param.bool("bouncesOnly", true).legacyYesNo();
@@ -93,7 +96,7 @@ public final class SrsSettings {
      */
     public static final ParamSet PARAMETERS = ParamSet.of(secretParams("secrets")).with(secretParams("eximSecret"))
         .with(secretParams("dbpassword")).with(Param.text("srs_config", null).secret(), HASHLENGTH, HASHMIN, MAXAGE, USEHASH, USETIMESTAMP,
-            SEPARATOR, ALWAYS_REWRITE, ALIAS_DOMAINS, BOUNCES_ONLY, DBURL, DBUSER, DBDRIVER, DBINSERT, DBSELECT, DBMODE, DBTIMEOUT, DBDEADLINE,
+            SEPARATOR, HASH_ALPHABET, ALWAYS_REWRITE, ALIAS_DOMAINS, BOUNCES_ONLY, DBURL, DBUSER, DBDRIVER, DBINSERT, DBSELECT, DBMODE, DBTIMEOUT, DBDEADLINE,
             DBCONNECTIONS);
     /** Every parameter name this class reads. */
     public static final Set<String> NAMES = PARAMETERS.names();
@@ -206,6 +209,7 @@ public final class SrsSettings {
         ifSet(v, USETIMESTAMP, b::useTimestamp);
         ifSet(v, ALWAYS_REWRITE, b::alwaysRewrite);
         ifSet(v, SEPARATOR, b::separator);
+        b.hashAlphabet(SrsConfig.HashAlphabet.parse(v.get(HASH_ALPHABET)));
         SrsConfig config;
         try {
             config = b.build();

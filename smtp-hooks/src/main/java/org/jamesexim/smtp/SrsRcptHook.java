@@ -110,19 +110,28 @@ public class SrsRcptHook implements RcptHook {
                 return HookResult.builder().hookReturnCode(HookReturnCode.ok())
                     .smtpReturnCode("250").smtpDescription("2.1.5 Recipient <" + shown + "> OK (SRS)").build();
             case NOT_A_BOUNCE:
-                LOGGER.info("SRS rcpt={} refused: bouncesOnly and the sender is not null", settings.safe(rcpt.asString()));
+                LOGGER.info("SRS reverse refused rcpt=<{}> srs_status=not a bounce reason=\"bouncesOnly and the sender is not null\" reply=550",
+                    settings.safe(rcpt.asString()));
                 return deny("550", "5.7.1 <" + shown + ">: this SRS address only accepts bounces (null sender)");
             case EXPIRED:
-                LOGGER.info("SRS rcpt={} srs_status=expired refused", settings.safe(rcpt.asString()));
+                LOGGER.info("SRS reverse refused rcpt=<{}> srs_status=expired reason=\"{}\" reply=550", settings.safe(rcpt.asString()),
+                    settings.safe(d.why()));
                 return deny("550", "5.1.1 <" + shown + ">: SRS address has expired");
             case DEFER:
-                LOGGER.warn("SRS rcpt={} srs_status=defer: {}", settings.safe(rcpt.asString()), settings.safe(d.why()));
+                LOGGER.warn("SRS reverse deferred rcpt=<{}> srs_status=defer reason=\"{}\" reply=451", settings.safe(rcpt.asString()),
+                    settings.safe(d.why()));
                 return HookResult.builder().hookReturnCode(HookReturnCode.denySoft())
                     .smtpReturnCode("451").smtpDescription("4.3.0 <" + shown + ">: SRS database unavailable, try again later").build();
             case BAD_HASH:
-                LOGGER.info("SRS rcpt={} srs_status=bad hash refused: {}", settings.safe(rcpt.asString()), settings.safe(d.why()));
+                LOGGER.info("SRS reverse refused rcpt=<{}> srs_status=bad hash reason=\"{}\" reply=550", settings.safe(rcpt.asString()),
+                    settings.safe(d.why()));
                 return deny("550", "5.7.1 <" + shown + ">: invalid SRS address (bad hash)");
             default:
+                if (isLocal(rcpt.getDomain())) {
+                    // SRS-shaped, at one of our domains that is not an SRS domain: James decides (an unknown user)
+                    LOGGER.info("SRS reverse refused rcpt=<{}> srs_status={} reason=\"not one of the SRS domains (aliasDomains)\" reply=declined",
+                        settings.safe(rcpt.asString()), SrsBounces.NOT_OURS);
+                }
                 return HookResult.DECLINED;
         }
     }
