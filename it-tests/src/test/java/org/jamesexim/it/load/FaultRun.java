@@ -397,14 +397,22 @@ public final class FaultRun {
 
     /** Waits until the mailbox, the repositories and the sink together hold two copies of every accepted mail, and stay so. */
     private static void awaitDelivery(JamesHarness james, Mailboxes boxes, PackSetup services, int accepted, Duration timeout) throws Exception {
+        settle(james, boxes, services, 2L * accepted, 4, timeout);
+    }
+
+    /**
+     * Waits until mailboxes, repositories and the sink hold at least {@code atLeast} copies and the count stays the same
+     * for {@code stableChecks} checks half a second apart (or {@code timeout} passes).
+     */
+    static void settle(JamesHarness james, Mailboxes boxes, PackSetup services, long atLeast, int stableChecks, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        int last = -1;
+        long last = -1;
         int stable = 0;
         while (System.nanoTime() < deadline) {
-            int n = boxes.count() + (int) repositoryCount(james)
-                + services.sink.total.get();
-            if (n >= 2 * accepted && n == last) {
-                if (++stable >= 4) {
+            long n = boxes.count() + repositoryCount(james) + services.sink.total.get();
+            if (n >= atLeast && n == last) {
+                if (++stable >= stableChecks) {
                     return;
                 }
             } else {
@@ -415,7 +423,7 @@ public final class FaultRun {
         }
     }
 
-    private static long repositoryCount(JamesHarness james) throws Exception {
+    static long repositoryCount(JamesHarness james) throws Exception {
         MailRepositoryProbeImpl probe = james.server().getProbe(MailRepositoryProbeImpl.class);
         long n = 0;
         for (MailRepositoryUrl url : probe.listRepositoryUrls()) {

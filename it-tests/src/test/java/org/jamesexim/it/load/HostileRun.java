@@ -436,30 +436,7 @@ public final class HostileRun {
 
     /** Waits until mailboxes, repositories and the sink hold at least {@code atLeast} copies and stay the same for 5 s. */
     static void settle(JamesHarness james, Mailboxes boxes, PackSetup services, int atLeast, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long last = -1;
-        int stable = 0;
-        while (System.nanoTime() < deadline) {
-            long n = boxes.count() + repositoryCount(james) + services.sink.total.get();
-            if (n >= atLeast && n == last) {
-                if (++stable >= 10) {
-                    return;
-                }
-            } else {
-                stable = 0;
-            }
-            last = n;
-            Thread.sleep(500);
-        }
-    }
-
-    private static long repositoryCount(JamesHarness james) throws Exception {
-        MailRepositoryProbeImpl probe = james.server().getProbe(MailRepositoryProbeImpl.class);
-        long n = 0;
-        for (MailRepositoryUrl url : probe.listRepositoryUrls()) {
-            n += probe.getRepositoryMailCount(url);
-        }
-        return n;
+        FaultRun.settle(james, boxes, services, atLeast, 10, timeout);
     }
 
     /** Counts every copy against what each input and each good mail must give. */
