@@ -30,7 +30,7 @@ public final class EximNativeSrs {
     private final Clock clock;
     private final boolean lenient;
 
-    /** Exactly Exim's {@code inbound_srs}. @param secret the Exim SRS secret; empty means "accept any SRS0-shaped local part" as Exim does */
+    /** Exactly Exim's {@code inbound_srs} (a quoted local part is not SRS0-shaped: no). @param secret the Exim SRS secret; empty means "accept any SRS0-shaped local part" as Exim does */
     public EximNativeSrs(String secret, Clock clock) {
         this(secret, clock, false);
     }
@@ -41,7 +41,11 @@ public final class EximNativeSrs {
         this.lenient = lenient;
     }
 
-    /** As Exim, but the hash and the stamp are compared ignoring case (a case-smashed bounce still verifies). */
+    /**
+     * As Exim, but the hash and the stamp are compared ignoring case (a case-smashed bounce still verifies), and a quoted
+     * local part is read as its content ({@code "SRS0=521d=nr=example.com=john doe"@fwd.example.net}, which Exim's
+     * {@code srs_encode} writes and its {@code inbound_srs} refuses when the quotes reach it).
+     */
     public static EximNativeSrs lenient(String secret, Clock clock) {
         return new EximNativeSrs(secret, clock, true);
     }
@@ -91,7 +95,11 @@ public final class EximNativeSrs {
         }
         int at = address.lastIndexOf('@');
         String localPart = at >= 0 ? address.substring(0, at) : address;
-        localPart = unquote(localPart);
+        if (lenient) {
+            // the pack's choice (docs/srs.md, "Exim native, quoted local parts"): "SRS0=...=john doe" and SRS0=...=john doe are
+            // one mailbox (RFC 5321), and srs_encode itself writes the quoted form; Exim's inbound_srs, given the quotes, says no
+            localPart = unquote(localPart);
+        }
         // ^SRS0=([^=]+)=([A-Z2-7]{2})=([^=]*)=(.*)$ (case-insensitive), read in one pass
         if (localPart.length() < 5 || !localPart.regionMatches(true, 0, "SRS0=", 0, 5)) {
             return notExim(address);
