@@ -9,8 +9,8 @@ import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
 
 /**
- * Adds {@code X-Jexim-Received: helo=<name>} to mail that the pack's SMTP hook saw, naming the HELO the client
- * gave. It is the foundation's proof that a mailet, a matcher and a hook of the pack are all loaded and wired.
+ * Adds {@code X-Jexim-Received: helo=<name>} to mail received over SMTP, naming the HELO the client gave as James
+ * recorded it ({@code Mail.SMTP_HELO}; {@code unknown} for mail without one). It is the foundation's proof that a mailet, a matcher and a hook of the pack are all loaded and wired.
  *
  * <pre>{@code
  * <mailet match="org.jamesexim.matchers.PackHookSeen" class="org.jamesexim.mailets.AddPackHeader">
@@ -34,7 +34,7 @@ public class AddPackHeader extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        String helo = mail.getAttribute(PackAttributes.SMTP_HELO)
+        String helo = mail.getAttribute(Mail.SMTP_HELO)
             .map(a -> String.valueOf(a.getValue().value()))
             .orElse("unknown");
         mail.getMessage().addHeader(header, "helo=" + helo.replaceAll("[\\r\\n]", ""));

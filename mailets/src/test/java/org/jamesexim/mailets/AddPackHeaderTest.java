@@ -7,6 +7,7 @@ import javax.mail.MessagingException;
 
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.apache.mailet.base.MailAddressFixture;
@@ -18,18 +19,27 @@ class AddPackHeaderTest {
         FakeMail.Builder b = FakeMail.builder().name("m").recipient(MailAddressFixture.ANY_AT_JAMES)
             .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("s").setText("t"));
         if (helo != null) {
-            b.attribute(new Attribute(PackAttributes.SMTP_HELO, AttributeValue.of(helo)));
+            b.attribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of(helo)));
         }
         return b.build();
     }
 
     @Test
-    void writesTheHeloTheHookStored() throws Exception {
+    void writesTheHeloJamesRecorded() throws Exception {
         AddPackHeader mailet = new AddPackHeader();
         mailet.init(FakeMailetConfig.builder().mailetName("AddPackHeader").build());
         FakeMail mail = mail("client.example.net");
         mailet.service(mail);
         assertThat(mail.getMessage().getHeader("X-Jexim-Received")).containsExactly("helo=client.example.net");
+    }
+
+    @Test
+    void mailWithoutAHeloSaysUnknown() throws Exception {
+        AddPackHeader mailet = new AddPackHeader();
+        mailet.init(FakeMailetConfig.builder().mailetName("AddPackHeader").build());
+        FakeMail mail = mail(null);
+        mailet.service(mail);
+        assertThat(mail.getMessage().getHeader("X-Jexim-Received")).containsExactly("helo=unknown");
     }
 
     @Test

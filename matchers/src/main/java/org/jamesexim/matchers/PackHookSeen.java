@@ -9,11 +9,12 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 import org.jamesexim.mailets.config.GlueParams;
-import org.jamesexim.mailets.PackAttributes;
 
 /**
- * Matches all recipients of mail that {@code org.jamesexim.smtp.PackReceivedHook} saw at SMTP time
- * (attribute {@code jexim.smtp_helo} present); mail created inside James does not match.
+ * Matches all recipients of mail received over SMTP: James's own {@code Mail.SMTP_HELO} attribute
+ * ({@code mail.smtp.helo}, set by James's {@code AddDefaultAttributesMessageHook} at end of DATA) is present; mail
+ * created inside James (bounces, mail a mailet sends) does not match. It used to read the pack's
+ * {@code jexim.smtp_helo}, which needed {@code org.jamesexim.smtp.PackReceivedHook}; that attribute is deprecated.
  *
  * <pre>{@code
  * <mailet match="org.jamesexim.matchers.PackHookSeen" class="org.jamesexim.mailets.AddPackHeader"/>
@@ -28,7 +29,7 @@ public class PackHookSeen extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) {
-        if (mail.getAttribute(PackAttributes.SMTP_HELO).isPresent()) {
+        if (mail.getAttribute(Mail.SMTP_HELO).isPresent()) {
             return mail.getRecipients();
         }
         return List.of();

@@ -15,9 +15,10 @@ import org.apache.mailet.Mail;
 import org.jamesexim.mailets.PackAttributes;
 
 /**
- * End-of-DATA hook that records the client's HELO/EHLO name as attribute {@code jexim.smtp_helo} on the mail,
- * so the mailet container can tell mail that came through this SMTP server. Returns DECLINED so James's own
- * hooks still queue the mail.
+ * End-of-DATA hook that records the client's HELO/EHLO name as attribute {@code jexim.smtp_helo} on the mail, the
+ * foundation's proof that a hook of the pack is loaded. Returns DECLINED so James's own hooks still queue the mail.
+ * {@code jexim.smtp_helo} is deprecated: James records the same name as {@code Mail.SMTP_HELO}, which the pack's
+ * matchers and mailets read; it is still set for one release for those who read it.
  *
  * <pre>{@code
  * <handlerchain>
@@ -36,6 +37,7 @@ public class PackReceivedHook implements JamesMessageHook {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // PackAttributes.SMTP_HELO: still written for one release
     public HookResult onMessage(SMTPSession session, Mail mail) {
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse("");
         mail.setAttribute(new Attribute(PackAttributes.SMTP_HELO, AttributeValue.of(helo)));
