@@ -1,7 +1,6 @@
 package org.jamesexim.mailets;
 
 import java.io.InputStream;
-import java.lang.reflect.Field;
 import java.net.Socket;
 
 import javax.mail.MessagingException;
@@ -10,6 +9,7 @@ import javax.mail.Session;
 import javax.mail.URLName;
 
 import org.jamesexim.dsn.BoundedReplyInput;
+import org.jamesexim.mailets.james.JamesInternals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,18 +23,16 @@ import com.sun.mail.util.LineInputStream;
  * and hands the attempt its socket (closed at the deadline). Only {@link DsnInfoRemoteDelivery}'s sessions create
  * it (see {@link DsnInfoProviderLoader}); used anywhere else it records and bounds nothing.
  *
- * <p>javax.mail 1.6.2 keeps the reply reader and the socket in private fields, read here by reflection (set again
- * after STARTTLS); if they are missing, one WARN says so and replies are read as javax.mail alone reads them.</p>
+ * <p>javax.mail 1.6.2 keeps the reply reader and the socket in private fields, reached through {@link JamesInternals}
+ * (set again after STARTTLS); if they are missing, one WARN says so and replies are read as javax.mail alone reads
+ * them.</p>
  */
 public class DsnInfoSmtpTransport extends SMTPTransport {
     private static final Logger LOGGER = LoggerFactory.getLogger(DsnInfoSmtpTransport.class);
-    private static final Field SERVER_INPUT = field("serverInput");
-    private static final Field LINE_INPUT = field("lineInputStream");
-    private static final Field SOCKET = field("serverSocket");
     private static volatile boolean warned;
 
     private final DsnInfoRecording recording;
-    private Object boundedBase;
+    private InputStream boundedBase;
     private BoundedReplyInput bounded;
 
     public DsnInfoSmtpTransport(Session session, URLName urlname) {
@@ -49,19 +47,9 @@ public class DsnInfoSmtpTransport extends SMTPTransport {
         }
     }
 
-    private static Field field(String name) {
-        try {
-            Field f = SMTPTransport.class.getDeclaredField(name);
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
     /** Puts the bounded reader under javax.mail's line reader once per set of streams (connect, STARTTLS). */
     private void bound() {
-        if (SERVER_INPUT == null || LINE_INPUT == null || SOCKET == null) {
+        if (!JamesInternals.smtpTransportStreams()) {
             if (!warned) {
                 warned = true;
                 LOGGER.warn("this javax.mail has no serverInput/lineInputStream/serverSocket fields: remote SMTP replies are not capped");
@@ -69,21 +57,21 @@ public class DsnInfoSmtpTransport extends SMTPTransport {
             return;
         }
         try {
-            Object base = SERVER_INPUT.get(this);
-            if (base instanceof InputStream && base != boundedBase) {
+            InputStream base = JamesInternals.serverInput(this);
+            if (base != null && base != boundedBase) {
                 boundedBase = base;
-                bounded = new BoundedReplyInput((InputStream) base, recording.deadline());
-                LINE_INPUT.set(this, new LineInputStream(bounded, session != null
+                bounded = new BoundedReplyInput(base, recording.deadline());
+                JamesInternals.replaceLineInputStream(this, new LineInputStream(bounded, session != null
                     && Boolean.parseBoolean(session.getProperty("mail.mime.allowutf8"))));
-                Object socket = SOCKET.get(this);
-                if (socket instanceof Socket) {
-                    recording.socket((Socket) socket);
+                Socket socket = JamesInternals.serverSocket(this);
+                if (socket != null) {
+                    recording.socket(socket);
                 }
             }
             if (bounded != null) {
                 bounded.startReply();
             }
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (JamesInternals.Unsupported | RuntimeException e) {
             if (!warned) {
                 warned = true;
                 LOGGER.warn("cannot cap remote SMTP replies with this javax.mail: {}", e.toString());

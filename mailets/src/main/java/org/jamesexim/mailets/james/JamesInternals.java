@@ -1,6 +1,8 @@
 package org.jamesexim.mailets.james;
 
+import java.io.InputStream;
 import java.lang.reflect.Field;
+import java.net.Socket;
 import java.util.List;
 
 import org.apache.james.protocols.api.ProtocolTransport;
@@ -10,15 +12,20 @@ import org.apache.james.transport.mailets.remote.delivery.DeliveryRunnable;
 import org.apache.james.transport.mailets.remote.delivery.MailDelivrer;
 import org.apache.james.transport.mailets.remote.delivery.RemoteDeliveryConfiguration;
 
+import com.sun.mail.smtp.SMTPTransport;
+import com.sun.mail.util.LineInputStream;
+
 import io.netty.channel.Channel;
 
 /**
- * The private fields of James 3.8.1 the pack needs, each named once:
+ * The private fields of James 3.8.1 (and of the javax.mail 1.6.2 it ships) the pack needs, each named once:
  * <ul>
  * <li>{@code RemoteDelivery.deliveryRunnable}, {@code RemoteDelivery.configuration} and
  * {@code DeliveryRunnable.mailDelivrer}: {@code DsnInfoRemoteDelivery} puts its own per-host step in place of
  * James's before the delivery threads start;</li>
- * <li>{@code NettyProtocolTransport.channel}: {@code ProtocolDetailHook} adds a handler to a TLS session's channel.</li>
+ * <li>{@code NettyProtocolTransport.channel}: {@code ProtocolDetailHook} adds a handler to a TLS session's channel;</li>
+ * <li>javax.mail's {@code SMTPTransport.serverInput}, {@code lineInputStream} and {@code serverSocket}:
+ * {@code DsnInfoSmtpTransport} reads replies through its bounded reader and hands the delivery attempt the socket.</li>
  * </ul>
  * Each is looked up once, when this class is loaded; {@link #missing()} names those this James does not have.
  */
@@ -27,6 +34,9 @@ public final class JamesInternals {
     private static final Field CONFIGURATION = field(RemoteDelivery.class, "configuration", RemoteDeliveryConfiguration.class);
     private static final Field MAIL_DELIVRER = field(DeliveryRunnable.class, "mailDelivrer", MailDelivrer.class);
     private static final Field CHANNEL = field(NettyProtocolTransport.class, "channel", Channel.class);
+    private static final Field SERVER_INPUT = field(SMTPTransport.class, "serverInput", InputStream.class);
+    private static final Field LINE_INPUT = field(SMTPTransport.class, "lineInputStream", LineInputStream.class);
+    private static final Field SERVER_SOCKET = field(SMTPTransport.class, "serverSocket", Socket.class);
 
     private JamesInternals() {
     }
@@ -58,6 +68,15 @@ public final class JamesInternals {
         }
         if (CHANNEL == null) {
             out.add("NettyProtocolTransport.channel");
+        }
+        if (SERVER_INPUT == null) {
+            out.add("SMTPTransport.serverInput");
+        }
+        if (LINE_INPUT == null) {
+            out.add("SMTPTransport.lineInputStream");
+        }
+        if (SERVER_SOCKET == null) {
+            out.add("SMTPTransport.serverSocket");
         }
         return out;
     }
@@ -102,6 +121,33 @@ public final class JamesInternals {
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new Unsupported("cannot set DeliveryRunnable.mailDelivrer: " + e, e);
         }
+    }
+
+    /** True when javax.mail's SMTPTransport has the three fields {@link #serverInput} and the others reach. */
+    public static boolean smtpTransportStreams() {
+        return SERVER_INPUT != null && LINE_INPUT != null && SERVER_SOCKET != null;
+    }
+
+    /** {@code SMTPTransport.serverInput}: the stream replies come from (null before connect). */
+    public static InputStream serverInput(SMTPTransport transport) throws Unsupported {
+        return (InputStream) get(SERVER_INPUT, "SMTPTransport.serverInput", transport);
+    }
+
+    /** Puts {@code in} in place of {@code SMTPTransport.lineInputStream}, the reader javax.mail reads replies from. */
+    public static void replaceLineInputStream(SMTPTransport transport, LineInputStream in) throws Unsupported {
+        if (LINE_INPUT == null) {
+            throw new Unsupported("this javax.mail has no SMTPTransport.lineInputStream (the pack supports James 3.8.1)", null);
+        }
+        try {
+            LINE_INPUT.set(transport, in);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Unsupported("cannot set SMTPTransport.lineInputStream: " + e, e);
+        }
+    }
+
+    /** {@code SMTPTransport.serverSocket} (null before connect). */
+    public static Socket serverSocket(SMTPTransport transport) throws Unsupported {
+        return (Socket) get(SERVER_SOCKET, "SMTPTransport.serverSocket", transport);
     }
 
     /** The Netty channel of a session's transport, or {@code null} when it is not Netty's or cannot be read. */
