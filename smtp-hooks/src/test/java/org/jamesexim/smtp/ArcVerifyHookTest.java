@@ -28,6 +28,7 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.mailet.base.test.FakeMail;
 import org.jamesexim.mailets.ArcAttributes;
 import org.jamesexim.mailets.ArcSettings;
+import org.jamesexim.smtp.testing.RecordingLogs;
 import org.junit.jupiter.api.Test;
 
 class ArcVerifyHookTest {
@@ -91,6 +92,22 @@ class ArcVerifyHookTest {
         FakeMail plain = mail("From: a@b.example\r\n\r\nhi\r\n");
         assertThat(hook(false, "none:pass").onMessage(session(), plain)).isEqualTo(HookResult.DECLINED);
         assertThat(ArcSettings.stringAttribute(plain, ArcAttributes.ARC_STATE)).contains("none");
+    }
+
+    /** Exim tags the receive line of an ARC pass "ARC"; James writes no receive line, so the hook writes one of its own. */
+    @Test
+    void eachReceiptLogsOneLineTaggedArc() throws Exception {
+        ArcVerifyHook h = hook(false, null);
+        int before = RecordingLogs.lines().size();
+        h.onMessage(session(), mail(BROKEN));
+        h.onMessage(session(), mail("From: a@b.example\r\n\r\nhi\r\n"));
+        List<String> lines = RecordingLogs.lines().subList(before, RecordingLogs.lines().size()).stream()
+                .filter(l -> l.contains(ArcVerifyHook.class.getName())).collect(java.util.stream.Collectors.toList());
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("INFO " + ArcVerifyHook.class.getName() + " - ARC arc_state=fail arc_state_reason=\"")
+                .contains(" arc_domains=x.example arc_oldest_pass=0 session=s1 remote=");
+        assertThat(lines.get(1)).isEqualTo("INFO " + ArcVerifyHook.class.getName()
+                + " - ARC arc_state=none arc_oldest_pass=0 session=s1 remote=");
     }
 
     @Test

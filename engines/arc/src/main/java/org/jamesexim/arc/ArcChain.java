@@ -147,12 +147,11 @@ final class ArcChain {
             }
         }
         if (error != null) {
-            // keep whatever complete sets we have for reporting
-            List<Set> partial = new ArrayList<>();
+            // keep whatever sets we have for reporting, an absent instance as an empty set in its place (Exim's
+            // $arc_domains has an empty element for a problem instance, so the list stays in instance order)
+            List<Set> partial = new ArrayList<>(highest);
             for (int i = 1; i <= highest; i++) {
-                if (byInstance[i] != null) {
-                    partial.add(byInstance[i]);
-                }
+                partial.add(byInstance[i] != null ? byInstance[i] : new Set(i));
             }
             return new ArcChain(partial, error, any, highest);
         }

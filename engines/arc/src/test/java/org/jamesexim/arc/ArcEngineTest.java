@@ -87,6 +87,33 @@ class ArcEngineTest {
         Files.delete(file);
     }
 
+    /** One ARC set of instance {@code i} sealed (badly: nothing here verifies) by {@code d}. */
+    static String arcSet(int i, String d) {
+        return "ARC-Seal: i=" + i + "; a=rsa-sha256; cv=" + (i == 1 ? "none" : "pass") + "; d=" + d + "; s=s; b=AAAA\r\n"
+                + "ARC-Message-Signature: i=" + i + "; a=rsa-sha256; d=" + d + "; s=s; h=from; bh=AAAA; b=AAAA\r\n"
+                + "ARC-Authentication-Results: i=" + i + "; mx." + d + "; spf=pass\r\n";
+    }
+
+    @Test
+    void aProblemInstanceKeepsItsEmptyElementInTheDomains() {
+        String body = "From: x@y.example\r\nSubject: t\r\n\r\nhello\r\n";
+        // instance 2 absent: Exim's $arc_domains is "one.example::three.example", not "one.example:three.example"
+        ArcVerification gap = new ArcVerifier(name -> List.of()).verify(msg(arcSet(3, "three.example") + arcSet(1, "one.example") + body), NOW);
+        assertThat(gap.state()).isEqualTo(ArcState.FAIL);
+        assertThat(gap.reason()).isEqualTo("i=2 (sequence; expected 2)");
+        assertThat(gap.domains()).containsExactly("one.example", "", "three.example");
+        assertThat(gap.domainsColonList()).isEqualTo("one.example::three.example");
+        // instance 2 without its seal, and a seal whose d= is no domain name: an empty element each, in place
+        String noSeal = arcSet(2, "two.example").replaceFirst("ARC-Seal: [^\r]*\r\n", "");
+        assertThat(new ArcVerifier(name -> List.of()).verify(msg(noSeal + arcSet(1, "one.example") + body), NOW).domainsColonList())
+                .isEqualTo("one.example:");
+        assertThat(new ArcVerifier(name -> List.of()).verify(msg(arcSet(2, "two example") + arcSet(1, "one.example") + body), NOW)
+                .domainsColonList()).isEqualTo("one.example:");
+        // the newest instance absent leaves no trailing element: the list ends at the highest instance seen
+        assertThat(new ArcVerifier(name -> List.of()).verify(msg(arcSet(1, "one.example") + body), NOW).domainsColonList())
+                .isEqualTo("one.example");
+    }
+
     @Test
     void timestampsAndExpireOptions() {
         ArcSealResult plain = sealer(KEY).timestamps(false).build().seal(msg(MSG), null, NOW);
