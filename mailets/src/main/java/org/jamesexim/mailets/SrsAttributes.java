@@ -22,6 +22,13 @@ public final class SrsAttributes {
     /** {@link SrsReverse}, database mode: how many times the recipients of this copy were deferred (Integer). */
     public static final AttributeName SRS_DEFER_COUNT = AttributeName.of("jexim.srs_defer_count");
 
+    /**
+     * Exim's {@code $original_domain}: the domain of the first recipient of one of our domains, set by {@link SrsReverse}
+     * (root processor) on mail that does not have it yet; James's RecipientRewriteTable copies it onto the forwarded copy,
+     * where {@link SrsForward}'s {@code alias} {@code $original_domain} reads it.
+     */
+    public static final AttributeName ORIGINAL_DOMAIN = AttributeName.of("jexim.original_domain");
+
     private SrsAttributes() {
     }
 }

@@ -1,5 +1,6 @@
 package org.jamesexim.mailets;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,6 +14,7 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.srs.SrsDomainList;
 import org.jamesexim.srs.SrsEngine;
 import org.jamesexim.srs.SrsForwardResult;
 import org.jamesexim.common.config.Param;
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  *         <maxage>31</maxage>                 <!-- days, default 31 -->
  *         <separator>=</separator>            <!-- = + or - after SRS0/SRS1, default = -->
  *         <alias>example.test</alias>         <!-- default: the postmaster's domain -->
+ *         <!-- or <alias>$original_domain</alias>: the original recipient's domain when it is one of aliasDomains -->
+ *         <aliasDomains>example.test, example.org</aliasDomains>   <!-- with $original_domain; and/or <aliasDomainsFile/> -->
+ *         <excludeDomains>spf-allows-us.example</excludeDomains>  <!-- senders never rewritten; and/or <excludeDomainsFile/> -->
+ *         <scope>all</scope>                  <!-- all (default) or forwarded: not authenticated users' own mail -->
+ *         <hashAlphabet>base64</hashAlphabet> <!-- base64 (default) or base64url (postsrsd 2.x) -->
  *         <alwaysRewrite>false</alwaysRewrite>
  *         <!-- or the one-line form: <srs_config>secret:maxage:hashlength:usetimestamp:usehash</srs_config> -->
  *         <!-- database mode: <dburl>jdbc:postgresql://db/mail</dburl> <dbuser/> <dbpassword/> <dbdriver/>
@@ -59,15 +66,31 @@ import org.slf4j.LoggerFactory;
 public class SrsForward extends GenericMailet {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsForward.class);
-    /** {@code alias}: the domain the SRS addresses are made in (default: the postmaster's). */
+    /**
+     * {@code alias}: the domain the SRS addresses are made in (default: the postmaster's), or {@code $original_domain}
+     * (Exim's variable, also {@code ${original_domain}}): the domain of the mail's original recipient when it is one of
+     * {@code aliasDomains} (or, without them, a local domain), else the first of {@code aliasDomains} (else the
+     * postmaster's domain).
+     */
     public static final Param<String> ALIAS = Param.text("alias", null);
+    /** {@code excludeDomains}: sender domains never rewritten (ours, domains whose SPF allows us); {@code *.d} for subdomains. */
+    public static final Param<List<String>> EXCLUDE_DOMAINS = Param.custom("excludeDomains", null, SrsSettings::domains);
+    /** {@code excludeDomainsFile}: the same from a file, one domain a line, read again when it changes. */
+    public static final Param<String> EXCLUDE_DOMAINS_FILE = Param.text("excludeDomainsFile", null);
+    /** {@code scope}: {@code all} mail that reaches the mailet (the default) or only {@code forwarded} mail (see {@link #isForwarded}). */
+    public static final Param<String> SCOPE = Param.choice("scope", "all", "all", "forwarded");
     /** Every parameter SrsForward reads: the shared {@link SrsSettings#PARAMETERS} and its own. */
-    public static final ParamSet PARAMETERS = SrsSettings.PARAMETERS.with(ALIAS);
+    public static final ParamSet PARAMETERS = SrsSettings.PARAMETERS.with(ALIAS, EXCLUDE_DOMAINS, EXCLUDE_DOMAINS_FILE, SCOPE);
+    /** The expansion of {@code alias} that names the original recipient's domain. */
+    static final String ORIGINAL_DOMAIN = "$original_domain";
 
     private final FileSystem fileSystem;
     private SrsSettings settings;
     private SrsEngine engine;
     private String alias;
+    private boolean aliasFromRecipient;
+    private SrsDomainList excluded;
+    private boolean forwardedOnly;
     private final AtomicBoolean warnedTooLong = new AtomicBoolean();
 
     /** Without James's FileSystem: {@code secretsFile} must then be a plain path. */
@@ -88,7 +111,17 @@ public class SrsForward extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SrsForward: " + e.getMessage());
         }
+        try {
+            excluded = SrsSettings.domainList(settings.values(), EXCLUDE_DOMAINS, EXCLUDE_DOMAINS_FILE, f -> PackFiles.resolve(fileSystem, f));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("SrsForward: " + settings.redact(e.getMessage()));
+        }
+        forwardedOnly = settings.values().get(SCOPE).equals("forwarded");
         String a = settings.values().get(ALIAS);
+        if (a != null && (a.trim().equals(ORIGINAL_DOMAIN) || a.trim().equals("${original_domain}"))) {
+            aliasFromRecipient = true;
+            a = settings.aliasDomainList().first();
+        }
         if (a == null || a.trim().isEmpty()) {
             MailAddress postmaster = getMailetContext().getPostmaster();
             if (postmaster == null) {
@@ -102,9 +135,42 @@ public class SrsForward extends GenericMailet {
         }
     }
 
-    /** The alias domain the SRS addresses are made in. */
+    /** The alias domain the SRS addresses are made in (with {@code $original_domain}: the one used when no other fits). */
     public String alias() {
         return alias;
+    }
+
+    /** The alias for {@code mail}: {@link #alias()}, or with {@code $original_domain} the original recipient's domain when it may be one. */
+    String aliasFor(Mail mail) {
+        if (!aliasFromRecipient) {
+            return alias;
+        }
+        String domain = mail.getAttribute(SrsAttributes.ORIGINAL_DOMAIN).map(x -> x.getValue().value()).filter(String.class::isInstance)
+            .map(String.class::cast).map(x -> x.toLowerCase(Locale.ROOT)).orElse(null);
+        if (domain == null || domain.startsWith("*.")) {
+            return alias;
+        }
+        SrsDomainList ours = settings.aliasDomainList();
+        boolean allowed;
+        if (ours.isEmpty()) {
+            try {
+                allowed = getMailetContext().isLocalServer(org.apache.james.core.Domain.of(domain));
+            } catch (IllegalArgumentException e) {
+                allowed = false;
+            }
+        } else {
+            allowed = ours.contains(domain);
+        }
+        return allowed ? domain : alias;
+    }
+
+    /**
+     * Forwarded mail, for {@code scope} {@code forwarded}: a copy James made and sent on itself (its RecipientRewriteTable
+     * forwarding to a remote address; James's {@code SentByMailet}), not mail of an SMTP-authenticated user
+     * ({@code SMTPAuthUser}). Mail a client of {@code authorizedAddresses} relays without AUTH is not a copy: not forwarded.
+     */
+    static boolean isForwarded(Mail mail) {
+        return mail.getAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName()).isPresent() && mail.getAttribute(Mail.SMTP_AUTH_USER).isEmpty();
     }
 
     @Override
@@ -112,11 +178,17 @@ public class SrsForward extends GenericMailet {
         if (!mail.hasSender()) {
             return; // never the null sender
         }
+        if (forwardedOnly && !isForwarded(mail)) {
+            return; // scope forwarded: an authenticated user's own mail, or mail relayed for a trusted client
+        }
         MailAddress sender = mail.getMaybeSender().get();
         if (!engine.config().alwaysRewrite() && getMailetContext().isLocalServer(sender.getDomain())) {
             return; // our own domains keep their SPF
         }
-        rewrite(mail, sender, alias, settings, LOGGER, warnedTooLong);
+        if (excluded.contains(sender.getDomain().asString())) {
+            return; // excludeDomains: never rewritten
+        }
+        rewrite(mail, sender, aliasFor(mail), settings, LOGGER, warnedTooLong);
     }
 
     /**

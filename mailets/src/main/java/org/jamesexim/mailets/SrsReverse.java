@@ -2,6 +2,7 @@ package org.jamesexim.mailets;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -109,6 +110,7 @@ public class SrsReverse extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        recordOriginalDomain(mail);
         if (settings.bouncesOnly() && mail.hasSender()) {
             return; // not a bounce: our SRS addresses are not for it (James refuses them as unknown users)
         }
@@ -178,6 +180,22 @@ public class SrsReverse extends GenericMailet {
         mail.setRecipients(keep);
         if (keep.isEmpty()) {
             mail.setState(Mail.GHOST);
+        }
+    }
+
+    /**
+     * Exim's {@code $original_domain} for SrsForward's {@code alias}: the domain of the first recipient in one of our
+     * domains, before James's RecipientRewriteTable replaces it (its forwarded copy keeps the attribute). Set once.
+     */
+    private void recordOriginalDomain(Mail mail) {
+        if (!mail.hasSender() || mail.getAttribute(SrsAttributes.ORIGINAL_DOMAIN).isPresent()) {
+            return;
+        }
+        for (MailAddress rcpt : mail.getRecipients()) {
+            if (getMailetContext().isLocalServer(rcpt.getDomain())) {
+                mail.setAttribute(new Attribute(SrsAttributes.ORIGINAL_DOMAIN, AttributeValue.of(rcpt.getDomain().asString().toLowerCase(Locale.ROOT))));
+                return;
+            }
         }
     }
 

@@ -33,6 +33,7 @@ import org.jamesexim.srs.EximNativeSrs;
 import org.jamesexim.srs.JdbcSrsDatabase;
 import org.jamesexim.srs.SrsConfig;
 import org.jamesexim.srs.SrsDeadline;
+import org.jamesexim.srs.SrsDomainList;
 import org.jamesexim.srs.SrsEngine;
 import org.jamesexim.srs.SrsSecrets;
 
@@ -49,7 +50,8 @@ import org.jamesexim.srs.SrsSecrets;
  * ({@code eximSecretFile}, {@code eximSecretProperty}, {@code dbpasswordFile}, {@code dbpasswordProperty});</li>
  * <li>{@code hashlength}, {@code hashmin}, {@code maxage}, {@code usehash}, {@code usetimestamp}, {@code separator},
  * {@code hashAlphabet} ({@code base64}, the default, or {@code base64url}: the alphabet forward writes hashes in; reverse
- * reads both), {@code alwaysRewrite}, {@code aliasDomains}, {@code bouncesOnly} (default true);</li>
+ * reads both), {@code alwaysRewrite}, {@code aliasDomains} and {@code aliasDomainsFile} (one domain a line, read again
+ * when it changes), {@code bouncesOnly} (default true);</li>
  * <li>database mode: {@code dburl}, {@code dbuser}, {@code dbpassword}, {@code dbdriver}, {@code dbinsert},
  * {@code dbselect}, {@code dbmode}, {@code dbtimeout} (seconds per call, connecting included, 1..60, default 5),
  * {@code dbdeadline} (seconds for all calls of one message, 1..300, default 10), {@code dbconnections} (calls that may
@@ -79,6 +81,10 @@ public final class SrsSettings {
     public static final Param<String> HASH_ALPHABET = Param.choice("hashAlphabet", "base64", "base64", "base64url");
     public static final Param<Boolean> ALWAYS_REWRITE = Param.bool("alwaysRewrite", false).legacyYesNo();
     public static final Param<List<String>> ALIAS_DOMAINS = Param.custom("aliasDomains", null, SrsSettings::domains);
+    /** {@code aliasDomains} from a file as well: one domain a line, read again when it changes ({@link SrsDomainList}). */
+    public static final Param<String> ALIAS_DOMAINS_FILE = Param.text("aliasDomainsFile", null);
+    /** How often a domain file ({@code aliasDomainsFile}, SrsForward's {@code excludeDomainsFile}) is looked at for changes. */
+    public static final Duration DOMAIN_FILE_CHECK = Duration.ofSeconds(5);
     public static final Param<Boolean> BOUNCES_ONLY = Param.bool("bouncesOnly", true).legacyYesNo();
     public static final Param<String> DBURL = Param.text("dburl", null).secret();
     public static final Param<String> DBUSER = Param.text("dbuser", null);
@@ -96,7 +102,7 @@ public final class SrsSettings {
      */
     public static final ParamSet PARAMETERS = ParamSet.of(secretParams("secrets")).with(secretParams("eximSecret"))
         .with(secretParams("dbpassword")).with(Param.text("srs_config", null).secret(), HASHLENGTH, HASHMIN, MAXAGE, USEHASH, USETIMESTAMP,
-            SEPARATOR, HASH_ALPHABET, ALWAYS_REWRITE, ALIAS_DOMAINS, BOUNCES_ONLY, DBURL, DBUSER, DBDRIVER, DBINSERT, DBSELECT, DBMODE, DBTIMEOUT, DBDEADLINE,
+            SEPARATOR, HASH_ALPHABET, ALWAYS_REWRITE, ALIAS_DOMAINS, ALIAS_DOMAINS_FILE, BOUNCES_ONLY, DBURL, DBUSER, DBDRIVER, DBINSERT, DBSELECT, DBMODE, DBTIMEOUT, DBDEADLINE,
             DBCONNECTIONS);
     /** Every parameter name this class reads. */
     public static final Set<String> NAMES = PARAMETERS.names();
@@ -111,7 +117,7 @@ public final class SrsSettings {
 
     private final SrsEngine engine;
     private final EximNativeSrs exim;
-    private final List<String> aliasDomains;
+    private final SrsDomainList aliasDomains;
     private final boolean bouncesOnly;
     private final boolean bouncesOnlySet;
     private final Duration dbDeadline;
@@ -119,7 +125,7 @@ public final class SrsSettings {
     private ParamValues values;
     private JdbcSrsDatabase database;
 
-    private SrsSettings(SrsEngine engine, EximNativeSrs exim, List<String> aliasDomains, boolean bouncesOnly, boolean bouncesOnlySet,
+    private SrsSettings(SrsEngine engine, EximNativeSrs exim, SrsDomainList aliasDomains, boolean bouncesOnly, boolean bouncesOnlySet,
                         Duration dbDeadline, List<String> hidden) {
         this.engine = engine;
         this.exim = exim;
@@ -183,7 +189,8 @@ public final class SrsSettings {
             for (String w : values.warnings()) {
                 LOGGER.warn("SRS: {}", w);
             }
-            SrsSettings settings = read(param, values, secrets, eximSecret, password, Collections.unmodifiableList(hidden));
+            SrsSettings settings = read(param, values, secrets, eximSecret, password, Collections.unmodifiableList(hidden),
+                domainList(values, ALIAS_DOMAINS, ALIAS_DOMAINS_FILE, files));
             settings.values = values;
             return settings;
         } catch (IllegalArgumentException e) {
@@ -192,7 +199,7 @@ public final class SrsSettings {
     }
 
     private static SrsSettings read(Function<String, String> param, ParamValues v, Secret secrets, Secret eximSecret, Secret password,
-                                    List<String> hidden) {
+                                    List<String> hidden, SrsDomainList aliasDomains) {
         SrsConfig.Builder b = SrsConfig.builder();
         if (secrets != null) {
             b.secrets(secrets.values);
@@ -228,7 +235,6 @@ public final class SrsSettings {
             SrsSecrets.check(eximSecret.parameter, eximSecret.values);
             exim = EximNativeSrs.lenient(eximSecret.values.get(0), Clock.systemUTC());
         }
-        List<String> aliasDomains = v.get(ALIAS_DOMAINS) == null ? List.of() : v.get(ALIAS_DOMAINS);
         boolean bouncesOnly = v.get(BOUNCES_ONLY);
         boolean bo = v.isSet(BOUNCES_ONLY);
 
@@ -297,9 +303,48 @@ public final class SrsSettings {
         return exim;
     }
 
-    /** {@code aliasDomains}, lower case; empty = every local domain. */
+    /** {@code aliasDomains} and {@code aliasDomainsFile}, lower case; empty = every local domain. */
     public List<String> aliasDomains() {
+        return aliasDomains.domains();
+    }
+
+    /** The alias domains as a list that follows its file. */
+    public SrsDomainList aliasDomainList() {
         return aliasDomains;
+    }
+
+    /**
+     * The domains of {@code list} and of the file {@code file} names (resolved by {@code files}; read again when it
+     * changes, each read logged at INFO, a bad file at WARN with the list in use kept).
+     */
+    public static SrsDomainList domainList(ParamValues v, Param<List<String>> list, Param<String> file, Function<String, Path> files) {
+        List<String> fixed = v.get(list) == null ? List.of() : v.get(list);
+        String f = v.get(file);
+        if (f == null || f.trim().isEmpty()) {
+            return new SrsDomainList(list.name(), fixed, null, Duration.ZERO, Clock.systemUTC(), null);
+        }
+        Path path;
+        try {
+            path = files.apply(f.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file.name() + ": " + e.getMessage());
+        }
+        String name = file.name();
+        try {
+            return new SrsDomainList(list.name(), fixed, path, DOMAIN_FILE_CHECK, Clock.systemUTC(), new SrsDomainList.Listener() {
+                @Override
+                public void loaded(Path p, int domains, boolean reload) {
+                    LOGGER.info("SRS {} {} {}: {} domains in use", name, escape(p.toString(), LOG_TEXT_LIMIT), reload ? "reloaded" : "read", domains);
+                }
+
+                @Override
+                public void failed(Path p, String why) {
+                    LOGGER.warn("SRS {} {}: {}", name, escape(p.toString(), LOG_TEXT_LIMIT), escape(why, LOG_TEXT_LIMIT));
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
     }
 
     /** {@code bouncesOnly}: only the null sender may use our SRS addresses (default true). */
@@ -327,7 +372,7 @@ public final class SrsSettings {
         if (aliasDomains.isEmpty()) {
             return local.test(domain);
         }
-        return aliasDomains.contains(domain.asString().toLowerCase(Locale.ROOT));
+        return aliasDomains.contains(domain.asString());
     }
 
     /**
