@@ -19,6 +19,8 @@ import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamException;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.dsn.DsnInfoMailDelivrerToHost;
+import org.jamesexim.mailets.dsn.DsnInfoSmtpTransport;
 import org.jamesexim.mailets.james.JamesInternals;
 
 /**
@@ -78,7 +80,8 @@ public class DsnInfoRemoteDelivery extends RemoteDelivery {
     /** Per failed recipient address, the server's complete error reply, Map of String. */
     public static final AttributeName SMTP_FAILED_REPLY = AttributeName.of("jexim.smtp_failed_reply");
 
-    static final List<AttributeName> ATTRIBUTES = List.of(HOST, HOST_ADDRESS, HOST_PORT, SMTP_GREETING, HELO_RESPONSE,
+    /** Every attribute above (each attempt removes those of the one before). */
+    public static final List<AttributeName> ATTRIBUTES = List.of(HOST, HOST_ADDRESS, HOST_PORT, SMTP_GREETING, HELO_RESPONSE,
         SMTP_FAILED_COMMAND, SMTP_FAILED_REPLY);
 
     /** {@code attemptTimeout}: the longest one attempt to one host may take (connect to end of data). */

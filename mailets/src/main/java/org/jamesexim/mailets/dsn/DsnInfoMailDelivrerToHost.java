@@ -1,4 +1,4 @@
-package org.jamesexim.mailets;
+package org.jamesexim.mailets.dsn;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,6 +17,7 @@ import org.apache.mailet.HostAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.jamesexim.dsn.SmtpFailure;
+import org.jamesexim.mailets.DsnInfoRemoteDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ import com.sun.mail.smtp.SMTPSendFailedException;
  * transport is a {@link DsnInfoSmtpTransport}; afterwards what the host said is written on the mail as the
  * {@code jexim.*} attributes of {@link DsnInfoRemoteDelivery} (replacing those of any earlier attempt).
  */
-class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
+public class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
     private static final Logger LOGGER = LoggerFactory.getLogger(DsnInfoMailDelivrerToHost.class);
 
     private final DsnInfoProviderLoader loader;
@@ -40,7 +41,7 @@ class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
      * @param attemptTimeout the longest one attempt to one host may take, whatever the server does
      * @param watchdog       closes the connection of an attempt at its deadline
      */
-    DsnInfoMailDelivrerToHost(RemoteDeliveryConfiguration configuration, MailetContext mailetContext, java.time.Duration attemptTimeout,
+    public DsnInfoMailDelivrerToHost(RemoteDeliveryConfiguration configuration, MailetContext mailetContext, java.time.Duration attemptTimeout,
                               java.util.concurrent.ScheduledExecutorService watchdog) {
         super(configuration, mailetContext);
         this.loader = new DsnInfoProviderLoader(DsnInfoMailDelivrerToHost.class.getClassLoader());

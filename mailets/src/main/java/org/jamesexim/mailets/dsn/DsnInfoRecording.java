@@ -1,4 +1,4 @@
-package org.jamesexim.mailets;
+package org.jamesexim.mailets.dsn;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.jamesexim.mailets;
+package org.jamesexim.mailets.dsn;
 
 import java.io.IOException;
 import java.net.URL;
@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class DsnInfoProviderLoader extends ClassLoader {
     static final String PROVIDER_SERVICES = "META-INF/services/javax.mail.Provider";
-    static final String OUR_PROVIDERS = "org/jamesexim/mailets/dsn-info.javax.mail.Provider";
+    static final String OUR_PROVIDERS = "org/jamesexim/mailets/dsn/dsn-info.javax.mail.Provider";
 
     private final URL ourProviders;
     private volatile List<URL> providerServices;

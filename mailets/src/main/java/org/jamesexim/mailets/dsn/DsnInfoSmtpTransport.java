@@ -1,4 +1,4 @@
-package org.jamesexim.mailets;
+package org.jamesexim.mailets.dsn;
 
 import java.io.InputStream;
 import java.net.Socket;
@@ -9,6 +9,7 @@ import javax.mail.Session;
 import javax.mail.URLName;
 
 import org.jamesexim.dsn.BoundedReplyInput;
+import org.jamesexim.mailets.DsnInfoRemoteDelivery;
 import org.jamesexim.mailets.james.JamesInternals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
