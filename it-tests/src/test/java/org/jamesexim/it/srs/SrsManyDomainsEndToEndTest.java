@@ -1,0 +1,166 @@
+package org.jamesexim.it.srs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.james.utils.DataProbeImpl;
+import org.jamesexim.it.CaptureSmtpServer;
+import org.jamesexim.it.JamesHarness;
+import org.jamesexim.it.SmtpClient;
+import org.jamesexim.srs.SrsConfig;
+import org.jamesexim.srs.SrsEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
+/**
+ * SRS for a host of many domains in a real James 3.8.1 ({@code james-config/examples/srs-*.xml} with the SrsForward lines
+ * of docs/srs.md "Many domains"): two alias domains, each forward leaves with the alias of the domain it was sent to
+ * ({@code alias} {@code $original_domain}); senders of an excluded domain (from {@code conf/srs-exclude}) leave as they
+ * are; an authenticated user's own mail is not rewritten ({@code scope} {@code forwarded}); bounces to both aliases come
+ * back to the original senders; each rewrite is one INFO line with Exim's {@code SRS=<address>}, without the secret.
+ */
+class SrsManyDomainsEndToEndTest {
+    static final String SECRET = SrsEndToEndTest.fresh();
+    static final String SECOND = "second.test";
+    /** The SrsForward parameters docs/srs.md shows for many domains (the example's <alias> line replaced by these). */
+    static final String MANY_DOMAINS = "<alias>$original_domain</alias>\n"
+        + "                <aliasDomains>example.test, second.test</aliasDomains>\n"
+        + "                <excludeDomainsFile>file://conf/srs-exclude</excludeDomainsFile>\n"
+        + "                <scope>forwarded</scope>";
+    static CaptureSmtpServer offSite;
+    static JamesHarness james;
+    static Path home;
+    static ListAppender<ILoggingEvent> logs;
+    static Logger srsLogger;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        offSite = new CaptureSmtpServer();
+        home = SrsEndToEndTest.homeWithSecrets(SECRET);
+        Files.writeString(home.resolve("conf/srs-exclude"), "# domains whose SPF allows this server\nspf-ok.test\n*.hosted.test\n");
+        Path examples = JamesHarness.defaultConfigDir().resolve("examples");
+        String mailets = Files.readString(examples.resolve("srs-mailetcontainer.xml"))
+            .replace("<!-- srs-test: gateway -->", "<gateway>127.0.0.1</gateway><gatewayPort>" + offSite.port() + "</gatewayPort>")
+            .replace("<alias>example.test</alias>", MANY_DOMAINS);
+        assertThat(mailets).contains("<scope>forwarded</scope>").contains("<gatewayPort>");
+        String smtp = Files.readString(examples.resolve("srs-smtpserver.xml"))
+            .replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>", "<authorizedAddresses>192.0.2.0/24</authorizedAddresses>");
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        logs = new ListAppender<>();
+        logs.start();
+        srsLogger = ctx.getLogger("org.jamesexim.mailets");
+        srsLogger.addAppender(logs);
+        james = JamesHarness.builder().workingDirectory(home).config("mailetcontainer.xml", mailets).config("smtpserver.xml", smtp).start();
+        james.addDomain(SECOND);
+        DataProbeImpl probe = james.server().getProbe(DataProbeImpl.class);
+        probe.addAddressMapping("alias", JamesHarness.DOMAIN, "friend@remote.test");
+        probe.addAddressMapping("alias", SECOND, "friend2@remote.test");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (srsLogger != null) {
+            srsLogger.detachAppender(logs);
+        }
+        if (james != null) {
+            james.close();
+        }
+        if (offSite != null) {
+            offSite.close();
+        }
+        if (home != null) {
+            try (java.util.stream.Stream<Path> files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Sends {@code sender} → {@code rcpt} from outside, returns the envelope sender the forward left with. */
+    static String forward(String sender, String rcpt, String to, String subject) throws Exception {
+        SmtpClient.Reply r = james.send(sender, List.of(rcpt), "From: " + sender + "\r\nTo: " + rcpt + "\r\nSubject: " + subject + "\r\n\r\nforward me\r\n");
+        assertThat(r.code).as(r.toString()).isEqualTo(250);
+        return offSite.await(m -> m.rcptTo.contains(to) && m.data.contains(subject), Duration.ofSeconds(60)).mailFrom;
+    }
+
+    static List<String> logLines() {
+        List<String> out = new ArrayList<>();
+        for (ILoggingEvent e : logs.list) {
+            out.add(e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage());
+        }
+        return out;
+    }
+
+    @Test
+    void eachForwardLeavesWithTheAliasOfItsDomainAndBothBouncesComeBack() throws Exception {
+        String first = forward("alice@origin.test", "alias@example.test", "friend@remote.test", "many-1");
+        String second = forward("bob@origin.test", "alias@second.test", "friend2@remote.test", "many-2");
+        assertThat(first).matches("SRS0=[A-Za-z0-9+/]{6}=[A-Z2-7]{2}=origin\\.test=alice@example\\.test");
+        assertThat(second).matches("SRS0=[A-Za-z0-9+/]{6}=[A-Z2-7]{2}=origin\\.test=bob@second\\.test");
+        SrsEngine engine = new SrsEngine(SrsConfig.builder().secrets(SECRET).hashLength(6).maxAge(31).build());
+        assertThat(engine.reverse(second).recipient()).contains("bob@origin.test");
+
+        bounceTo(first, "many-bounce-1");
+        bounceTo(second, "many-bounce-2");
+        CaptureSmtpServer.Received back1 = offSite.await(m -> m.data.contains("many-bounce-1"), Duration.ofSeconds(60));
+        CaptureSmtpServer.Received back2 = offSite.await(m -> m.data.contains("many-bounce-2"), Duration.ofSeconds(60));
+        assertThat(back1.rcptTo).containsExactly("alice@origin.test");
+        assertThat(back2.rcptTo).containsExactly("bob@origin.test");
+        assertThat(back1.mailFrom).isEmpty();
+        assertThat(back2.mailFrom).isEmpty();
+
+        // one INFO line per rewrite, in Exim's shape, and never the secret
+        List<String> lines = logLines();
+        assertThat(lines).anyMatch(l -> l.startsWith("INFO org.jamesexim.mailets.SrsForward SRS forward mail=")
+            && l.endsWith("srs_orig_sender=<alice@origin.test> SRS=<" + first + ">"));
+        assertThat(lines).anyMatch(l -> l.endsWith("srs_orig_sender=<bob@origin.test> SRS=<" + second + ">"));
+        assertThat(lines.stream().filter(l -> l.contains("SRS=<" + second + ">")).count()).isEqualTo(1);
+        assertThat(lines).anyMatch(l -> l.contains("excludeDomainsFile") && l.contains("2 domains in use"));
+        assertThat(String.join("\n", lines)).doesNotContain(SECRET);
+    }
+
+    /** A bounce (null sender) to {@code srs} from the outside, accepted at RCPT by SrsRcptHook. */
+    static void bounceTo(String srs, String subject) throws Exception {
+        try (SmtpClient c = james.smtp()) {
+            c.ehlo("remote.test");
+            assertThat(c.mailFrom("").code).isEqualTo(250);
+            SmtpClient.Reply rcpt = c.rcptTo(srs);
+            assertThat(rcpt.code).as(rcpt.toString()).isEqualTo(250);
+            assertThat(c.data("From: MAILER-DAEMON@remote.test\r\nSubject: " + subject + "\r\n\r\nUser unknown\r\n").code).isEqualTo(250);
+            c.quit();
+        }
+    }
+
+    @Test
+    void excludedSendersStayAsTheyAre() throws Exception {
+        assertThat(forward("carol@spf-ok.test", "alias@second.test", "friend2@remote.test", "many-excluded")).isEqualTo("carol@spf-ok.test");
+        assertThat(forward("dan@mx.hosted.test", "alias@example.test", "friend@remote.test", "many-excluded-sub")).isEqualTo("dan@mx.hosted.test");
+        assertThat(forward("erin@hosted.test", "alias@example.test", "friend@remote.test", "many-not-excluded"))
+            .startsWith("SRS0=").endsWith("=hosted.test=erin@example.test");
+    }
+
+    @Test
+    void anAuthenticatedUsersOwnMailIsNotRewritten() throws Exception {
+        try (SmtpClient c = james.smtp()) {
+            c.ehlo("laptop.example");
+            assertThat(c.authPlain(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD).code).isEqualTo(235);
+            assertThat(c.mailFrom("demo.private@gmail.test").code).isEqualTo(250);
+            assertThat(c.rcptTo("friend@remote.test").code).isEqualTo(250);
+            assertThat(c.data("From: demo.private@gmail.test\r\nTo: friend@remote.test\r\nSubject: many-own\r\n\r\nmine\r\n").code).isEqualTo(250);
+            c.quit();
+        }
+        CaptureSmtpServer.Received out = offSite.await(m -> m.data.contains("many-own"), Duration.ofSeconds(60));
+        assertThat(out.mailFrom).isEqualTo("demo.private@gmail.test");
+    }
+}
