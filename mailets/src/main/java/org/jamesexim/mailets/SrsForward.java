@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  *         <separator>=</separator>            <!-- = + or - after SRS0/SRS1, default = -->
  *         <alias>example.test</alias>         <!-- default: the postmaster's domain -->
  *         <!-- or <alias>$original_domain</alias>: the original recipient's domain when it is one of aliasDomains -->
- *         <aliasDomains>example.test, example.org</aliasDomains>   <!-- with $original_domain; and/or <aliasDomainsFile/> -->
- *         <excludeDomains>spf-allows-us.example</excludeDomains>  <!-- senders never rewritten; and/or <excludeDomainsFile/> -->
+ *         <aliasDomains>example.test, example.org</aliasDomains>   <!-- the domains $original_domain may be -->
+ *         <aliasDomainsFile>file://conf/srs-aliases</aliasDomainsFile>  <!-- optional: more of them, one a line, read again when changed -->
+ *         <excludeDomains>spf-allows-us.example</excludeDomains>  <!-- senders never rewritten (*.d: its subdomains) -->
+ *         <excludeDomainsFile>file://conf/srs-exclude</excludeDomainsFile>  <!-- optional: the same from a file -->
  *         <scope>all</scope>                  <!-- all (default) or forwarded: not authenticated users' own mail -->
  *         <hashAlphabet>base64</hashAlphabet> <!-- base64 (default) or base64url (postsrsd 2.x) -->
  *         <alwaysRewrite>false</alwaysRewrite>

@@ -53,7 +53,11 @@ class SrsManyDomainsEndToEndTest {
         Path examples = JamesHarness.defaultConfigDir().resolve("examples");
         String mailets = Files.readString(examples.resolve("srs-mailetcontainer.xml"))
             .replace("<!-- srs-test: gateway -->", "<gateway>127.0.0.1</gateway><gatewayPort>" + offSite.port() + "</gatewayPort>")
-            .replace("<alias>example.test</alias>", MANY_DOMAINS);
+            .replace("<alias>example.test</alias>", MANY_DOMAINS)
+            // docs/srs.md "James 3.9": the line that keeps SRS working there; James 3.8.1 ignores it
+            .replace("<errorProcessor>rrt-error</errorProcessor>",
+                "<errorProcessor>rrt-error</errorProcessor>\n                <rewriteSenderUponForward>false</rewriteSenderUponForward>");
+        assertThat(mailets).contains("<rewriteSenderUponForward>false</rewriteSenderUponForward>");
         assertThat(mailets).contains("<scope>forwarded</scope>").contains("<gatewayPort>");
         String smtp = Files.readString(examples.resolve("srs-smtpserver.xml"))
             .replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>", "<authorizedAddresses>192.0.2.0/24</authorizedAddresses>");
