@@ -7,6 +7,7 @@ import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.mime.MimeBytes;
 
 /**
  * Adds {@code X-Jexim-Received: helo=<name>} to mail received over SMTP, naming the HELO the client gave as James

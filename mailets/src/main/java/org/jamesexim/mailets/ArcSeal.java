@@ -28,6 +28,7 @@ import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.mime.MimeBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,7 +247,7 @@ public class ArcSeal extends GenericMailet {
                 LOGGER.info("ARC not sealed: {} mail={}", r.reason(), mail.getName());
                 return;
             }
-            ArcSettings.replace(mail, r.applyTo(message));
+            MimeBytes.replace(mail, r.applyTo(message));
             LOGGER.info("ARC sealed i={} cv={} d={} mail={}", r.instance(), r.cv(), sealer.domain(), mail.getName());
         } catch (java.io.IOException | RuntimeException e) {
             LOGGER.warn("ARC sealing of {} failed, sent unsealed: {}", mail.getName(), SafeText.printable(e.toString(), 200));

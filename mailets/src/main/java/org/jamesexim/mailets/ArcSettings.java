@@ -10,12 +10,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
-import javax.mail.util.SharedByteArrayInputStream;
 
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.dnsservice.api.DNSServiceMBean;
-import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -30,6 +27,7 @@ import org.jamesexim.arc.TxtResolver;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.mime.MimeBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -214,19 +212,6 @@ public final class ArcSettings {
     /** The Mail's message exactly as it would be written (CRLF line endings). */
     public static byte[] bytes(Mail mail) throws MessagingException, IOException {
         return MimeBytes.of(mail.getMessage());
-    }
-
-    /**
-     * Replaces the Mail's message with exactly these bytes. James's own mails get a message over the bytes that is
-     * parsed only when asked and written out as is (a plain MimeMessage would be parsed here and copied again by
-     * {@code MailImpl.setMessage}).
-     */
-    public static void replace(Mail mail, byte[] message) throws MessagingException {
-        if (mail instanceof MailImpl) {
-            ((MailImpl) mail).setMessageContent(new BytesSource(mail.getName(), message));
-        } else {
-            mail.setMessage(new MimeMessage(MimeSession.SHARED, new SharedByteArrayInputStream(message)));
-        }
     }
 
     /**

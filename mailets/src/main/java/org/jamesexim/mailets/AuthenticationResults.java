@@ -18,6 +18,7 @@ import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.SafeText;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.mime.MimeBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +76,7 @@ public class AuthenticationResults extends GenericMailet {
                 }
                 return ours;
             });
-            ArcSettings.replace(mail, out);
+            MimeBytes.replace(mail, out);
             mail.setAttribute(new Attribute(ArcAttributes.AUTHENTICATION_RESULTS, AttributeValue.of(value)));
             if (removed[0] > 0) {
                 LOGGER.info("Authentication-Results: removed {} incoming header(s) claiming authserv-id {} mail={}",

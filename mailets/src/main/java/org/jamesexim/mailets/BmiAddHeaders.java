@@ -10,11 +10,12 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.bmi.BmiRouting;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
-import org.jamesexim.bmi.BmiRouting;
+import org.jamesexim.mailets.mime.MimeBytes;
 
 /**
  * Exim's {@code headers_add = X-Brightmail-Verdict: $bmi_base64_verdict} and

@@ -34,6 +34,7 @@ import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.mime.MimeBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

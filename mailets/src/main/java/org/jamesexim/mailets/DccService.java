@@ -35,6 +35,7 @@ import org.jamesexim.dcc.DccRequest;
 import org.jamesexim.dcc.DccResult;
 import org.jamesexim.dcc.DccSettings;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.mime.MimeBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -33,14 +33,15 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.common.config.Param;
+import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.dsn.DeliveryStatusReport;
 import org.jamesexim.dsn.HeaderValues;
 import org.jamesexim.dsn.RemoteMta;
 import org.jamesexim.dsn.SmtpFailure;
-import org.jamesexim.common.config.Param;
-import org.jamesexim.common.config.ParamSet;
-import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.mime.MimeSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -30,6 +30,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.Matcher;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.apache.mailet.base.test.FakeMatcherConfig;
+import org.jamesexim.mailets.queuefile.QueueFileMail;
 import org.jamesexim.queuefile.RequeueSettings;
 import org.jamesexim.queuefile.Requeuer;
 import org.jamesexim.queuefile.SpoolDirectory;

@@ -24,6 +24,7 @@ import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
 import org.apache.mailet.base.test.FakeMailetConfig;
+import org.jamesexim.mailets.queuefile.QueueFileMail;
 import org.jamesexim.queuefile.SpoolDirectory;
 import org.jamesexim.queuefile.SpoolFormat;
 import org.jamesexim.queuefile.SpooledMessage;

@@ -1,4 +1,4 @@
-package org.jamesexim.mailets;
+package org.jamesexim.mailets.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ class MimeBytesTest {
 
     private static MailImpl mail(String raw) throws Exception {
         MailImpl mail = MailImpl.builder().name("m1").sender("a@example.test").addRecipient(new MailAddress("b@example.test")).build();
-        ArcSettings.replace(mail, raw.getBytes(StandardCharsets.US_ASCII));
+        MimeBytes.replace(mail, raw.getBytes(StandardCharsets.US_ASCII));
         return mail;
     }
 
@@ -23,7 +23,7 @@ class MimeBytesTest {
     void anUnmodifiedJamesMessageIsItsSourceBytes() throws Exception {
         MailImpl mail = mail(RAW);
         assertThat(mail.getMessage()).isInstanceOf(MimeMessageWrapper.class);
-        assertThat(new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII)).isEqualTo(RAW);
+        assertThat(new String(MimeBytes.of(mail.getMessage()), StandardCharsets.US_ASCII)).isEqualTo(RAW);
         // reading it did not parse or change it: James still writes the same bytes
         java.io.ByteArrayOutputStream james = new java.io.ByteArrayOutputStream();
         mail.getMessage().writeTo(james);
@@ -35,7 +35,7 @@ class MimeBytesTest {
         MailImpl mail = mail(RAW);
         mail.getMessage().addHeader("X-Added", "yes");
         mail.getMessage().saveChanges();
-        String out = new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII);
+        String out = new String(MimeBytes.of(mail.getMessage()), StandardCharsets.US_ASCII);
         assertThat(out).contains("X-Added: yes\r\n").endsWith("\r\n\r\nbody line 1\r\nbody line 2\r\n");
         assertThat(out).contains("Received: from a by b").contains("Subject: folded\r\n  subject line\r\n");
     }
@@ -58,11 +58,11 @@ class MimeBytesTest {
         mail.getMessage().writeTo(james);
         assertThat(james.toString(StandardCharsets.US_ASCII)).contains("Message-ID: <nest@example.test>\r\n")
             .contains("X-Added: yes\r\n").endsWith("\r\n\r\n" + body);
-        assertThat(new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII)).isEqualTo(james.toString(StandardCharsets.US_ASCII));
+        assertThat(new String(MimeBytes.of(mail.getMessage()), StandardCharsets.US_ASCII)).isEqualTo(james.toString(StandardCharsets.US_ASCII));
         // and a second change of the same mail goes the same way
         mail.getMessage().addHeader("X-Second", "yes");
         MimeBytes.saveHeaderChanges(mail);
-        assertThat(new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII)).contains("X-Second: yes\r\n").endsWith("\r\n\r\n" + body);
+        assertThat(new String(MimeBytes.of(mail.getMessage()), StandardCharsets.US_ASCII)).contains("X-Second: yes\r\n").endsWith("\r\n\r\n" + body);
     }
 
     /** A change made by someone else's mailet (James's RemoveMimeHeader saves nothing) on such a body: still readable. */
@@ -71,7 +71,7 @@ class MimeBytesTest {
         String body = "--b0\r\nContent-Type: multipart/mixed; boundary=b1\r\n\r\nno inner boundary\r\n";
         MailImpl mail = mail("X-Remove: me\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n" + body);
         mail.getMessage().removeHeader("X-Remove");
-        String out = new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII);
+        String out = new String(MimeBytes.of(mail.getMessage()), StandardCharsets.US_ASCII);
         assertThat(out).doesNotContain("X-Remove").startsWith("MIME-Version: 1.0\r\n").endsWith("\r\n\r\n" + body);
     }
 }

@@ -1,4 +1,4 @@
-package org.jamesexim.mailets;
+package org.jamesexim.mailets.mime;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,19 +8,22 @@ import java.io.OutputStream;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
+import javax.mail.util.SharedByteArrayInputStream;
+
+import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
 
 /**
- * A mail's message as bytes for the engines (ARC, DCC, BMI, queuefile). James's {@code MimeMessageWrapper.writeTo} parses every
+ * A mail's message as bytes for the engines (ARC, DCC, BMI, queuefile), and bytes back as a mail's message. James's {@code MimeMessageWrapper.writeTo} parses every
  * header of the stored message just to skip past them, even when nothing was changed; an unmodified James message is
  * read from its source bytes instead, which are what James itself writes out for it.
  */
-final class MimeBytes {
+public final class MimeBytes {
     private MimeBytes() {
     }
 
-    static void writeTo(MimeMessage message, OutputStream out) throws IOException, MessagingException {
+    public static void writeTo(MimeMessage message, OutputStream out) throws IOException, MessagingException {
         if (message instanceof MimeMessageWrapper && !((MimeMessageWrapper) message).isModified()) {
             try (InputStream in = ((MimeMessageWrapper) message).getMessageInputStream()) {
                 in.transferTo(out);
@@ -61,7 +64,7 @@ final class MimeBytes {
      * header block and the body bytes as they came, which James writes out without parsing
      * ({@code MimeBytesTest}; {@code HostileRun}'s mime-nest input).
      */
-    static void saveHeaderChanges(Mail mail) throws MessagingException {
+    public static void saveHeaderChanges(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         try {
             message.saveChanges();
@@ -72,13 +75,26 @@ final class MimeBytes {
             } catch (IOException io) {
                 throw new MessagingException("cannot copy the message of mail " + mail.getName(), io);
             }
-            ArcSettings.replace(mail, out.toByteArray());
+            replace(mail, out.toByteArray());
+        }
+    }
+
+    /**
+     * Replaces the Mail's message with exactly these bytes. James's own mails get a message over the bytes that is
+     * parsed only when asked and written out as is (a plain MimeMessage would be parsed here and copied again by
+     * {@code MailImpl.setMessage}).
+     */
+    public static void replace(Mail mail, byte[] message) throws MessagingException {
+        if (mail instanceof MailImpl) {
+            ((MailImpl) mail).setMessageContent(new BytesSource(mail.getName(), message));
+        } else {
+            mail.setMessage(new MimeMessage(MimeSession.SHARED, new SharedByteArrayInputStream(message)));
         }
     }
 
     private static final byte[] CRLF = {'\r', '\n'};
 
-    static byte[] of(MimeMessage message) throws IOException, MessagingException {
+    public static byte[] of(MimeMessage message) throws IOException, MessagingException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         writeTo(message, out);
         return out.toByteArray();

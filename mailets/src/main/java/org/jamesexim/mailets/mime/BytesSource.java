@@ -1,4 +1,4 @@
-package org.jamesexim.mailets;
+package org.jamesexim.mailets.mime;
 
 import java.io.InputStream;
 
@@ -10,11 +10,11 @@ import org.apache.james.server.core.MimeMessageSource;
  * Message bytes as James's message source: a {@code MimeMessageWrapper} over it parses nothing until asked and
  * writes an unmodified message out as these exact bytes.
  */
-final class BytesSource implements MimeMessageSource {
+public final class BytesSource implements MimeMessageSource {
     private final String id;
     private final byte[] bytes;
 
-    BytesSource(String id, byte[] bytes) {
+    public BytesSource(String id, byte[] bytes) {
         this.id = id;
         this.bytes = bytes;
     }

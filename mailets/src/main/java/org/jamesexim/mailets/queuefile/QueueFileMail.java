@@ -1,4 +1,4 @@
-package org.jamesexim.mailets;
+package org.jamesexim.mailets.queuefile;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -23,6 +23,8 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
+import org.jamesexim.mailets.mime.BytesSource;
+import org.jamesexim.mailets.mime.MimeBytes;
 import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolEnvelope;
 import org.jamesexim.queuefile.SpoolHeader;

@@ -1,4 +1,4 @@
-package org.jamesexim.mailets;
+package org.jamesexim.mailets.mime;
 
 import java.util.Properties;
 
@@ -10,8 +10,8 @@ import javax.mail.Session;
  * per mail than ARC's RSA signatures (load run profile, BENCHMARKS.md); a Session holding only the default
  * properties is read-only afterwards and safe to share between threads.
  */
-final class MimeSession {
-    static final Session SHARED = Session.getInstance(new Properties());
+public final class MimeSession {
+    public static final Session SHARED = Session.getInstance(new Properties());
 
     private MimeSession() {
     }
