@@ -302,6 +302,17 @@ public final class JamesHarness implements AutoCloseable {
     }
 
     /**
+     * A new SMTP connection to this server from {@code localAddress} (a 127.0.0.x address of its own keeps one case's
+     * per-IP state, such as an AUTH backoff, from the next), greeting read and {@code EHLO client.example.net} sent
+     * (its reply: {@link SmtpClient#ehloReply()}).
+     */
+    public SmtpClient smtpFrom(String localAddress) throws IOException {
+        SmtpClient c = SmtpClient.connect("127.0.0.1", smtpPort(), java.net.InetAddress.getByName(localAddress));
+        c.ehlo("client.example.net");
+        return c;
+    }
+
+    /**
      * Sends one message over SMTP (EHLO client.example.net) and returns the reply to the end of DATA,
      * or the first refusal (MAIL/RCPT).
      */

@@ -50,6 +50,8 @@ public final class SmtpClient implements Closeable {
     private OutputStream out;
     private final Reply greeting;
 
+    private Reply ehloReply;
+
     private SmtpClient(Socket socket) throws IOException {
         bind(socket);
         this.greeting = read();
@@ -95,7 +97,13 @@ public final class SmtpClient implements Closeable {
     }
 
     public Reply ehlo(String name) throws IOException {
-        return command("EHLO " + name);
+        ehloReply = command("EHLO " + name);
+        return ehloReply;
+    }
+
+    /** The reply to the last EHLO, or null before one. */
+    public Reply ehloReply() {
+        return ehloReply;
     }
 
     public Reply mailFrom(String sender) throws IOException {

@@ -2,7 +2,6 @@ package org.jamesexim.it.dovecot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -51,19 +50,13 @@ class DovecotAuthSecurityTest {
         }
     }
 
-    private static SmtpClient smtpFrom(String localAddress) throws Exception {
-        SmtpClient c = SmtpClient.connect("127.0.0.1", james.smtpPort(), InetAddress.getByName(localAddress));
-        c.ehlo("client.example.net");
-        return c;
-    }
-
     /**
      * Before: the example file had {@code verifyIdentity false}, so bob, once authenticated, could send as
      * alice@example.test (250), and the bare Dovecot name "bob" could not be matched with any address anyway.
      */
     @Test
     void anAuthenticatedClientSendsOnlyAsItself() throws Exception {
-        try (SmtpClient c = smtpFrom("127.0.0.1")) {
+        try (SmtpClient c = james.smtpFrom("127.0.0.1")) {
             assertThat(c.authPlain("bob", DovecotAuthTest.PW).code).isEqualTo(235);
             SmtpClient.Reply other = c.mailFrom("alice@example.test");
             assertThat(other.code).as(other.toString()).isEqualTo(503);
@@ -71,7 +64,7 @@ class DovecotAuthSecurityTest {
             assertThat(c.mailFrom("bob@example.test").code).isEqualTo(250);
             assertThat(c.rcptTo("someone@elsewhere.example").code).isEqualTo(250);
         }
-        try (SmtpClient anonymous = smtpFrom("127.0.0.1")) {
+        try (SmtpClient anonymous = james.smtpFrom("127.0.0.1")) {
             assertThat(anonymous.mailFrom("alice@example.test").code).as("a local sender needs AUTH").isEqualTo(530);
         }
     }
@@ -92,23 +85,23 @@ class DovecotAuthSecurityTest {
         try {
             String wrong = "Wr0ng-Secret-" + System.nanoTime();
             secrets.add(wrong);
-            try (SmtpClient c = smtpFrom("127.0.0.21")) {
+            try (SmtpClient c = james.smtpFrom("127.0.0.21")) {
                 assertThat(c.authPlain("alice", wrong).code).isEqualTo(535);
             }
             String login = "L0gin-Secret-" + System.nanoTime();
             secrets.add(login);
-            try (SmtpClient c = smtpFrom("127.0.0.22")) {
+            try (SmtpClient c = james.smtpFrom("127.0.0.22")) {
                 assertThat(c.authLogin("bob", login).code).isEqualTo(535);
             }
             String unknown = "Unkn0wn-Secret-" + System.nanoTime();
             secrets.add(unknown);
-            try (SmtpClient c = smtpFrom("127.0.0.23")) {
+            try (SmtpClient c = james.smtpFrom("127.0.0.23")) {
                 assertThat(c.authPlain("nobody", unknown).code).isEqualTo(535);
             }
             String hung = "Hung-Secret-" + System.nanoTime();
             secrets.add(hung);
             dovecot.pause();
-            try (SmtpClient c = smtpFrom("127.0.0.24")) {
+            try (SmtpClient c = james.smtpFrom("127.0.0.24")) {
                 assertThat(c.authPlain("alice", hung).code).as("Dovecot stopped: temporary").isEqualTo(454);
             } finally {
                 dovecot.resume();

@@ -2,7 +2,6 @@ package org.jamesexim.it.dovecot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,8 +75,8 @@ class DovecotAuthTest {
     }
 
     private static SmtpClient smtpFrom(String localAddress) throws Exception {
-        SmtpClient c = SmtpClient.connect("127.0.0.1", james.smtpPort(), InetAddress.getByName(localAddress));
-        assertThat(c.ehlo("client.example.net").text()).contains("AUTH");
+        SmtpClient c = james.smtpFrom(localAddress);
+        assertThat(c.ehloReply().text()).contains("AUTH");
         return c;
     }
 

@@ -2,7 +2,6 @@ package org.jamesexim.it.dovecot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.nio.file.Files;
 
 import org.jamesexim.dovecot.testing.RealDovecot;
@@ -56,28 +55,22 @@ class DovecotAuthTlsTest {
         }
     }
 
-    private static SmtpClient smtpFrom(String localAddress) throws Exception {
-        SmtpClient c = SmtpClient.connect("127.0.0.1", james.smtpPort(), InetAddress.getByName(localAddress));
-        c.ehlo("client.example.net");
-        return c;
-    }
-
     @Test
     void goodAndBadPasswordsOverTlsThen454WhenTheTerminatorIsGone() throws Exception {
-        try (SmtpClient c = smtpFrom("127.0.0.1")) {
+        try (SmtpClient c = james.smtpFrom("127.0.0.1")) {
             assertThat(c.authPlain("alice", RealDovecot.PASSWORD).code).isEqualTo(235);
             assertThat(c.mailFrom("alice@example.test").code).isEqualTo(250);
             assertThat(c.rcptTo("someone@elsewhere.example").code).isEqualTo(250);
         }
-        try (SmtpClient c = smtpFrom("127.0.0.1")) {
+        try (SmtpClient c = james.smtpFrom("127.0.0.1")) {
             assertThat(c.authLogin("bob", RealDovecot.PASSWORD).code).isEqualTo(235);
         }
-        try (SmtpClient c = smtpFrom("127.0.0.9")) {
+        try (SmtpClient c = james.smtpFrom("127.0.0.9")) {
             assertThat(c.authPlain("alice", "wrong").code).isEqualTo(535);
         }
         socat.close();
         // the live TLS connection is cut (EOF) or refused on reconnect: a temporary failure either way
-        try (SmtpClient c = smtpFrom("127.0.0.1")) {
+        try (SmtpClient c = james.smtpFrom("127.0.0.1")) {
             assertThat(c.authPlain("user02", RealDovecot.PASSWORD).code).isEqualTo(454);
         }
     }
