@@ -3,7 +3,10 @@ package org.jamesexim.mailets.james;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.james.protocols.api.ProtocolTransport;
 import org.apache.james.protocols.netty.NettyProtocolTransport;
@@ -56,28 +59,20 @@ public final class JamesInternals {
 
     /** The fields this James does not have (as {@code Class.field}); empty on James 3.8.1. */
     public static List<String> missing() {
-        List<String> out = new java.util.ArrayList<>();
-        if (DELIVERY_RUNNABLE == null) {
-            out.add("RemoteDelivery.deliveryRunnable");
-        }
-        if (CONFIGURATION == null) {
-            out.add("RemoteDelivery.configuration");
-        }
-        if (MAIL_DELIVRER == null) {
-            out.add("DeliveryRunnable.mailDelivrer");
-        }
-        if (CHANNEL == null) {
-            out.add("NettyProtocolTransport.channel");
-        }
-        if (SERVER_INPUT == null) {
-            out.add("SMTPTransport.serverInput");
-        }
-        if (LINE_INPUT == null) {
-            out.add("SMTPTransport.lineInputStream");
-        }
-        if (SERVER_SOCKET == null) {
-            out.add("SMTPTransport.serverSocket");
-        }
+        Map<String, Field> all = new LinkedHashMap<>();
+        all.put("RemoteDelivery.deliveryRunnable", DELIVERY_RUNNABLE);
+        all.put("RemoteDelivery.configuration", CONFIGURATION);
+        all.put("DeliveryRunnable.mailDelivrer", MAIL_DELIVRER);
+        all.put("NettyProtocolTransport.channel", CHANNEL);
+        all.put("SMTPTransport.serverInput", SERVER_INPUT);
+        all.put("SMTPTransport.lineInputStream", LINE_INPUT);
+        all.put("SMTPTransport.serverSocket", SERVER_SOCKET);
+        List<String> out = new ArrayList<>();
+        all.forEach((name, field) -> {
+            if (field == null) {
+                out.add(name);
+            }
+        });
         return out;
     }
 
@@ -101,6 +96,17 @@ public final class JamesInternals {
         }
     }
 
+    private static void set(Field f, String what, Object target, Object value) throws Unsupported {
+        if (f == null) {
+            throw new Unsupported("this James has no " + what + " (the pack supports James 3.8.1)", null);
+        }
+        try {
+            f.set(target, value);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Unsupported("cannot set " + what + ": " + e, e);
+        }
+    }
+
     /** {@code RemoteDelivery.deliveryRunnable}. */
     public static DeliveryRunnable deliveryRunnable(RemoteDelivery mailet) throws Unsupported {
         return (DeliveryRunnable) get(DELIVERY_RUNNABLE, "RemoteDelivery.deliveryRunnable", mailet);
@@ -113,14 +119,7 @@ public final class JamesInternals {
 
     /** Puts {@code delivrer} in place of the runnable's own {@code mailDelivrer} (before the runnable starts). */
     public static void replaceMailDelivrer(DeliveryRunnable runnable, MailDelivrer delivrer) throws Unsupported {
-        if (MAIL_DELIVRER == null) {
-            throw new Unsupported("this James has no DeliveryRunnable.mailDelivrer (the pack supports James 3.8.1)", null);
-        }
-        try {
-            MAIL_DELIVRER.set(runnable, delivrer);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new Unsupported("cannot set DeliveryRunnable.mailDelivrer: " + e, e);
-        }
+        set(MAIL_DELIVRER, "DeliveryRunnable.mailDelivrer", runnable, delivrer);
     }
 
     /** True when javax.mail's SMTPTransport has the three fields {@link #serverInput} and the others reach. */
@@ -135,14 +134,7 @@ public final class JamesInternals {
 
     /** Puts {@code in} in place of {@code SMTPTransport.lineInputStream}, the reader javax.mail reads replies from. */
     public static void replaceLineInputStream(SMTPTransport transport, LineInputStream in) throws Unsupported {
-        if (LINE_INPUT == null) {
-            throw new Unsupported("this javax.mail has no SMTPTransport.lineInputStream (the pack supports James 3.8.1)", null);
-        }
-        try {
-            LINE_INPUT.set(transport, in);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new Unsupported("cannot set SMTPTransport.lineInputStream: " + e, e);
-        }
+        set(LINE_INPUT, "SMTPTransport.lineInputStream", transport, in);
     }
 
     /** {@code SMTPTransport.serverSocket} (null before connect). */
