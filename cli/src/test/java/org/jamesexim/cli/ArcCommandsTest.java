@@ -8,9 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jamesexim.common.testing.RsaTestKey;
 
 class ArcCommandsTest {
     @TempDir
@@ -29,17 +27,12 @@ class ArcCommandsTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair kp = g.generateKeyPair();
-        key = dir.resolve("k.pem");
-        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(kp.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        RsaTestKey kp = RsaTestKey.generate(2048);
         // a private key only its owner can read, as ArcSeal and arc-seal require
-        java.nio.file.Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        key = kp.writePem(dir.resolve("k.pem"));
         dns = dir.resolve("dns.json");
         Files.writeString(dns, "{\"cli._domainkey.cli.example\": \"v=DKIM1; k=rsa; p="
-                + Base64.getEncoder().encodeToString(kp.getPublic().getEncoded()) + "\"}");
+                + kp.publicKeyBase64() + "\"}");
     }
 
     static final class Run {

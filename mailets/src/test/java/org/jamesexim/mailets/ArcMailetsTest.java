@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,6 +25,7 @@ import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.StaticTxtResolver;
+import org.jamesexim.common.testing.RsaTestKey;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,13 +36,10 @@ class ArcMailetsTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair kp = g.generateKeyPair();
-        pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(kp.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
+        RsaTestKey key = RsaTestKey.generate(2048);
+        pem = key.pem();
         // James's DNSJavaService hands back zone-file text: quoted strings
-        String p = Base64.getEncoder().encodeToString(kp.getPublic().getEncoded());
+        String p = key.publicKeyBase64();
         records = Map.of("arc._domainkey.example.test", "v=DKIM1; k=rsa; p=" + p);
         String zoneForm = "\"v=DKIM1; k=rsa; \" \"p=" + p.substring(0, 200) + "\" \"" + p.substring(200) + "\"";
         dns = (DNSService) Proxy.newProxyInstance(DNSService.class.getClassLoader(), new Class<?>[] {DNSService.class},

@@ -9,9 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 
@@ -30,6 +27,7 @@ import org.jamesexim.arc.ArcSealer;
 import org.jamesexim.arc.ArcState;
 import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.SigningKey;
+import org.jamesexim.common.testing.RsaTestKey;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,11 +46,6 @@ class ArcTrustTest {
     @TempDir
     static Path dir;
 
-    static String pem(KeyPair kp) {
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(kp.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
-    }
-
     static DNSService proxy(boolean down, String record) {
         return (DNSService) Proxy.newProxyInstance(DNSService.class.getClassLoader(), new Class<?>[] {DNSService.class},
                 (p, m, a) -> {
@@ -68,14 +61,11 @@ class ArcTrustTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair ours = g.generateKeyPair();
-        pem = pem(ours);
-        otherPem = pem(g.generateKeyPair());
-        g.initialize(1024);
-        pem1024 = pem(g.generateKeyPair());
-        String record = "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(ours.getPublic().getEncoded());
+        RsaTestKey ours = RsaTestKey.generate(2048);
+        pem = ours.pem();
+        otherPem = RsaTestKey.generate(2048).pem();
+        pem1024 = RsaTestKey.generate(1024).pem();
+        String record = ours.dkimRecord();
         dns = proxy(false, record);
         dnsDown = proxy(true, record);
     }
