@@ -117,6 +117,45 @@ class SrsLogLinesTest {
         noSecret(since(first));
     }
 
+    /** SrsForward's excludeDomainsFile changed while running: read again (one INFO line), a bad edit keeps the list (WARN). */
+    @Test
+    void aChangedExclusionFileIsReadAgainAndLogged(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("exclude"), "first.example\n");
+        SrsForward forward = new SrsForward();
+        int first = RecordingLogs.lines().size();
+        forward.init(FakeMailetConfig.builder().mailetName("f").mailetContext(context).setProperty("secrets", SECRET)
+            .setProperty("alias", "example.test").setProperty("excludeDomainsFile", file.toString()).build());
+        Mail a = SrsSecretsNeverLeakTest.mail("carol@first.example", "friend@remote.test");
+        forward.service(a);
+        assertThat(a.getMaybeSender().asString()).isEqualTo("carol@first.example");
+        replace(file, "second.example\n", 60_000);
+        Thread.sleep(org.jamesexim.mailets.SrsSettings.DOMAIN_FILE_CHECK.toMillis() + 200);
+        Mail b = SrsSecretsNeverLeakTest.mail("carol@first.example", "friend@remote.test");
+        forward.service(b);
+        assertThat(b.getMaybeSender().asString()).startsWith("SRS0=");
+        Mail c = SrsSecretsNeverLeakTest.mail("dave@second.example", "friend@remote.test");
+        forward.service(c);
+        assertThat(c.getMaybeSender().asString()).isEqualTo("dave@second.example");
+        replace(file, "third.example\nno such domain!\n", 120_000);
+        Thread.sleep(org.jamesexim.mailets.SrsSettings.DOMAIN_FILE_CHECK.toMillis() + 200);
+        Mail d = SrsSecretsNeverLeakTest.mail("dave@second.example", "friend@remote.test");
+        forward.service(d);
+        assertThat(d.getMaybeSender().asString()).isEqualTo("dave@second.example"); // the list in use is kept
+        List<String> lines = since(first);
+        assertThat(lines).anyMatch(l -> l.startsWith("INFO ") && l.contains("SRS excludeDomainsFile " + file + " read: 1 domains in use"));
+        assertThat(lines).anyMatch(l -> l.startsWith("INFO ") && l.contains("SRS excludeDomainsFile " + file + " reloaded: 1 domains in use"));
+        assertThat(lines).anyMatch(l -> l.startsWith("WARN ") && l.contains("line 2") && l.contains("the list in use is kept"));
+        noSecret(lines);
+    }
+
+    /** Replaces {@code file} by renaming a new one over it, its modification time moved on by {@code later} ms. */
+    static void replace(java.nio.file.Path file, String text, long later) throws Exception {
+        java.nio.file.Path tmp = java.nio.file.Files.writeString(file.resolveSibling("new"), text);
+        java.nio.file.Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.fromMillis(
+            java.nio.file.Files.getLastModifiedTime(file).toMillis() + later));
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     static List<String> refused(List<String> lines) {
         List<String> out = new ArrayList<>();
         for (String l : lines) {
