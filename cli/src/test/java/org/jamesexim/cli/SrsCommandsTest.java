@@ -59,6 +59,19 @@ class SrsCommandsTest {
         assertThat(err()).contains("hashAlphabet must be base64 or base64url");
     }
 
+    /** --format exim answers as Exim's inbound_srs: the quoted form srs_encode writes is no (docs/srs.md); unquoted, yes. */
+    @Test
+    void eximFormatQuotedLocalPartIsNoAsInExim() {
+        assertThat(run("srs-forward", "--secret", "tops3cr3t", "--format", "exim", "--alias", "fwd.example.net", "--now-day", "19889",
+            "\"john doe\"@example.com")).isZero();
+        assertThat(lastLine()).isEqualTo("\"SRS0=521d=nr=example.com=john doe\"@fwd.example.net");
+        assertThat(run("srs-reverse", "--secret", "tops3cr3t", "--format", "exim", "--now-day", "19889",
+            "\"SRS0=521d=nr=example.com=john doe\"@fwd.example.net")).isEqualTo(1);
+        assertThat(run("srs-reverse", "--secret", "tops3cr3t", "--format", "exim", "--now-day", "19889",
+            "SRS0=521d=nr=example.com=john doe@fwd.example.net")).isZero();
+        assertThat(lastLine()).isEqualTo("\"john doe\"@example.com");
+    }
+
     @Test
     void forwardOwnDomainNeedsAlwaysRewrite() {
         assertThat(run("srs-forward", "--secret", "s", "--alias", "fwd.example.net", "bob@fwd.example.net")).isZero();
