@@ -71,7 +71,6 @@ class SrsLogLinesTest {
     @Test
     void oneInfoLinePerRefusedReverseWithItsReason() throws Exception {
         SrsReverse reverse = new SrsReverse();
-        // example.test and other.test are ours (the fake context's isLocalServer); only example.test is an SRS domain
         FakeMailContext ctx = FakeMailContext.builder().postmaster(new MailAddress("postmaster@example.test")).build();
         reverse.init(FakeMailetConfig.builder().mailetName("r").mailetContext(ctx).setProperty("secrets", SECRET + ":" + OLD)
             .setProperty("aliasDomains", "example.test").build());
@@ -80,12 +79,15 @@ class SrsLogLinesTest {
         String expired = new SrsEngine(c, Clock.fixed(Instant.now().minus(Duration.ofDays(90)), ZoneOffset.UTC))
             .forward("alice@origin.test", "example.test").address();
         String forged = valid.replace("alice", "mallory");
+        String notOurs = valid.replace("@example.test", "@localhost"); // FakeMailContext: localhost is local, not an SRS domain here
+        String elsewhere = valid.replace("@example.test", "@remote.test"); // relayed: not ours to judge, no line
         int first = RecordingLogs.lines().size();
-        for (String rcpt : List.of(forged, expired, valid)) {
+        for (String rcpt : List.of(forged, expired, notOurs, elsewhere, valid)) {
             reverse.service(SrsSecretsNeverLeakTest.mail(null, rcpt));
         }
         List<String> refused = refused(since(first));
-        assertThat(refused).hasSize(2);
+        assertThat(refused).hasSize(3);
+        assertThat(refused.get(2)).contains("srs_orig_recipient=<" + notOurs + "> srs_status=not ours reason=\"not one of the SRS domains");
         assertThat(refused.get(0)).startsWith("INFO org.jamesexim.mailets.SrsReverse - SRS reverse refused mail=")
             .contains("srs_orig_recipient=<" + forged + "> srs_status=bad hash reason=\"").contains("Invalid hash");
         assertThat(refused.get(1)).contains("srs_orig_recipient=<" + expired + "> srs_status=expired reason=\"").contains("Invalid timestamp");
