@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  *     <hashlength>6</hashlength>
  *     <maxage>31</maxage>
  *     <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain -->
+ *     <aliasDomainsFile>file://conf/srs-aliases</aliasDomainsFile>  <!-- optional: more alias domains, one a line, read again when changed -->
  *     <bouncesOnly>true</bouncesOnly>             <!-- default true: only the null sender may use our SRS addresses -->
  *     <reverseandforward>false</reverseandforward> <!-- true (needs bouncesOnly false): also SRS-rewrite a non-null sender -->
  *     <eximSecretFile>file://conf/exim-srs-secret</eximSecretFile> <!-- optional: also reverse Exim native ${srs_encode} addresses -->

@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
  *         <hashlength>6</hashlength>
  *         <maxage>31</maxage>
  *         <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain; each must be a James domain -->
+ *         <aliasDomainsFile>file://conf/srs-aliases</aliasDomainsFile>  <!-- optional: more alias domains, one a line, read again when changed -->
  *         <eximSecretFile>file://conf/exim-srs-secret</eximSecretFile> <!-- optional: also accept Exim native SRS -->
  *         <bouncesOnly>true</bouncesOnly>             <!-- default true: only the null sender may use SRS addresses (Exim's senders = :) -->
  *     </handler>
