@@ -43,24 +43,48 @@ final class CountingSink implements AutoCloseable {
         final String from;
         final java.util.List<String> recipients;
         final String messageId;
-        final boolean bounce;
         /** Octets no bounce or relayed header should carry from outside text: C0 controls other than TAB, CR, LF; DEL. */
         final int controlOctets;
         final int size;
-        final String text;
+        /** The Message-IDs the mail names anywhere (headers and body) other than its own: what a notification is about. */
+        final java.util.Set<String> mentioned;
 
-        Received(String from, java.util.List<String> recipients, String messageId, boolean bounce, int controlOctets, int size, String text) {
+        Received(String from, java.util.List<String> recipients, String messageId, int controlOctets, int size,
+                 java.util.Set<String> mentioned) {
             this.from = from;
             this.recipients = recipients;
             this.messageId = messageId;
-            this.bounce = bounce;
             this.controlOctets = controlOctets;
             this.size = size;
-            this.text = text;
+            this.mentioned = mentioned;
         }
     }
 
-    /** Keeps every mail's envelope and text (the hostile run's mails are few). */
+    /** C0 control characters other than TAB, CR and LF, and DEL, in {@code text}. */
+    static int controlOctets(CharSequence text) {
+        int n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The Message-IDs in {@code text} other than {@code own}. */
+    private static java.util.Set<String> messageIds(CharSequence text, String own) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        Matcher m = MESSAGE_ID.matcher(text);
+        while (m.find()) {
+            if (!m.group(1).equals(own)) {
+                ids.add(m.group(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Keeps every mail's envelope and what was seen in it (the hostile run's mails are few). */
     CountingSink recordEnvelopes() {
         recordEnvelopes = true;
         return this;
@@ -232,27 +256,12 @@ final class CountingSink implements AutoCloseable {
         String own = m.find() ? m.group(1) : null;
         if (head.toLowerCase(Locale.ROOT).contains("multipart/report")) {
             dsns.incrementAndGet();
-            Matcher b = MESSAGE_ID.matcher(end < 0 ? "" : data.substring(end));
-            java.util.Set<String> mentioned = new java.util.HashSet<>();
-            while (b.find()) {
-                if (!b.group(1).equals(own)) {
-                    mentioned.add(b.group(1));
-                }
-            }
-            mentioned.forEach(id -> bounced.merge(id, 1, Integer::sum));
+            messageIds(end < 0 ? "" : data.substring(end), own).forEach(id -> bounced.merge(id, 1, Integer::sum));
         } else if (own != null) {
             received.merge(own, 1, Integer::sum);
         }
         if (recordEnvelopes) {
-            int controls = 0;
-            for (int i = 0; i < data.length(); i++) {
-                char c = data.charAt(i);
-                if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
-                    controls++;
-                }
-            }
-            boolean bounce = from != null && from.replace(" ", "").toUpperCase(Locale.ROOT).startsWith("MAILFROM:<>");
-            envelopes.add(new Received(from, java.util.List.copyOf(rcpts), own, bounce, controls, data.length(), data.toString()));
+            envelopes.add(new Received(from, java.util.List.copyOf(rcpts), own, controlOctets(data), data.length(), messageIds(data, own)));
         }
     }
 

@@ -95,20 +95,18 @@ public final class FaultRun {
 
         /** Adds every local copy's Message-ID to {@code local}; records the fault evidence of its headers. */
         void collect(Map<String, Integer> local, Report report) throws IOException {
-            for (ImapReader s : sessions) {
-                for (String folder : List.of("INBOX", "Junk")) {
-                    for (String h : s.headerFields(folder, FIELDS)) {
-                        Matcher m = ID.matcher(h);
-                        local.merge(m.find() ? m.group(1) : "(no Message-ID)", 1, Integer::sum);
-                        if (!h.contains("X-DCC-SIM-Metrics")) {
-                            report.withoutDcc++;
-                        }
-                        if (!h.contains("X-Brightmail-Verdict")) {
-                            report.withoutBmi++;
-                        }
-                        if (!h.contains("arc=pass")) {
-                            report.arcTemperror++;
-                        }
+            for (List<String> blocks : headers(FIELDS).values()) {
+                for (String h : blocks) {
+                    Matcher m = ID.matcher(h);
+                    local.merge(m.find() ? m.group(1) : "(no Message-ID)", 1, Integer::sum);
+                    if (!h.contains("X-DCC-SIM-Metrics")) {
+                        report.withoutDcc++;
+                    }
+                    if (!h.contains("X-Brightmail-Verdict")) {
+                        report.withoutBmi++;
+                    }
+                    if (!h.contains("arc=pass")) {
+                        report.arcTemperror++;
                     }
                 }
             }

@@ -170,7 +170,6 @@ final class HostileDaemons implements AutoCloseable {
                     break;
                 case "close":
                     // no answer at all: the connection is closed under the client
-                    ex.getHttpContext().getServer();
                     ex.close();
                     break;
                 case "ctrl":

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,7 +35,6 @@ import org.jamesexim.it.load.FaultRun.Mailboxes;
 import org.jamesexim.it.load.HostileCorpus.Expect;
 import org.jamesexim.it.load.HostileCorpus.Input;
 import org.jamesexim.it.load.PackSetup.Feature;
-import org.jamesexim.mailets.SrsSettings;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -179,8 +177,7 @@ public final class HostileRun {
             try (JamesHarness james = services.boot(features, false);
                  Mailboxes boxes = new Mailboxes(james);
                  LogScan logs = LogScan.attach()) {
-                String srsBounce = SrsSettings.engine(Map.of("secretsProperty", "jexim.load.srs.secrets", "hashlength", "6",
-                    "maxage", "31")::get).forward("bob@origin.example", "example.test").address();
+                String srsBounce = PackSetup.srsEngine().forward("bob@origin.example", "example.test").address();
                 String sealed = services.message(0, "x");
                 sealed = sealed.substring(sealed.indexOf("\r\n") + 2);
 
@@ -210,10 +207,7 @@ public final class HostileRun {
                 // phase 2: hostile input alone
                 cpu = cpuMs();
                 s = System.nanoTime();
-                List<Input> p2 = new ArrayList<>();
-                for (int r = 0; r < hostileRounds; r++) {
-                    p2.addAll(HostileCorpus.round(r, Mailboxes.user(r % Mailboxes.USERS + 1), sealed, srsBounce));
-                }
+                List<Input> p2 = rounds(0, hostileRounds, sealed, srsBounce);
                 tryAll(p2, james.smtpPort(), services, report, log);
                 inputs.addAll(p2);
                 settle(james, boxes, services, 2 * o1.accepted.size() + expectedCopies(p2), Duration.ofMinutes(5));
@@ -223,10 +217,7 @@ public final class HostileRun {
 
                 // phase 3: both at once
                 s = System.nanoTime();
-                List<Input> p3 = new ArrayList<>();
-                for (int r = hostileRounds; r < Math.max(rounds, hostileRounds + 1); r++) {
-                    p3.addAll(HostileCorpus.round(r, Mailboxes.user(r % Mailboxes.USERS + 1), sealed, srsBounce));
-                }
+                List<Input> p3 = rounds(hostileRounds, Math.max(rounds, hostileRounds + 1), sealed, srsBounce);
                 ExecutorService bg = Executors.newSingleThreadExecutor();
                 Future<?> hostile = bg.submit(() -> {
                     tryAll(p3, james.smtpPort(), services, report, log);
@@ -264,6 +255,15 @@ public final class HostileRun {
         }
         log.printf(Locale.ROOT, "total %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return report;
+    }
+
+    /** Rounds {@code from} (inclusive) to {@code to} of the corpus, round r aimed at mailbox r % USERS + 1. */
+    private static List<Input> rounds(int from, int to, String sealed, String srsBounce) {
+        List<Input> out = new ArrayList<>();
+        for (int r = from; r < to; r++) {
+            out.addAll(HostileCorpus.round(r, Mailboxes.user(r % Mailboxes.USERS + 1), sealed, srsBounce));
+        }
+        return out;
     }
 
     /** The ARC key records of {@link HostileCorpus#ZONE}: garbage, oversized, many strings, a non-RSA key; one zone never answers. */
@@ -478,8 +478,7 @@ public final class HostileRun {
                 }
             }
         }
-        Set<String> knownIds = ConcurrentHashMap.newKeySet();
-        knownIds.addAll(byId.keySet());
+        Set<String> knownIds = new java.util.HashSet<>(byId.keySet());
         goodRuns.forEach(o -> knownIds.addAll(o.accepted));
 
         Map<String, Integer> local = new HashMap<>();
@@ -544,13 +543,8 @@ public final class HostileRun {
                 }
             } else {
                 // a notification James made: it stands for the mails it mentions
-                Set<String> mentioned = new java.util.HashSet<>();
-                Matcher m = ID.matcher(got.text);
-                while (m.find()) {
-                    if (knownIds.contains(m.group(1))) {
-                        mentioned.add(m.group(1));
-                    }
-                }
+                Set<String> mentioned = new java.util.HashSet<>(got.mentioned);
+                mentioned.retainAll(knownIds);
                 for (String id : mentioned) {
                     remote.merge(id, 1, Integer::sum);
                     if (got.recipients.stream().anyMatch(r -> r.toLowerCase(Locale.ROOT).contains(PackSetup.REMOTE))) {
@@ -603,13 +597,9 @@ public final class HostileRun {
 
     /** A delivered copy's fetched header fields: nothing an outsider wrote may be believed or injected. */
     private static void inspect(String block, String id, String user, Map<String, Input> byId, Report report) {
-        for (int i = 0; i < block.length(); i++) {
-            char c = block.charAt(i);
-            if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
-                report.unsafeOutput++;
-                report.problem("control character in the header fields of " + id + " at " + user + ": " + block.strip());
-                break;
-            }
+        if (CountingSink.controlOctets(block) > 0) {
+            report.unsafeOutput++;
+            report.problem("control character in the header fields of " + id + " at " + user + ": " + block.strip());
         }
         String lower = block.toLowerCase(Locale.ROOT);
         if (lower.contains("\nx-injected:") || lower.startsWith("x-injected:") || lower.contains("\nbcc:") || lower.startsWith("bcc:")) {

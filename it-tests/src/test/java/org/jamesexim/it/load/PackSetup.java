@@ -81,6 +81,14 @@ final class PackSetup implements AutoCloseable {
     Path queuefileDir;
     /** The SRS secret of the last setup booted with SRS (base64), which no log line may show. */
     String srsSecret;
+    /** The SRS parameters every SRS class of a setup gets (the secret from the system property the boot sets). */
+    private static final java.util.Map<String, String> SRS = java.util.Map.of(
+        "secretsProperty", "jexim.load.srs.secrets", "hashlength", "6", "maxage", "31");
+
+    /** An SRS engine with the same settings and secret as the last setup booted with SRS (to make our own bounces). */
+    static org.jamesexim.srs.SrsEngine srsEngine() {
+        return org.jamesexim.mailets.SrsSettings.engine(SRS::get);
+    }
 
     /**
      * What the hostile run changes: the scanner directory is not trusted ({@code trustEnvelope=false}, as shipped) and
@@ -226,9 +234,11 @@ final class PackSetup implements AutoCloseable {
             // a secret of this run (published examples are refused), handed over in a system property (secretsProperty)
             byte[] secret = new byte[32];
             new java.security.SecureRandom().nextBytes(secret);
-            System.setProperty("jexim.load.srs.secrets", Base64.getEncoder().encodeToString(secret));
             srsSecret = Base64.getEncoder().encodeToString(secret);
-            String srs = "  <secretsProperty>jexim.load.srs.secrets</secretsProperty>\n  <hashlength>6</hashlength>\n  <maxage>31</maxage>\n";
+            System.setProperty(SRS.get("secretsProperty"), srsSecret);
+            StringBuilder params = new StringBuilder();
+            SRS.forEach((name, value) -> params.append("  <").append(name).append('>').append(value).append("</").append(name).append(">\n"));
+            String srs = params.toString();
             hooks.append("<handler class=\"org.jamesexim.smtp.SrsRcptHook\">\n" + srs + "</handler>\n");
             root.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.SrsReverse\">\n" + srs + "</mailet>\n");
             relay.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.SrsForward\">\n" + srs
