@@ -172,14 +172,6 @@ final class DccReplyParser {
 
     /** At most 60 characters, control and non-ASCII bytes shown as '?', for log lines. */
     static String printable(String s) {
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), 60));
-        for (int i = 0; i < s.length() && sb.length() < 60; i++) {
-            char ch = s.charAt(i);
-            sb.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
-        }
-        if (s.length() > 60) {
-            sb.append("...");
-        }
-        return sb.toString();
+        return org.jamesexim.common.LogText.printable(s, 60);
     }
 }

@@ -418,15 +418,7 @@ public final class Param<T> {
 
     /** {@code s} fit for a log line: control and non-ASCII characters as {@code ?}, at most 80 characters. */
     static String printable(String s) {
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), 83));
-        for (int i = 0; i < s.length() && i < 80; i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c > 0x7e ? '?' : c);
-        }
-        if (s.length() > 80) {
-            sb.append("...");
-        }
-        return sb.toString();
+        return org.jamesexim.common.LogText.printable(s, 80);
     }
 
     @Override
