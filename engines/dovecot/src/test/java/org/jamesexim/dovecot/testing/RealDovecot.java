@@ -174,9 +174,17 @@ public final class RealDovecot implements AutoCloseable {
         if (process == null) {
             return;
         }
+        // Stop the master first, so it cannot respawn a child (anvil, log, auth) between the list and the kill: a
+        // respawned anvil outlived the kill once and held its sockets, and the next start failed "Socket already
+        // exists". A stopped process still takes SIGKILL.
+        try {
+            run("/bin/kill", "-STOP", Long.toString(process.pid()));
+        } catch (IOException e) {
+            // already gone
+        }
         List<ProcessHandle> all = new ArrayList<>();
-        process.toHandle().descendants().forEach(all::add);
         all.add(process.toHandle());
+        process.toHandle().descendants().forEach(all::add);
         for (ProcessHandle h : all) {
             h.destroyForcibly();
         }
