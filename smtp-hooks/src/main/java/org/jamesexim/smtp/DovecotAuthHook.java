@@ -131,28 +131,10 @@ public class DovecotAuthHook implements AuthHook {
     public void init(Configuration config) throws ConfigurationException {
         ParamValues v = GlueParams.hook(PARAMETERS, config, DovecotAuthHook.class, "DovecotAuthHook: ");
         try {
-            DovecotAuthConfig.Builder b = DovecotAuthConfig.builder(v.get(SERVER_SOCKET));
             setId = v.get(SERVER_SET_ID).equals("login") ? SetId.LOGIN : SetId.USER;
-            String trustStore = v.get(SERVER_TLS_TRUST_STORE);
-            if (trustStore != null) {
-                String password = v.get(SERVER_TLS_TRUST_STORE_PASSWORD);
-                b.trustStore(Path.of(trustStore), v.get(SERVER_TLS_TRUST_STORE_TYPE), password == null ? null : password.toCharArray());
-            } else if (v.get(SERVER_TLS)) {
-                b.tls(true);
-            }
-            if (v.get(SERVER_TLS_NAME) != null) {
-                b.tlsServerName(v.get(SERVER_TLS_NAME));
-            }
-            b.verifyHostname(v.get(SERVER_TLS_VERIFY_HOSTNAME));
-            b.connectTimeout(v.get(CONNECT_TIMEOUT));
-            b.timeout(v.get(TIMEOUT));
-            b.poolSize(v.get(POOL_SIZE));
-            b.maxPending(v.get(MAX_PENDING));
             userDomain = v.get(USER_DOMAIN);
-            b.backoff(Duration.ofMillis(100), v.get(BACKOFF_MAX));
-            b.service(v.get(SERVICE));
             rejectNologin = v.get(REJECT_NOLOGIN);
-            client = new DovecotAuthClient(b.build());
+            client = new DovecotAuthClient(clientConfig(v));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("DovecotAuthHook: " + e.getMessage(), e);
         }
@@ -162,6 +144,34 @@ public class DovecotAuthHook implements AuthHook {
                 + "failures + 2 s auth_failure_delay); Dovecot counts every request given up as another failure of that "
                 + "client IP, so such clients may get 454 until they pause", client.config().timeout(), DOVECOT_WORST_DELAY);
         }
+    }
+
+    /**
+     * The Dovecot client settings of these parameters (read through {@link #PARAMETERS}); also what the pack's
+     * Dovecot health check connects with, so both reach the same server the same way.
+     *
+     * @throws IllegalArgumentException naming the parameter
+     */
+    public static DovecotAuthConfig clientConfig(ParamValues v) {
+        DovecotAuthConfig.Builder b = DovecotAuthConfig.builder(v.get(SERVER_SOCKET));
+        String trustStore = v.get(SERVER_TLS_TRUST_STORE);
+        if (trustStore != null) {
+            String password = v.get(SERVER_TLS_TRUST_STORE_PASSWORD);
+            b.trustStore(Path.of(trustStore), v.get(SERVER_TLS_TRUST_STORE_TYPE), password == null ? null : password.toCharArray());
+        } else if (v.get(SERVER_TLS)) {
+            b.tls(true);
+        }
+        if (v.get(SERVER_TLS_NAME) != null) {
+            b.tlsServerName(v.get(SERVER_TLS_NAME));
+        }
+        b.verifyHostname(v.get(SERVER_TLS_VERIFY_HOSTNAME));
+        b.connectTimeout(v.get(CONNECT_TIMEOUT));
+        b.timeout(v.get(TIMEOUT));
+        b.poolSize(v.get(POOL_SIZE));
+        b.maxPending(v.get(MAX_PENDING));
+        b.backoff(Duration.ofMillis(100), v.get(BACKOFF_MAX));
+        b.service(v.get(SERVICE));
+        return b.build();
     }
 
     /** A duration parameter of {@code config} in the pack's grammar ({@code 500ms}, {@code 5s}, {@code 2m}, bare seconds). */
