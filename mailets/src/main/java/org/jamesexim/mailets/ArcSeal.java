@@ -12,6 +12,7 @@ import javax.mail.MessagingException;
 
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.arc.ArcSealResult;
@@ -28,6 +29,7 @@ import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.jamesexim.mailets.mime.MimeBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +90,7 @@ public class ArcSeal extends GenericMailet {
 
     private final DNSService dnsService;
     private final FileSystem fileSystem;
+    private final MetricFactory metrics;
     private ArcSealer defaultSealer;
     private ArcVerifier verifier;
     private final Map<String, ArcSealer> bySenderDomain = new LinkedHashMap<>();
@@ -97,10 +100,16 @@ public class ArcSeal extends GenericMailet {
         this(dnsService, null);
     }
 
-    @Inject
+    /** Without James's metrics (plain tests). */
     public ArcSeal(DNSService dnsService, FileSystem fileSystem) {
+        this(dnsService, fileSystem, PackMetrics.NONE);
+    }
+
+    @Inject
+    public ArcSeal(DNSService dnsService, FileSystem fileSystem, MetricFactory metrics) {
         this.dnsService = dnsService;
         this.fileSystem = fileSystem;
+        this.metrics = metrics;
     }
 
     @Override
@@ -111,7 +120,7 @@ public class ArcSeal extends GenericMailet {
             boolean timestamps = values.get(TIMESTAMPS);
             String expire = values.get(EXPIRE);
             List<String> signedHeaders = values.get(SIGNED_HEADERS);
-            verifier = ArcSettings.verifier(values, dnsService);
+            verifier = ArcSettings.verifier(values, dnsService, metrics);
             Optional<SigningKey> key = key("key", values.get(KEY));
             if (key.isPresent()) {
                 defaultSealer = sealer(authservId, required(values, DOMAIN), required(values, SELECTOR), key.get(), timestamps,

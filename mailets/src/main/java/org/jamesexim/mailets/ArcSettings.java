@@ -27,7 +27,9 @@ import org.jamesexim.arc.TxtResolver;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.jamesexim.mailets.mime.MimeBytes;
+import org.apache.james.metrics.api.MetricFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,10 @@ public final class ArcSettings {
      */
     public static final Param<String> AUTHSERV_ID = Param.text("authservId", null).check(ArcSettings::authservId)
             .required("a token such as mx.example.com");
+    /** The timer of every TXT lookup of a verification (key records), failed and timed-out ones included. */
+    public static final String DNS_TIMER = "jexim.arc.dns";
+    /** The counter of mails an SMTP hook left unverified because of its {@code skip} parameter. */
+    public static final String SKIPPED = "jexim.arc.skipped";
     /** ARC states ({@code acceptable}, the ArcState matcher's condition), separated by colons, commas or blanks. */
     public static final String[] STATE_WORDS = {"none", "pass", "fail", "temperror"};
 
@@ -83,8 +89,33 @@ public final class ArcSettings {
      * @throws IllegalArgumentException when dns=james and there is no DNS service
      */
     public static ArcVerifier verifier(ParamValues values, DNSService jamesDns) {
+        return verifier(values, jamesDns, PackMetrics.NONE);
+    }
+
+    /** As {@link #verifier(ParamValues, DNSService)}, each TXT lookup timed as {@link #DNS_TIMER}. */
+    public static ArcVerifier verifier(ParamValues values, DNSService jamesDns, MetricFactory metrics) {
         ArcLimits limits = ArcLimits.DEFAULT.toBuilder().dnsDeadline(values.get(DNS_DEADLINE)).build();
-        return new ArcVerifier(resolver(values, jamesDns), true, limits);
+        return new ArcVerifier(timed(resolver(values, jamesDns), metrics), true, limits);
+    }
+
+    /** {@code resolver} with each lookup timed as {@link #DNS_TIMER}. */
+    static TxtResolver timed(TxtResolver resolver, MetricFactory metrics) {
+        return new TxtResolver() {
+            @Override
+            public List<String> lookupTxt(String name) throws TxtLookupException {
+                return PackMetrics.time(metrics, DNS_TIMER, () -> resolver.lookupTxt(name));
+            }
+
+            @Override
+            public List<String> lookupTxt(String name, Duration wait) throws TxtLookupException {
+                return PackMetrics.time(metrics, DNS_TIMER, () -> resolver.lookupTxt(name, wait));
+            }
+        };
+    }
+
+    /** Counts the verification's state: {@code jexim.arc_state.<state>}. */
+    public static void count(MetricFactory metrics, ArcVerification v) {
+        PackMetrics.count(metrics, ArcAttributes.ARC_STATE, v.state().word());
     }
 
     /**

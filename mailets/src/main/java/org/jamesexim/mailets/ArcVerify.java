@@ -6,6 +6,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.arc.ArcVerification;
@@ -16,6 +17,7 @@ import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * chain sealed last by a trusted sealer, {@code jexim.arc_trusted_sealer}. A mail already verified by the hook
  * is left alone unless {@code force} is true. A key that DNS could not give in time (timeout, SERVFAIL, past
  * {@code dnsDeadline}) gives {@code temperror}, never fail or none; the mail always goes on. Unknown parameters and
- * bad values are refused at start.
+ * bad values are refused at start. Metrics (docs/arc.md): {@code jexim.arc_state.<state>} per verification, the
+ * timer {@code jexim.arc.dns} per key lookup.
  *
  * <pre>{@code
  * <mailet match="All" class="org.jamesexim.mailets.ArcVerify">
@@ -46,20 +49,27 @@ public class ArcVerify extends GenericMailet {
     public static final ParamSet PARAMETERS = ArcSettings.DNS_PARAMETERS.with(ArcSettings.TRUSTED_SEALERS, FORCE);
 
     private final DNSService dnsService;
+    private final MetricFactory metrics;
     private ArcVerifier verifier;
     private List<String> trustedSealers;
     private boolean force;
 
-    @Inject
+    /** Without James's metrics (plain tests). */
     public ArcVerify(DNSService dnsService) {
+        this(dnsService, PackMetrics.NONE);
+    }
+
+    @Inject
+    public ArcVerify(DNSService dnsService, MetricFactory metrics) {
         this.dnsService = dnsService;
+        this.metrics = metrics;
     }
 
     @Override
     public void init() throws MessagingException {
         ParamValues values = GlueParams.mailet(PARAMETERS, getMailetConfig(), ArcVerify.class, "ArcVerify: ");
         try {
-            verifier = ArcSettings.verifier(values, dnsService);
+            verifier = ArcSettings.verifier(values, dnsService, metrics);
             trustedSealers = values.get(ArcSettings.TRUSTED_SEALERS) == null ? List.of() : values.get(ArcSettings.TRUSTED_SEALERS);
             force = values.get(FORCE);
         } catch (IllegalArgumentException e) {
@@ -75,6 +85,7 @@ public class ArcVerify extends GenericMailet {
         try {
             ArcVerification v = verifier.verify(MailMessage.parse(ArcSettings.bytes(mail)), System.currentTimeMillis() / 1000L);
             ArcSettings.setAttributes(mail, v, trustedSealers);
+            ArcSettings.count(metrics, v);
             LOGGER.info("ARC {} mail={}", ArcSettings.logFields(v), mail.getName());
         } catch (java.io.IOException | RuntimeException e) {
             LOGGER.warn("ARC verification of {} could not run: {}", mail.getName(), SafeText.printable(e.toString(), 200));

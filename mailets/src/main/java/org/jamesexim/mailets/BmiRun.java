@@ -14,6 +14,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.mailet.Attribute;
@@ -34,6 +35,7 @@ import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.jamesexim.mailets.mime.MimeBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +82,11 @@ import org.slf4j.LoggerFactory;
  * so addresses that aliasing or forwarding produce later keep the verdict of the address they came from. Without
  * {@code processor}, the mail continues in this processor; the verdict is bound only when all recipients share
  * one.</p>
+ *
+ * <p><b>Metrics</b> (docs/bmi.md): the timer {@code jexim.bmi.rspamd} around each scan (all its requests), the
+ * counter {@code jexim.bmi_verdicts.<outcome>} per verdict of a scan ({@code default}, {@code alternate},
+ * {@code dont_deliver}), and {@code jexim.bmi_error.<on_error>} per failed scan ({@code fail_open},
+ * {@code fail_closed}).</p>
  */
 public class BmiRun extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(BmiRun.class);
@@ -110,7 +117,11 @@ public class BmiRun extends GenericMailet {
     public static final ParamSet PARAMETERS = ParamSet.of(ENDPOINT, CONNECT_TIMEOUT, TIMEOUT, SCAN_TIMEOUT, STRIP_HEADERS, ACTIONS,
         RULE_IDS, PATH, ON_ERROR, RETRY_DELAY, RETRY_MAX, ERROR_PROCESSOR, PROCESSOR);
 
+    /** The timer of each scan, all its requests to Rspamd, failed and timed-out ones included. */
+    public static final String RSPAMD_TIMER = "jexim.bmi.rspamd";
+
     private final MailQueueFactory<?> queues;
+    private final MetricFactory metrics;
     private MailQueue spool;
     private BmiEngine engine;
     private OnError onError;
@@ -126,13 +137,24 @@ public class BmiRun extends GenericMailet {
      * in the usual transport).
      */
     @Inject
-    public BmiRun(MailQueueFactory<?> queues) {
+    public BmiRun(MailQueueFactory<?> queues, MetricFactory metrics) {
         this.queues = queues;
+        this.metrics = metrics;
+    }
+
+    /** Without James's metrics. */
+    public BmiRun(MailQueueFactory<?> queues) {
+        this(queues, PackMetrics.NONE);
     }
 
     /** Without James's queues (unit tests): copies and retries go through {@code MailetContext.sendMail}. */
     public BmiRun() {
-        this(null);
+        this(null, PackMetrics.NONE);
+    }
+
+    /** Without James's queues, reporting to {@code metrics} (unit tests). */
+    public BmiRun(MetricFactory metrics) {
+        this(null, metrics);
     }
 
     @Override
@@ -187,10 +209,15 @@ public class BmiRun extends GenericMailet {
         }
         BmiVerdicts verdicts;
         try {
-            verdicts = engine.scan(toMessage(mail));
+            BmiMessage message = toMessage(mail);
+            verdicts = PackMetrics.time(metrics, RSPAMD_TIMER, () -> engine.scan(message));
         } catch (BmiEngineException e) {
+            PackMetrics.count(metrics, BmiAttributes.BMI_ERROR, onError.name().toLowerCase(Locale.ROOT));
             onFailure(mail, e.getMessage());
             return;
+        }
+        for (BmiVerdict v : verdicts.verdicts()) {
+            PackMetrics.count(metrics, BmiAttributes.BMI_VERDICTS, v.outcome().word());
         }
         mail.removeAttribute(BmiAttributes.BMI_ERROR);
         mail.setAttribute(new Attribute(BmiAttributes.BMI_VERDICTS, AttributeValue.of(verdicts.encode())));

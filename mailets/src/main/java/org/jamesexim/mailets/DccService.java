@@ -21,6 +21,7 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -35,6 +36,7 @@ import org.jamesexim.dcc.DccRequest;
 import org.jamesexim.dcc.DccResult;
 import org.jamesexim.dcc.DccSettings;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.jamesexim.mailets.mime.MimeBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * <p>Each key is declared once ({@link #PARAMETERS}) and read by the pack's one grammar (docs/configuration.md): an
  * unknown key, or a value a key does not take, stops James naming the key and the value. {@code dcc_direct_add_header}
  * still reads {@code yes}/{@code no}/{@code 1}/{@code 0} for one release, with a deprecation WARN.</p>
+ *
+ * <p>Metrics (docs/dcc.md): the timer {@code jexim.dcc.dccifd} around each check (connect to verdict), the counter
+ * {@code jexim.dcc_result.<result>} per recorded result ({@code A}, {@code R}, {@code G}, {@code S}, {@code T};
+ * {@code none} when dccifd gave no answer).</p>
  */
 @Singleton
 public class DccService {
@@ -74,24 +80,40 @@ public class DccService {
     public static final ParamSet PARAMETERS = ParamSet.of(DCCIFD_ADDRESS, DCCIFD_OPTIONS, DCCIFD_CONNECT_TIMEOUT, DCCIFD_TIMEOUT,
         DCC_DIRECT_ADD_HEADER);
     private static final Logger LOGGER = LoggerFactory.getLogger(DccService.class);
+    /** The timer of each dccifd check, the connect included. */
+    public static final String DCCIFD_TIMER = "jexim.dcc.dccifd";
+    /** The counter of mails DccHook left unchecked because of its {@code skip} parameter. */
+    public static final String SKIPPED = "jexim.dcc.skipped";
     /** Header fields only dccifd writes; any that come with a mail are removed ({@link #record}). */
     private static final java.util.regex.Pattern FORGED = java.util.regex.Pattern.compile("(?i)X-DCC-.*-Metrics");
 
     private final DccClient client;
     private final boolean directAddHeader;
     private final String source;
+    private final MetricFactory metrics;
+
+    /** Without James's metrics. */
+    public DccService(FileSystem fileSystem) {
+        this(fileSystem, PackMetrics.NONE);
+    }
 
     @Inject
-    public DccService(FileSystem fileSystem) {
-        this(load(fileSystem));
+    public DccService(FileSystem fileSystem, MetricFactory metrics) {
+        this(load(fileSystem), metrics);
     }
 
     /** For tests and embedding: settings from these properties (same keys as {@code dcc.properties}). */
     public DccService(Properties properties) {
-        this(new Loaded(properties, "properties"));
+        this(properties, PackMetrics.NONE);
     }
 
-    private DccService(Loaded loaded) {
+    /** As {@link #DccService(Properties)}, reporting to {@code metrics}. */
+    public DccService(Properties properties, MetricFactory metrics) {
+        this(new Loaded(properties, "properties"), metrics);
+    }
+
+    private DccService(Loaded loaded, MetricFactory metrics) {
+        this.metrics = metrics;
         String prefix = loaded.source + ": ";
         try {
             ParamValues values = GlueParams.read(PARAMETERS, ParamSource.of(loaded.properties), DccService.class, prefix);
@@ -144,6 +166,11 @@ public class DccService {
         return directAddHeader;
     }
 
+    /** Where this service reports (James's MetricFactory, or {@link PackMetrics#NONE}). */
+    public MetricFactory metrics() {
+        return metrics;
+    }
+
     /**
      * Asks dccifd about this mail. The client IP is {@code jexim.acl_m_dcc_override_client_ip} when that is set to an
      * IP address, else {@code clientIp} ({@code 127.0.0.1} when null, as Exim for local mail). The message is streamed
@@ -180,13 +207,14 @@ public class DccService {
         } catch (MessagingException e) {
             return DccResult.noAnswer("cannot read the message: " + e.getMessage());
         }
-        return client.check(b.build(), out -> {
+        DccRequest request = b.build();
+        return PackMetrics.time(metrics, DCCIFD_TIMER, () -> client.check(request, out -> {
             try {
                 MimeBytes.writeTo(message, out);
             } catch (MessagingException e) {
                 throw new IOException("cannot read the message: " + e.getMessage(), e);
             }
-        });
+        }));
     }
 
     /**
@@ -197,6 +225,7 @@ public class DccService {
      */
     public void record(Mail mail, DccResult result) {
         mail.setAttribute(new Attribute(DccAttributes.DCC_RESULT, AttributeValue.of(result.dccResult())));
+        PackMetrics.count(metrics, DccAttributes.DCC_RESULT, result.dccResult());
         mail.setAttribute(new Attribute(DccAttributes.DCC_HEADER, AttributeValue.of(result.dccHeader())));
         mail.setAttribute(new Attribute(DccAttributes.DCC_RECIPIENTS, AttributeValue.of(result.recipientResults())));
         boolean stripped = stripForged(mail);

@@ -8,6 +8,7 @@ import javax.inject.Inject;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
@@ -24,6 +25,7 @@ import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * With {@code acceptable} (Exim's {@code verify = arc/none:pass} list, plus {@code temperror}) a state outside the
  * list is refused: {@code 550 5.7.29} for none or fail, {@code 451 4.7.29} for temperror (a key DNS could not give
  * in time: timeout, SERVFAIL, or past {@code dnsDeadline}, the bound on all DNS work of one message), which is
- * accepted wherever fail is. Without it every message is accepted and only marked. Unknown parameters and bad values
+ * accepted wherever fail is. Without it every message is accepted and only marked. With {@code skip} (default
+ * {@code authenticated}) the messages of SMTP AUTH sessions, or with {@code relaying} also those of clients James lets
+ * relay, are not verified (no attribute, counted as {@code jexim.arc.skipped}). Metrics: {@code jexim.arc_state.<state>}
+ * per verification, the timer {@code jexim.arc.dns} per key lookup (docs/arc.md). Unknown parameters and bad values
  * are refused at start.
  *
  * <pre>{@code
@@ -46,6 +51,7 @@ import org.slf4j.LoggerFactory;
  *         <dnsDeadline>15s</dnsDeadline>   <!-- all DNS lookups of one message (default 15s): then temperror -->
  *         <trustedSealers>google.com microsoft.com</trustedSealers>  <!-- optional -->
  *         <acceptable>none:pass:fail</acceptable>                    <!-- optional; default: accept all -->
+ *         <skip>authenticated</skip>       <!-- none | authenticated (default: SMTP AUTH) | relaying (also authorizedAddresses) -->
  *     </handler>
  *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
  * </handlerchain>
@@ -56,33 +62,48 @@ public class ArcVerifyHook implements JamesMessageHook {
     /** {@code acceptable}: the ARC states accepted (Exim's {@code verify = arc/none:pass}); absent: all. */
     public static final Param<List<String>> ACCEPTABLE = ArcSettings.states("acceptable");
     /** Every parameter ArcVerifyHook reads. */
-    public static final ParamSet PARAMETERS = ArcSettings.DNS_PARAMETERS.with(ArcSettings.TRUSTED_SEALERS, ACCEPTABLE);
+    public static final ParamSet PARAMETERS = ArcSettings.DNS_PARAMETERS.with(ArcSettings.TRUSTED_SEALERS, ACCEPTABLE,
+        GlueParams.SKIP);
 
     private final DNSService dnsService;
+    private final MetricFactory metrics;
     private ArcVerifier verifier;
     private List<String> trustedSealers = List.of();
     private Set<ArcState> acceptable;
+    private ClientSkip skip = ClientSkip.AUTHENTICATED;
+
+    /** Without James's metrics (plain tests). */
+    public ArcVerifyHook(DNSService dnsService) {
+        this(dnsService, PackMetrics.NONE);
+    }
 
     @Inject
-    public ArcVerifyHook(DNSService dnsService) {
+    public ArcVerifyHook(DNSService dnsService, MetricFactory metrics) {
         this.dnsService = dnsService;
+        this.metrics = metrics;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
         ParamValues values = GlueParams.hook(PARAMETERS, config, ArcVerifyHook.class, "ArcVerifyHook: ");
         try {
-            verifier = ArcSettings.verifier(values, dnsService);
+            verifier = ArcSettings.verifier(values, dnsService, metrics);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("ArcVerifyHook: " + e.getMessage());
         }
         trustedSealers = values.get(ArcSettings.TRUSTED_SEALERS) == null ? List.of() : values.get(ArcSettings.TRUSTED_SEALERS);
         List<String> acc = values.get(ACCEPTABLE);
         acceptable = acc == null || acc.isEmpty() ? null : ArcState.acceptable(acc);
+        skip = ClientSkip.of(values.get(GlueParams.SKIP));
     }
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
+        if (skip.skips(session)) {
+            PackMetrics.count(metrics, ArcSettings.SKIPPED);
+            LOGGER.debug("ARC not verified: skip={} session={}", skip.word(), session.getSessionID());
+            return HookResult.DECLINED;
+        }
         ArcVerification v;
         try {
             v = verifier.verify(MailMessage.parse(ArcSettings.bytes(mail)), System.currentTimeMillis() / 1000L);
@@ -92,6 +113,7 @@ public class ArcVerifyHook implements JamesMessageHook {
             return acceptable == null ? HookResult.DECLINED : tryLater();
         }
         ArcSettings.setAttributes(mail, v, trustedSealers);
+        ArcSettings.count(metrics, v);
         LOGGER.info("ARC {} session={} remote={}", ArcSettings.logFields(v), session.getSessionID(),
                 session.getRemoteAddress() == null ? "" : session.getRemoteAddress().getAddress().getHostAddress());
         if (acceptable != null && !acceptable.contains(v.state())) {

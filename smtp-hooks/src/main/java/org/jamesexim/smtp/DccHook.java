@@ -22,6 +22,7 @@ import org.jamesexim.dcc.DccDecision;
 import org.jamesexim.dcc.DccResult;
 import org.jamesexim.mailets.DccService;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +43,16 @@ import org.slf4j.LoggerFactory;
  * IP sent is the SMTP client's, or {@code jexim.acl_m_dcc_override_client_ip} if an earlier hook set it; the HELO
  * sent is the client's real HELO/EHLO name (Exim hard-codes {@code localhost}).</p>
  *
+ * <p>With {@code skip} (default {@code authenticated}) the messages of SMTP AUTH sessions, or with {@code relaying}
+ * also those of clients James lets relay, are not sent to dccifd (no attribute, counted as {@code jexim.dcc.skipped}).
+ * Metrics: the timer {@code jexim.dcc.dccifd}, the counters {@code jexim.dcc_result.<result>} (docs/dcc.md).</p>
+ *
  * <pre>{@code
  * <handlerchain>
  *     <handler class="org.jamesexim.smtp.DccHook">
  *         <defer_ok>true</defer_ok>   <!-- default false: 451 while dccifd is unusable -->
  *         <mode>per_recipient</mode>  <!-- default; overall: as Exim, the per-recipient line is ignored -->
+ *         <skip>authenticated</skip>  <!-- none | authenticated (default: SMTP AUTH) | relaying (also authorizedAddresses) -->
  *     </handler>
  *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
  * </handlerchain>
@@ -66,11 +72,12 @@ public class DccHook implements JamesMessageHook {
     public static final Param<String> MODE = Param.choice("mode", DccDecision.Mode.PER_RECIPIENT.word(),
         DccDecision.Mode.PER_RECIPIENT.word(), DccDecision.Mode.OVERALL.word());
     /** Every parameter DccHook reads; dccifd's address and options are {@link DccService#PARAMETERS} (dcc.properties). */
-    public static final ParamSet PARAMETERS = ParamSet.of(DEFER_OK, MODE);
+    public static final ParamSet PARAMETERS = ParamSet.of(DEFER_OK, MODE, GlueParams.SKIP);
 
     private final DccService dcc;
     private boolean deferOk;
     private DccDecision.Mode mode = DccDecision.Mode.PER_RECIPIENT;
+    private ClientSkip skip = ClientSkip.AUTHENTICATED;
 
     @Inject
     public DccHook(DccService dcc) {
@@ -82,11 +89,17 @@ public class DccHook implements JamesMessageHook {
         ParamValues values = GlueParams.hook(PARAMETERS, config, DccHook.class, "DccHook: ");
         this.deferOk = values.get(DEFER_OK);
         this.mode = DccDecision.Mode.parse(values.get(MODE));
-        LOGGER.info("DCC hook: defer_ok={}, mode={}, {}", deferOk, mode.word(), dcc.settings());
+        this.skip = ClientSkip.of(values.get(GlueParams.SKIP));
+        LOGGER.info("DCC hook: defer_ok={}, mode={}, skip={}, {}", deferOk, mode.word(), skip.word(), dcc.settings());
     }
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
+        if (skip.skips(session)) {
+            PackMetrics.count(dcc.metrics(), DccService.SKIPPED);
+            LOGGER.debug("DCC: not checked: skip={} session={}", skip.word(), session.getSessionID());
+            return HookResult.DECLINED;
+        }
         InetSocketAddress remote = session.getRemoteAddress();
         String ip = remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
         String name = remote == null ? null : remote.getHostString();

@@ -5,9 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
+import javax.inject.Inject;
+
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.Username;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.OidcSASLConfiguration;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.AuthHook;
@@ -20,8 +23,11 @@ import org.jamesexim.dovecot.DovecotAuthClient;
 import org.jamesexim.dovecot.DovecotAuthConfig;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.config.Secret;
+import org.jamesexim.common.config.SecretParam;
 import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +48,8 @@ import org.slf4j.LoggerFactory;
  *       the password), at the latest after {@code connect_timeout + timeout}.</li>
  * </ul>
  * Passwords never reach a log line. Connections are opened on first use, so James starts without Dovecot.
+ * Metrics (docs/dovecot-auth.md): the timer {@code jexim.dovecot.auth} around each request to Dovecot, the counter
+ * {@code jexim.dovecot_auth.<status>} per answer ({@code ok}, {@code fail}, {@code tempfail}, {@code cancelled}).
  *
  * <p><b>Identity.</b> The session's user is what James's {@code verifyIdentity} compares MAIL FROM with: with
  * {@code <verifyIdentity>true</verifyIdentity>} in {@code smtpserver.xml} (as in the example file) an authenticated
@@ -93,6 +101,13 @@ public class DovecotAuthHook implements AuthHook {
     /** Which name the authenticated session gets. */
     enum SetId { USER, LOGIN }
 
+    /** The timer of each AUTH request to Dovecot (waiting for a connection included). */
+    public static final String AUTH_TIMER = "jexim.dovecot.auth";
+    /** The counters {@code jexim.dovecot_auth.<status>}: Dovecot's answer, lower case. */
+    public static final String AUTH_COUNTER = "jexim.dovecot_auth";
+
+    private final MetricFactory metrics;
+
     private DovecotAuthClient client;
     private SetId setId = SetId.USER;
     private boolean rejectNologin;
@@ -118,14 +133,25 @@ public class DovecotAuthHook implements AuthHook {
     public static final Param<Boolean> SERVER_TLS = Param.bool("server_tls", false).legacyYesNo();
     public static final Param<String> SERVER_TLS_TRUST_STORE = Param.text("server_tls_trust_store", null);
     public static final Param<String> SERVER_TLS_TRUST_STORE_TYPE = Param.text("server_tls_trust_store_type", "PKCS12");
-    public static final Param<String> SERVER_TLS_TRUST_STORE_PASSWORD = Param.text("server_tls_trust_store_password", null).secret();
+    /** The trust store's password: inline, or {@code _file}, {@code _env}, {@code _property} ({@link SecretParam}). */
+    public static final SecretParam SERVER_TLS_TRUST_STORE_PASSWORD = SecretParam.of("server_tls_trust_store_password");
     public static final Param<String> SERVER_TLS_NAME = Param.text("server_tls_name", null);
     public static final Param<Boolean> SERVER_TLS_VERIFY_HOSTNAME = Param.bool("server_tls_verify_hostname", true).legacyYesNo();
     public static final Param<Boolean> REJECT_NOLOGIN = Param.bool("reject_nologin", false).legacyYesNo();
     /** Every parameter DovecotAuthHook reads (Exim's dovecot authenticator names where Exim has one). */
     public static final ParamSet PARAMETERS = ParamSet.of(SERVER_SOCKET, SERVER_SET_ID, CONNECT_TIMEOUT, TIMEOUT, POOL_SIZE, MAX_PENDING,
-        BACKOFF_MAX, USER_DOMAIN, SERVICE, SERVER_TLS, SERVER_TLS_TRUST_STORE, SERVER_TLS_TRUST_STORE_TYPE, SERVER_TLS_TRUST_STORE_PASSWORD,
-        SERVER_TLS_NAME, SERVER_TLS_VERIFY_HOSTNAME, REJECT_NOLOGIN);
+        BACKOFF_MAX, USER_DOMAIN, SERVICE, SERVER_TLS, SERVER_TLS_TRUST_STORE, SERVER_TLS_TRUST_STORE_TYPE,
+        SERVER_TLS_NAME, SERVER_TLS_VERIFY_HOSTNAME, REJECT_NOLOGIN).with(SERVER_TLS_TRUST_STORE_PASSWORD);
+
+    /** Without James's metrics (plain tests). */
+    public DovecotAuthHook() {
+        this(PackMetrics.NONE);
+    }
+
+    @Inject
+    public DovecotAuthHook(MetricFactory metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
@@ -156,7 +182,8 @@ public class DovecotAuthHook implements AuthHook {
         DovecotAuthConfig.Builder b = DovecotAuthConfig.builder(v.get(SERVER_SOCKET));
         String trustStore = v.get(SERVER_TLS_TRUST_STORE);
         if (trustStore != null) {
-            String password = v.get(SERVER_TLS_TRUST_STORE_PASSWORD);
+            Secret secret = SERVER_TLS_TRUST_STORE_PASSWORD.read(v, Path::of);
+            String password = secret == null ? null : secret.value();
             b.trustStore(Path.of(trustStore), v.get(SERVER_TLS_TRUST_STORE_TYPE), password == null ? null : password.toCharArray());
         } else if (v.get(SERVER_TLS)) {
             b.tls(true);
@@ -193,7 +220,9 @@ public class DovecotAuthHook implements AuthHook {
         request = request.withSecured(secured);
         String rip = remote != null && remote.getAddress() != null ? remote.getAddress().getHostAddress() : "?";
 
-        AuthResult result = client.authenticate(request);
+        AuthRequest sent = request;
+        AuthResult result = PackMetrics.time(metrics, AUTH_TIMER, () -> client.authenticate(sent));
+        PackMetrics.count(metrics, PackMetrics.counter(AUTH_COUNTER, result.status().name().toLowerCase(Locale.ROOT)));
         switch (result.status()) {
             case OK:
                 if (rejectNologin && result.nologin()) {

@@ -26,6 +26,15 @@ public final class GlueParams {
     /** What James reads from every mailet's configuration itself. */
     public static final Set<String> JAMES_MAILET_PARAMETERS = Set.of("onMailetException", "onMatchException");
 
+    /**
+     * {@code skip}, one name for every SMTP hook that costs per message (ArcVerifyHook, DccHook): which clients it
+     * leaves alone. {@code authenticated} (default): sessions that did SMTP AUTH, i.e. submission; {@code relaying}:
+     * those and every client James lets relay ({@code isRelayingAllowed()}: {@code authorizedAddresses});
+     * {@code none}: every message is checked. See docs/arc.md and docs/dcc.md for why authenticated is the default.
+     */
+    public static final Param<String> SKIP = Param.choice("skip", "authenticated", "none", "authenticated", "relaying")
+        .doc("none | authenticated (SMTP AUTH, default) | relaying (AUTH and authorizedAddresses)");
+
     private GlueParams() {
     }
 
