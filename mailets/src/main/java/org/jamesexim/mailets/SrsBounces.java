@@ -9,6 +9,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.jamesexim.srs.SrsBounceCheck;
 import org.jamesexim.srs.SrsDeadline;
+import org.jamesexim.srs.SrsEngine;
 import org.jamesexim.srs.SrsReverseResult;
 
 /**
@@ -55,10 +56,23 @@ public final class SrsBounces {
     /** The reason logged for an SRS address at one of our domains that is not an SRS domain. */
     public static final String NOT_OURS = "not ours";
 
-    private final SrsBounceCheck check;
+    private final SrsSettings settings;
+    private volatile SrsBounceCheck check;
 
     public SrsBounces(SrsSettings settings) {
+        this.settings = settings;
         this.check = new SrsBounceCheck(settings.engine(), settings.exim(), settings.bouncesOnly());
+    }
+
+    /** The check with the engine in use now (a new one after the secrets file changed). */
+    private SrsBounceCheck check() {
+        SrsBounceCheck c = check;
+        SrsEngine engine = settings.engine();
+        if (c.engine() != engine) {
+            c = new SrsBounceCheck(engine, settings.exim(), settings.bouncesOnly());
+            check = c;
+        }
+        return c;
     }
 
     /** An {@code SRS0}/{@code SRS1} local part with a separator, quoted or not, any case. */
@@ -73,7 +87,7 @@ public final class SrsBounces {
      */
     public Decision decide(MaybeSender sender, MailAddress rcpt, Predicate<Domain> ours, SrsDeadline deadline) {
         boolean nullSender = sender == null || sender.isNullSender();
-        SrsBounceCheck.Decision d = check.decide(nullSender, rcpt.getLocalPart(), rcpt.asString(),
+        SrsBounceCheck.Decision d = check().decide(nullSender, rcpt.getLocalPart(), rcpt.asString(),
             looksSrs(rcpt) && ours.test(rcpt.getDomain()), deadline);
         if (d.verdict() != SrsBounceCheck.Verdict.VALID) {
             return new Decision(d, null);

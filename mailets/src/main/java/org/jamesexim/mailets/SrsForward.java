@@ -15,7 +15,6 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.srs.SrsDomainList;
-import org.jamesexim.srs.SrsEngine;
 import org.jamesexim.srs.SrsForwardResult;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
@@ -88,7 +87,6 @@ public class SrsForward extends GenericMailet {
 
     private final FileSystem fileSystem;
     private SrsSettings settings;
-    private SrsEngine engine;
     private String alias;
     private boolean aliasFromRecipient;
     private SrsDomainList excluded;
@@ -109,7 +107,6 @@ public class SrsForward extends GenericMailet {
     public void init() throws MessagingException {
         try {
             settings = SrsSettings.read(GlueParams.source(getMailetConfig()), PARAMETERS, f -> PackFiles.resolve(fileSystem, f));
-            engine = settings.engine();
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SrsForward: " + e.getMessage());
         }
@@ -184,7 +181,7 @@ public class SrsForward extends GenericMailet {
             return; // scope forwarded: an authenticated user's own mail, or mail relayed for a trusted client
         }
         MailAddress sender = mail.getMaybeSender().get();
-        if (!engine.config().alwaysRewrite() && getMailetContext().isLocalServer(sender.getDomain())) {
+        if (!settings.engine().config().alwaysRewrite() && getMailetContext().isLocalServer(sender.getDomain())) {
             return; // our own domains keep their SPF
         }
         if (excluded.contains(sender.getDomain().asString())) {

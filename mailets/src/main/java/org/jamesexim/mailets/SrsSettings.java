@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
@@ -24,10 +25,14 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import org.apache.james.core.Domain;
+import org.jamesexim.common.ReloadingFile;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamSource;
 import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.common.config.Secret;
+import org.jamesexim.common.config.SecretFiles;
+import org.jamesexim.common.config.SecretParam;
 import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.srs.EximNativeSrs;
 import org.jamesexim.srs.JdbcSrsDatabase;
@@ -84,7 +89,9 @@ public final class SrsSettings {
     /** {@code aliasDomains} from a file as well: one domain a line, read again when it changes ({@link SrsDomainList}). */
     public static final Param<String> ALIAS_DOMAINS_FILE = Param.text("aliasDomainsFile", null);
     /** How often a domain file ({@code aliasDomainsFile}, SrsForward's {@code excludeDomainsFile}) is looked at for changes. */
-    public static final Duration DOMAIN_FILE_CHECK = Duration.ofSeconds(5);
+    public static final Duration DOMAIN_FILE_CHECK = ReloadingFile.DEFAULT_CHECK;
+    /** How often the files read again when they change ({@code secretsFile}, {@code aliasDomainsFile}, {@code excludeDomainsFile}) are looked at; 0: at every use. */
+    public static final Param<Duration> RELOAD_INTERVAL = Param.duration("reloadInterval", "5s").allowZero().atMost("1h");
     public static final Param<Boolean> BOUNCES_ONLY = Param.bool("bouncesOnly", true).legacyYesNo();
     public static final Param<String> DBURL = Param.text("dburl", null).secret();
     public static final Param<String> DBUSER = Param.text("dbuser", null);
@@ -95,27 +102,31 @@ public final class SrsSettings {
     public static final Param<Duration> DBTIMEOUT = Param.duration("dbtimeout", DEFAULT_DB_TIMEOUT + "s").between("1s", MAX_DB_TIMEOUT + "s");
     public static final Param<Duration> DBDEADLINE = Param.duration("dbdeadline", DEFAULT_DB_DEADLINE + "s").between("1s", MAX_DB_DEADLINE + "s");
     public static final Param<Integer> DBCONNECTIONS = Param.integer("dbconnections", JdbcSrsDatabase.DEFAULT_MAX_IN_FLIGHT, 1, MAX_DB_CONNECTIONS);
+    /** The SRS secrets: {@code secrets} (an Exim list), {@code secretsFile} (one a line, read again when it changes), {@code secretsEnv}, {@code secretsProperty}. */
+    public static final SecretParam SECRETS = SecretParam.of("secrets");
+    /** Exim native SRS's secret, the same four ways. */
+    public static final SecretParam EXIM_SECRET = SecretParam.of("eximSecret");
+    /** The database password, the same four ways (a file: its first line). */
+    public static final SecretParam DBPASSWORD = SecretParam.of("dbpassword");
     /**
      * Every parameter this class reads. The secrets ({@code secrets}, {@code eximSecret}, {@code dbpassword}, each also
-     * as {@code *File} and {@code *Property}, and {@code srs_config}) are read first, by this class, so that no later
-     * error can show one.
+     * as {@code *File}, {@code *Env} and {@code *Property}, and {@code srs_config}) are read first, by this class, so
+     * that no later error can show one.
      */
-    public static final ParamSet PARAMETERS = ParamSet.of(secretParams("secrets")).with(secretParams("eximSecret"))
-        .with(secretParams("dbpassword")).with(Param.text("srs_config", null).secret(), HASHLENGTH, HASHMIN, MAXAGE, USEHASH, USETIMESTAMP,
-            SEPARATOR, HASH_ALPHABET, ALWAYS_REWRITE, ALIAS_DOMAINS, ALIAS_DOMAINS_FILE, BOUNCES_ONLY, DBURL, DBUSER, DBDRIVER, DBINSERT, DBSELECT, DBMODE, DBTIMEOUT, DBDEADLINE,
+    public static final ParamSet PARAMETERS = ParamSet.of().with(SECRETS, EXIM_SECRET, DBPASSWORD)
+        .with(Param.text("srs_config", null).secret(), HASHLENGTH, HASHMIN, MAXAGE, USEHASH, USETIMESTAMP,
+            SEPARATOR, HASH_ALPHABET, ALWAYS_REWRITE, ALIAS_DOMAINS, ALIAS_DOMAINS_FILE, RELOAD_INTERVAL, BOUNCES_ONLY, DBURL, DBUSER, DBDRIVER, DBINSERT, DBSELECT, DBMODE, DBTIMEOUT, DBDEADLINE,
             DBCONNECTIONS);
     /** Every parameter name this class reads. */
     public static final Set<String> NAMES = PARAMETERS.names();
 
-    private static Param<?>[] secretParams(String name) {
-        return new Param<?>[] {Param.text(name, null).secret(), Param.text(name + "File", null), Param.text(name + "Property", null)};
-    }
     /** Longest piece of outside text written to a log line or an SMTP reply, in characters. */
     public static final int LOG_TEXT_LIMIT = 256;
 
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)password=([^&;:]+)|//[^/@:]*:([^/@]+)@");
 
     private final SrsEngine engine;
+    private final ReloadingFile<SrsEngine> secretsFile;
     private final EximNativeSrs exim;
     private final SrsDomainList aliasDomains;
     private final boolean bouncesOnly;
@@ -125,9 +136,10 @@ public final class SrsSettings {
     private ParamValues values;
     private JdbcSrsDatabase database;
 
-    private SrsSettings(SrsEngine engine, EximNativeSrs exim, SrsDomainList aliasDomains, boolean bouncesOnly, boolean bouncesOnlySet,
-                        Duration dbDeadline, List<String> hidden) {
+    private SrsSettings(SrsEngine engine, ReloadingFile<SrsEngine> secretsFile, EximNativeSrs exim, SrsDomainList aliasDomains,
+                        boolean bouncesOnly, boolean bouncesOnlySet, Duration dbDeadline, List<String> hidden) {
         this.engine = engine;
+        this.secretsFile = secretsFile;
         this.exim = exim;
         this.aliasDomains = aliasDomains;
         this.bouncesOnly = bouncesOnly;
@@ -162,13 +174,18 @@ public final class SrsSettings {
      * @throws IllegalArgumentException naming the parameter, never showing a secret or password
      */
     public static SrsSettings read(ParamSource source, ParamSet all, Function<String, Path> files) {
+        return read(source, all, files, System::getenv);
+    }
+
+    /** {@link #read(ParamSource, ParamSet, Function)} with the environment {@code *Env} parameters are read from. */
+    public static SrsSettings read(ParamSource source, ParamSet all, Function<String, Path> files, Function<String, String> env) {
         Function<String, String> param = source::get;
         // every secret and password first, so that no later error can show one (a value in the wrong parameter)
-        List<String> hidden = new ArrayList<>();
-        Secret secrets = secret(param, files, "secrets", true);
-        Secret eximSecret = secret(param, files, "eximSecret", false);
-        Secret password = secret(param, files, "dbpassword", false);
-        for (Secret x : new Secret[] {secrets, eximSecret, password}) {
+        List<String> hidden = new CopyOnWriteArrayList<>();
+        Given secrets = secret(param, files, env, SECRETS, true);
+        Given eximSecret = secret(param, files, env, EXIM_SECRET, false);
+        Given password = secret(param, files, env, DBPASSWORD, false);
+        for (Given x : new Given[] {secrets, eximSecret, password}) {
             if (x != null) {
                 hidden.addAll(x.values);
             }
@@ -189,8 +206,9 @@ public final class SrsSettings {
             for (String w : values.warnings()) {
                 LOGGER.warn("SRS: {}", w);
             }
-            SrsSettings settings = read(param, values, secrets, eximSecret, password, Collections.unmodifiableList(hidden),
-                domainList(values, ALIAS_DOMAINS, ALIAS_DOMAINS_FILE, files));
+            Duration check = values.get(RELOAD_INTERVAL);
+            SrsSettings settings = read(param, values, secrets, eximSecret, password, hidden,
+                domainList(values, ALIAS_DOMAINS, ALIAS_DOMAINS_FILE, files), files, check);
             settings.values = values;
             return settings;
         } catch (IllegalArgumentException e) {
@@ -198,36 +216,38 @@ public final class SrsSettings {
         }
     }
 
-    private static SrsSettings read(Function<String, String> param, ParamValues v, Secret secrets, Secret eximSecret, Secret password,
-                                    List<String> hidden, SrsDomainList aliasDomains) {
-        SrsConfig.Builder b = SrsConfig.builder();
-        if (secrets != null) {
-            b.secrets(secrets.values);
-        }
+    private static SrsSettings read(Function<String, String> param, ParamValues v, Given secrets, Given eximSecret, Given password,
+                                    List<String> hidden, SrsDomainList aliasDomains, Function<String, Path> files, Duration check) {
         String line = param.apply("srs_config");
         boolean srsConfig = line != null && !line.trim().isEmpty();
-        if (srsConfig) {
-            b.srsConfig(line);
-        }
-        ifSet(v, HASHLENGTH, b::hashLength);
-        ifSet(v, HASHMIN, b::hashMin);
-        ifSet(v, MAXAGE, b::maxAge);
-        ifSet(v, USEHASH, b::useHash);
-        ifSet(v, USETIMESTAMP, b::useTimestamp);
-        ifSet(v, ALWAYS_REWRITE, b::alwaysRewrite);
-        ifSet(v, SEPARATOR, b::separator);
-        b.hashAlphabet(SrsConfig.HashAlphabet.parse(v.get(HASH_ALPHABET)));
-        SrsConfig config;
-        try {
-            config = b.build();
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage().startsWith("secrets:") && e.getMessage().contains("at least one")) {
-                throw new IllegalArgumentException("secrets (or secretsFile, secretsProperty, srs_config): at least one secret is needed;"
-                    + " the first signs, all verify");
+        Function<List<String>, SrsConfig> configFor = list -> {
+            SrsConfig.Builder b = SrsConfig.builder();
+            if (list != null) {
+                b.secrets(list);
             }
-            throw e;
-        }
+            if (srsConfig) {
+                b.srsConfig(line);
+            }
+            ifSet(v, HASHLENGTH, b::hashLength);
+            ifSet(v, HASHMIN, b::hashMin);
+            ifSet(v, MAXAGE, b::maxAge);
+            ifSet(v, USEHASH, b::useHash);
+            ifSet(v, USETIMESTAMP, b::useTimestamp);
+            ifSet(v, ALWAYS_REWRITE, b::alwaysRewrite);
+            ifSet(v, SEPARATOR, b::separator);
+            b.hashAlphabet(SrsConfig.HashAlphabet.parse(v.get(HASH_ALPHABET)));
+            try {
+                return b.build();
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage().startsWith("secrets:") && e.getMessage().contains("at least one")) {
+                    throw new IllegalArgumentException("secrets (or secretsFile, secretsEnv, secretsProperty, srs_config): at least one"
+                        + " secret is needed; the first signs, all verify");
+                }
+                throw e;
+            }
+        };
         String source = secrets == null ? "srs_config" : srsConfig ? secrets.parameter + " and srs_config" : secrets.parameter;
+        SrsConfig config = configFor.apply(secrets == null ? null : secrets.values);
         SrsSecrets.check(source, config.secrets());
 
         EximNativeSrs exim = null;
@@ -239,6 +259,9 @@ public final class SrsSettings {
         boolean bo = v.isSet(BOUNCES_ONLY);
 
         String url = param.apply("dburl");
+        JdbcSrsDatabase db = null;
+        SrsEngine.DbMode mode = null;
+        Duration deadline = null;
         if (url == null || url.trim().isEmpty()) {
             for (String n : List.of("dbinsert", "dbselect", "dbmode", "dbuser", "dbdriver", "dbtimeout", "dbdeadline", "dbconnections")) {
                 if (param.apply(n) != null) {
@@ -248,28 +271,74 @@ public final class SrsSettings {
             if (password != null) {
                 throw new IllegalArgumentException(password.parameter + " is set but dburl is not: database mode needs dburl");
             }
-            return new SrsSettings(new SrsEngine(config, Clock.systemUTC()), exim, aliasDomains, bouncesOnly, bo, null, hidden);
-        }
-        url = url.trim();
-        String pw = password == null ? null : password.values.get(0);
-        String driver = v.get(DBDRIVER);
-        if (driver != null) {
-            try {
-                Class.forName(driver.trim(), true, SrsSettings.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                throw new IllegalArgumentException("dbdriver: class " + driver.trim() + " is not on the classpath (put the JDBC driver JAR in extensions-jars/)");
+        } else {
+            url = url.trim();
+            String pw = password == null ? null : password.values.get(0);
+            String driver = v.get(DBDRIVER);
+            if (driver != null) {
+                try {
+                    Class.forName(driver.trim(), true, SrsSettings.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalArgumentException("dbdriver: class " + driver.trim() + " is not on the classpath (put the JDBC driver JAR in extensions-jars/)");
+                }
             }
+            Duration timeout = v.get(DBTIMEOUT);
+            deadline = v.get(DBDEADLINE);
+            int connections = v.get(DBCONNECTIONS);
+            DataSource ds = new UrlDataSource(url, v.get(DBUSER), pw, (int) Math.max(1, timeout.toSeconds()));
+            db = new JdbcSrsDatabase(ds, v.get(DBINSERT), v.get(DBSELECT), timeout, connections);
+            mode = v.get(DBMODE);
+            mode = mode == null ? SrsEngine.DbMode.ALWAYS : mode;
         }
-        Duration timeout = v.get(DBTIMEOUT);
-        Duration deadline = v.get(DBDEADLINE);
-        int connections = v.get(DBCONNECTIONS);
-        DataSource ds = new UrlDataSource(url, v.get(DBUSER), pw, (int) Math.max(1, timeout.toSeconds()));
-        JdbcSrsDatabase db = new JdbcSrsDatabase(ds, v.get(DBINSERT), v.get(DBSELECT), timeout, connections);
-        SrsEngine.DbMode mode = v.get(DBMODE);
-        SrsEngine engine = new SrsEngine(config, Clock.systemUTC(), db, mode == null ? SrsEngine.DbMode.ALWAYS : mode);
-        SrsSettings settings = new SrsSettings(engine, exim, aliasDomains, bouncesOnly, bo, deadline, hidden);
+        JdbcSrsDatabase database = db;
+        SrsEngine.DbMode dbMode = mode;
+        Function<SrsConfig, SrsEngine> engineFor = c -> database == null ? new SrsEngine(c, Clock.systemUTC())
+            : new SrsEngine(c, Clock.systemUTC(), database, dbMode);
+        ReloadingFile<SrsEngine> secretsFile = null;
+        if (secrets != null && secrets.file != null) {
+            secretsFile = reloading(secrets.parameter, secrets.file, configFor, engineFor, srsConfig ? source : secrets.parameter, hidden,
+                check);
+        }
+        SrsSettings settings = new SrsSettings(secretsFile == null ? engineFor.apply(config) : null, secretsFile, exim, aliasDomains,
+            bouncesOnly, bo, deadline, hidden);
         settings.database = db;
         return settings;
+    }
+
+    /**
+     * The engine, built again from the secrets file when it changes: the whole file is read and checked like at the
+     * start ({@link SrsSecrets}); a file that fails keeps the secrets in use (one WARN, without a secret).
+     */
+    private static ReloadingFile<SrsEngine> reloading(String parameter, Path file, Function<List<String>, SrsConfig> configFor,
+                                                      Function<SrsConfig, SrsEngine> engineFor, String source, List<String> hidden,
+                                                      Duration check) {
+        Function<Path, SrsEngine> reader = path -> {
+            List<String> list = SrsSecrets.lines(parameter, path, SecretFiles.read(parameter, path, SrsSecrets.MAX_FILE_OCTETS));
+            try {
+                SrsConfig c = configFor.apply(list);
+                SrsSecrets.check(source, c.secrets());
+                for (String x : list) {
+                    if (!hidden.contains(x)) {
+                        hidden.add(x);
+                    }
+                }
+                return engineFor.apply(c);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(redact(e.getMessage(), list));
+            }
+        };
+        return new ReloadingFile<>(file, reader, check, Clock.systemUTC(), new ReloadingFile.Listener<SrsEngine>() {
+            @Override
+            public void loaded(Path p, SrsEngine engine, boolean reload) {
+                LOGGER.info("SRS {} {} {}: {} secrets in use (the first signs)", parameter, escape(p.toString(), LOG_TEXT_LIMIT),
+                    reload ? "reloaded" : "read", engine.config().secrets().size());
+            }
+
+            @Override
+            public void failed(Path p, String why) {
+                LOGGER.warn("SRS {} {}: {}", parameter, escape(p.toString(), LOG_TEXT_LIMIT), escape(redact(why, hidden), LOG_TEXT_LIMIT));
+            }
+        });
     }
 
     /** The engine only (callers that need nothing else). */
@@ -282,8 +351,14 @@ public final class SrsSettings {
         return read(param, files).engine();
     }
 
+    /** The engine in use now: built again when the {@code secretsFile} changed (looked at every {@code reloadInterval}). */
     public SrsEngine engine() {
-        return engine;
+        return secretsFile == null ? engine : secretsFile.get();
+    }
+
+    /** True when the secrets come from a file that is read again when it changes. */
+    public boolean secretsReloaded() {
+        return secretsFile != null;
     }
 
     /** Stops the database mode's worker threads; for the {@code destroy()} of the component that read these settings. */
@@ -331,7 +406,7 @@ public final class SrsSettings {
         }
         String name = file.name();
         try {
-            return new SrsDomainList(list.name(), fixed, path, DOMAIN_FILE_CHECK, Clock.systemUTC(), new SrsDomainList.Listener() {
+            return new SrsDomainList(list.name(), fixed, path, v.get(RELOAD_INTERVAL), Clock.systemUTC(), new SrsDomainList.Listener() {
                 @Override
                 public void loaded(Path p, int domains, boolean reload) {
                     LOGGER.info("SRS {} {} {}: {} domains in use", name, escape(p.toString(), LOG_TEXT_LIMIT), reload ? "reloaded" : "read", domains);
@@ -446,50 +521,34 @@ public final class SrsSettings {
         return true;
     }
 
-    /** A secret given inline, in a file or in a system property, and the parameter it came from. */
-    private static final class Secret {
+    /** A secret as given ({@link SecretParam}): the parameter it came from, its values, its file (or null). */
+    private static final class Given {
         final String parameter;
         final List<String> values;
+        final Path file;
 
-        Secret(String parameter, List<String> values) {
+        Given(String parameter, List<String> values, Path file) {
             this.parameter = parameter;
             this.values = values;
+            this.file = file;
         }
     }
 
-    /** {@code name}, {@code nameFile} or {@code nameProperty}: at most one; null when none is set. */
-    private static Secret secret(Function<String, String> param, Function<String, Path> files, String name, boolean list) {
-        String inline = blankToNull(param.apply(name));
-        String file = blankToNull(param.apply(name + "File"));
-        String property = blankToNull(param.apply(name + "Property"));
-        int given = (inline != null ? 1 : 0) + (file != null ? 1 : 0) + (property != null ? 1 : 0);
-        if (given > 1) {
-            throw new IllegalArgumentException("more than one of " + name + ", " + name + "File and " + name
-                + "Property is set: give the " + (list ? "secrets" : name) + " in one place");
+    /** {@code name}, {@code nameFile}, {@code nameEnv} or {@code nameProperty}: at most one; null when none is set. */
+    private static Given secret(Function<String, String> param, Function<String, Path> files, Function<String, String> env,
+                                SecretParam sp, boolean list) {
+        Secret s = sp.read(param, files, env);
+        if (s == null) {
+            return null;
         }
-        if (inline != null) {
-            return new Secret(name, list ? eximList(inline) : List.of(inline.trim()));
+        List<String> values;
+        if (s.form() == Secret.Form.FILE) {
+            List<String> lines = SrsSecrets.lines(s.parameter(), s.file(), s.text());
+            values = list ? lines : List.of(lines.get(0));
+        } else {
+            values = list ? eximList(s.text()) : List.of(s.text().trim());
         }
-        if (file != null) {
-            String p = name + "File";
-            Path path;
-            try {
-                path = files.apply(file.trim());
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(p + ": " + e.getMessage());
-            }
-            List<String> values = SrsSecrets.readFile(p, path);
-            return new Secret(p, list ? values : List.of(values.get(0)));
-        }
-        if (property != null) {
-            String p = name + "Property";
-            String value = blankToNull(System.getProperty(property.trim()));
-            if (value == null) {
-                throw new IllegalArgumentException(p + ": the system property " + property.trim() + " is not set (or empty)");
-            }
-            return new Secret(p, list ? eximList(value) : List.of(value.trim()));
-        }
-        return null;
+        return new Given(s.parameter(), values, s.form() == Secret.Form.FILE && list ? s.file() : null);
     }
 
     /** Hands the value of {@code p} to {@code set} when it was given (the engine keeps its own default otherwise). */
@@ -499,9 +558,6 @@ public final class SrsSettings {
         }
     }
 
-    private static String blankToNull(String v) {
-        return v == null || v.trim().isEmpty() ? null : v;
-    }
 
 
 

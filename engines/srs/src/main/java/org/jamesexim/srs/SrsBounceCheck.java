@@ -88,6 +88,11 @@ public final class SrsBounceCheck {
         this.bouncesOnly = bouncesOnly;
     }
 
+    /** The engine this check asks. */
+    public SrsEngine engine() {
+        return engine;
+    }
+
     /** An {@code SRS0}/{@code SRS1} local part with a separator, quoted or not, any case. */
     public static boolean looksSrs(String localPart) {
         String local = localPart.startsWith("\"") ? localPart.substring(1) : localPart;

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+
+import org.jamesexim.common.ReloadingFile;
 
 /**
  * A list of domains (SRS alias domains, sender domains never rewritten): written in the configuration, read from a
@@ -35,24 +36,8 @@ public final class SrsDomainList {
         void failed(Path file, String why);
     }
 
-    /** One list in use: the configured domains and the file's, in that order. */
-    private static final class Snapshot {
-        final List<String> domains;
-        final Object stamp;
-
-        Snapshot(List<String> domains, Object stamp) {
-            this.domains = domains;
-            this.stamp = stamp;
-        }
-    }
-
     private final List<String> fixed;
-    private final Path file;
-    private final Duration checkEvery;
-    private final Clock clock;
-    private final Listener listener;
-    private volatile Snapshot current;
-    private volatile long nextCheck;
+    private final ReloadingFile<List<String>> file;
 
     /**
      * @param name the parameter the fixed domains come from, for errors
@@ -67,29 +52,25 @@ public final class SrsDomainList {
             f.add(checked(d, name));
         }
         this.fixed = Collections.unmodifiableList(f);
-        this.file = file;
-        this.checkEvery = Objects.requireNonNull(checkEvery, "checkEvery");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.listener = listener == null ? new Listener() {
-            @Override
-            public void loaded(Path p, int domains, boolean reload) {
-            }
-
-            @Override
-            public void failed(Path p, String why) {
-            }
-        } : listener;
+        Objects.requireNonNull(checkEvery, "checkEvery");
+        Objects.requireNonNull(clock, "clock");
         if (file == null) {
-            current = new Snapshot(this.fixed, null);
-        } else {
-            Object stamp = stamp(file);
-            if (stamp == null) {
-                throw new IllegalArgumentException(file + " cannot be read");
-            }
-            current = new Snapshot(merge(this.fixed, read(file)), stamp);
-            this.listener.loaded(file, current.domains.size(), false);
+            this.file = null;
+            return;
         }
-        nextCheck = clock.millis() + checkEvery.toMillis();
+        Listener l = listener;
+        this.file = new ReloadingFile<>(file, p -> merge(this.fixed, read(p)), checkEvery, clock, l == null ? null
+            : new ReloadingFile.Listener<List<String>>() {
+                @Override
+                public void loaded(Path p, List<String> domains, boolean reload) {
+                    l.loaded(p, domains.size(), reload);
+                }
+
+                @Override
+                public void failed(Path p, String why) {
+                    l.failed(p, why.replace("(the value in use is kept)", "(the list in use is kept)"));
+                }
+            });
     }
 
     /** A list without a file. */
@@ -99,8 +80,7 @@ public final class SrsDomainList {
 
     /** The domains in use now (after looking at the file when it is time to). */
     public List<String> domains() {
-        refresh();
-        return current.domains;
+        return file == null ? fixed : file.get();
     }
 
     /** True when no domain is listed (the caller's default applies). */
@@ -134,52 +114,7 @@ public final class SrsDomainList {
 
     /** Looks at the file now if it is time to; true when a changed file was read and is in use. */
     public boolean refresh() {
-        if (file == null) {
-            return false;
-        }
-        long now = clock.millis();
-        if (now < nextCheck) {
-            return false;
-        }
-        synchronized (this) {
-            if (now < nextCheck) {
-                return false;
-            }
-            nextCheck = now + checkEvery.toMillis();
-            Object stamp = stamp(file);
-            if (stamp == null) {
-                if (current.stamp != null) {
-                    listener.failed(file, "cannot be read (the list in use is kept)");
-                    current = new Snapshot(current.domains, null);
-                }
-                return false;
-            }
-            if (stamp.equals(current.stamp)) {
-                return false;
-            }
-            try {
-                List<String> read = read(file);
-                current = new Snapshot(merge(fixed, read), stamp);
-                listener.loaded(file, current.domains.size(), true);
-                return true;
-            } catch (IllegalArgumentException e) {
-                current = new Snapshot(current.domains, stamp); // reported once per change
-                listener.failed(file, e.getMessage() + " (the list in use is kept)");
-                return false;
-            }
-        }
-    }
-
-    private static Object stamp(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            if (!a.isRegularFile()) {
-                return null;
-            }
-            return List.of(a.lastModifiedTime().toMillis(), a.size(), String.valueOf(a.fileKey()));
-        } catch (IOException e) {
-            return null;
-        }
+        return file != null && file.refresh();
     }
 
     private static List<String> read(Path file) {
@@ -229,7 +164,7 @@ public final class SrsDomainList {
 
     @Override
     public String toString() {
-        return "SrsDomainList" + current.domains + (file == null ? "" : " + " + file);
+        return "SrsDomainList" + (file == null ? fixed : file.current()) + (file == null ? "" : " + " + file.file());
     }
 
 }

@@ -1,16 +1,13 @@
 package org.jamesexim.srs;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+
+import org.jamesexim.common.config.Secret;
+import org.jamesexim.common.config.SecretFiles;
 
 /**
  * The rules a server's SRS secrets must meet, checked when a mailet or hook starts. Whoever knows a secret can sign
@@ -84,48 +81,19 @@ public final class SrsSecrets {
      * @throws IllegalArgumentException when the file is missing, too big, open to other users, or holds no secret
      */
     public static List<String> readFile(String parameter, Path file) {
-        byte[] bytes;
-        try {
-            checkMode(parameter, file);
-            long size = Files.size(file);
-            if (size > MAX_FILE_OCTETS) {
-                throw new IllegalArgumentException(parameter + ": " + file + " is " + size + " octets; a secrets file may hold at most "
-                    + MAX_FILE_OCTETS);
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(parameter + ": cannot read " + file + " (no such file)");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(parameter + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
-        }
-        if (bytes.length > MAX_FILE_OCTETS) {
-            throw new IllegalArgumentException(parameter + ": " + file + " holds more than " + MAX_FILE_OCTETS + " octets");
-        }
-        List<String> out = new ArrayList<>();
-        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n", -1)) {
-            String t = line.trim();
-            if (!t.isEmpty() && !t.startsWith("#")) {
-                out.add(t);
-            }
-        }
+        return lines(parameter, file, SecretFiles.read(parameter, file, MAX_FILE_OCTETS));
+    }
+
+    /**
+     * The secrets of a secrets file's text (read by {@link SecretFiles}): one a line, the first signs.
+     *
+     * @throws IllegalArgumentException when it holds no secret
+     */
+    public static List<String> lines(String parameter, Path file, String text) {
+        List<String> out = Secret.lines(text);
         if (out.isEmpty()) {
             throw new IllegalArgumentException(parameter + ": " + file + " holds no secret (one a line, the first signs)");
         }
         return out;
-    }
-
-    /** Refuses a file (or the file a link points to) that others may read or write, or its group may write. */
-    static void checkMode(String parameter, Path file) throws IOException {
-        Set<PosixFilePermission> perms;
-        try {
-            perms = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException e) {
-            return; // not a POSIX file system: nothing to check
-        }
-        if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.OTHERS_WRITE)
-            || perms.contains(PosixFilePermission.OTHERS_EXECUTE) || perms.contains(PosixFilePermission.GROUP_WRITE)) {
-            throw new IllegalArgumentException(parameter + ": " + file + " has mode " + PosixFilePermissions.toString(perms)
-                + ": other users could read or change the SRS secrets; chmod 600 it (640 for a group James's user is in)");
-        }
     }
 }

@@ -16,15 +16,18 @@ import java.util.TreeSet;
 public final class ParamSet {
     private final Map<String, Param<?>> byName;
     private final Map<String, Param<?>> byAlias;
+    /** A warning for each parameter that is discouraged when given (a secret written inline, {@link SecretParam}). */
+    private final Map<String, String> whenGiven;
 
-    private ParamSet(Map<String, Param<?>> byName, Map<String, Param<?>> byAlias) {
+    private ParamSet(Map<String, Param<?>> byName, Map<String, Param<?>> byAlias, Map<String, String> whenGiven) {
         this.byName = byName;
         this.byAlias = byAlias;
+        this.whenGiven = whenGiven;
     }
 
     /** @throws IllegalStateException when two parameters (or old names) share a name */
     public static ParamSet of(Param<?>... params) {
-        return new ParamSet(Map.of(), Map.of()).with(params);
+        return new ParamSet(Map.of(), Map.of(), Map.of()).with(params);
     }
 
     /** These parameters and {@code more}. */
@@ -39,12 +42,26 @@ public final class ParamSet {
             }
             names.put(p.name(), p);
         }
-        return new ParamSet(Collections.unmodifiableMap(names), Collections.unmodifiableMap(aliases));
+        return new ParamSet(Collections.unmodifiableMap(names), Collections.unmodifiableMap(aliases), whenGiven);
+    }
+
+    /** These parameters and the four of each secret ({@link SecretParam#params()}). */
+    public ParamSet with(SecretParam... secrets) {
+        ParamSet out = this;
+        Map<String, String> warn = new LinkedHashMap<>(whenGiven);
+        for (SecretParam s : secrets) {
+            out = out.with(s.params().toArray(new Param<?>[0]));
+            warn.put(s.inline().name(), s.inlineWarning());
+        }
+        return new ParamSet(out.byName, out.byAlias, Collections.unmodifiableMap(warn));
     }
 
     /** These parameters and those of {@code other}. */
     public ParamSet with(ParamSet other) {
-        return with(other.params().toArray(new Param<?>[0]));
+        ParamSet out = with(other.params().toArray(new Param<?>[0]));
+        Map<String, String> warn = new LinkedHashMap<>(whenGiven);
+        warn.putAll(other.whenGiven);
+        return new ParamSet(out.byName, out.byAlias, Collections.unmodifiableMap(warn));
     }
 
     private static void claim(Map<String, Param<?>> names, Map<String, Param<?>> aliases, String name, Param<?> p) {
@@ -109,6 +126,9 @@ public final class ParamSet {
             }
             if (Param.blankToNull(text) != null) {
                 given.add(p);
+                if (whenGiven.containsKey(p.name())) {
+                    warnings.add(whenGiven.get(p.name()));
+                }
                 String t = text.trim();
                 boolean yes = t.equalsIgnoreCase("yes") || t.equals("1");
                 if (p.takesLegacyYesNo() && (yes || t.equalsIgnoreCase("no") || t.equals("0"))) {
