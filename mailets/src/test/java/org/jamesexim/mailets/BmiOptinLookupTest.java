@@ -38,4 +38,51 @@ class BmiOptinLookupTest {
         assertThatThrownBy(() -> m.init(FakeMailetConfig.builder().mailetName("x").setProperty("file", bad.toString()).build()))
             .hasMessageContaining("file: " + bad + " line 2");
     }
+
+    @Test
+    void aChangedFileIsReadAgainAndABrokenEditKeepsTheTableInUse(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("optin.txt");
+        Files.writeString(f, "a@example.test: strict\n");
+        BmiOptinLookup m = new BmiOptinLookup(null);
+        m.init(FakeMailetConfig.builder().mailetName("BmiOptinLookup").setProperty("file", f.toString())
+            .setProperty("reloadInterval", "0s").build());
+        assertThat(optins(m)).containsOnlyKeys("a@example.test");
+
+        replace(dir, f, "a@example.test: strict\nb@example.test: nolinks\n");
+        assertThat(optins(m)).containsOnlyKeys("a@example.test", "b@example.test");
+
+        replace(dir, f, "b@example.test: nolinks\nbroken line here\n");
+        assertThat(optins(m)).as("a malformed edit keeps the table in use").containsOnlyKeys("a@example.test", "b@example.test");
+        Files.delete(f);
+        assertThat(optins(m)).containsOnlyKeys("a@example.test", "b@example.test");
+        replace(dir, f, "b@example.test: nolinks\n");
+        assertThat(optins(m)).containsOnlyKeys("b@example.test");
+    }
+
+    @Test
+    void theFileIsLookedAtEveryReloadIntervalNotOnEveryMail(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("optin.txt");
+        Files.writeString(f, "a@example.test: strict\n");
+        BmiOptinLookup m = new BmiOptinLookup(null);
+        m.init(FakeMailetConfig.builder().mailetName("BmiOptinLookup").setProperty("file", f.toString())
+            .setProperty("reloadInterval", "1h").build());
+        replace(dir, f, "b@example.test: nolinks\n");
+        assertThat(optins(m)).containsOnlyKeys("a@example.test");
+        assertThatThrownBy(() -> new BmiOptinLookup(null).init(FakeMailetConfig.builder().mailetName("x").setProperty("file", f.toString())
+            .setProperty("reloadInterval", "2h").build())).hasMessageStartingWith("reloadInterval: bad value '2h'");
+    }
+
+    private static java.util.Map<String, org.jamesexim.bmi.BmiOptin> optins(BmiOptinLookup m) throws Exception {
+        FakeMail mail = FakeMail.builder().name("m").recipients("a@example.test", "b@example.test")
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setText("t")).build();
+        m.service(mail);
+        java.util.Map<String, org.jamesexim.bmi.BmiOptin> found = BmiAttributes.optins(mail);
+        return found == null ? java.util.Map.of() : found;
+    }
+
+    private static void replace(Path dir, Path f, String text) throws java.io.IOException {
+        Path tmp = dir.resolve("optin.tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
 }
