@@ -67,6 +67,10 @@ final class WebAdmin {
         return post(path, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    Reply patch(String path) throws Exception {
+        return send(builder(path, Duration.ofSeconds(60)).method("PATCH", HttpRequest.BodyPublishers.noBody()));
+    }
+
     Reply delete(String path) throws Exception {
         return send(builder(path, Duration.ofSeconds(60)).DELETE());
     }
