@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * still reads {@code yes}/{@code no}/{@code 1}/{@code 0} for one release, with a deprecation WARN.</p>
  *
  * <p>Metrics (docs/dcc.md): the timer {@code jexim.dcc.dccifd} around each check (connect to verdict), the counter
- * {@code jexim.dcc_result.<result>} per recorded result ({@code A}, {@code R}, {@code G}, {@code S}, {@code T};
+ * {@code jexim.dcc_result.<result>} per recorded result ({@code A}, {@code R}, {@code G}, {@code T};
  * {@code none} when dccifd gave no answer).</p>
  */
 @Singleton

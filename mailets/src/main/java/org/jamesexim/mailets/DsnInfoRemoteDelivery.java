@@ -113,6 +113,7 @@ public class DsnInfoRemoteDelivery extends RemoteDelivery {
     }
 
     private final DNSService dnsServer;
+    private final MetricFactory metricFactory;
     private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jexim-dsninfo-deadline");
         t.setDaemon(true);
@@ -124,6 +125,7 @@ public class DsnInfoRemoteDelivery extends RemoteDelivery {
                                  MetricFactory metricFactory) {
         super(dnsServer, domainList, queueFactory, metricFactory, ThreadState.DO_NOT_START_THREADS);
         this.dnsServer = dnsServer;
+        this.metricFactory = metricFactory;
     }
 
     @Override
@@ -140,7 +142,7 @@ public class DsnInfoRemoteDelivery extends RemoteDelivery {
             DeliveryRunnable runnable = JamesInternals.deliveryRunnable(this);
             RemoteDeliveryConfiguration configuration = JamesInternals.configuration(this);
             MailDelivrer delivrer = new MailDelivrer(configuration,
-                new DsnInfoMailDelivrerToHost(configuration, getMailetContext(), attemptTimeout, watchdog),
+                new DsnInfoMailDelivrerToHost(configuration, getMailetContext(), attemptTimeout, watchdog, metricFactory),
                 dnsServer, new Bouncer(configuration, getMailetContext()), getMailetContext());
             JamesInternals.replaceMailDelivrer(runnable, delivrer);
             runnable.start();

@@ -8,6 +8,7 @@ import java.util.Map;
 import javax.mail.MessagingException;
 import javax.mail.internet.InternetAddress;
 
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.transport.mailets.remote.delivery.ExecutionResult;
 import org.apache.james.transport.mailets.remote.delivery.MailDelivrerToHost;
 import org.apache.james.transport.mailets.remote.delivery.RemoteDeliveryConfiguration;
@@ -18,6 +19,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.jamesexim.dsn.SmtpFailure;
 import org.jamesexim.mailets.DsnInfoRemoteDelivery;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,11 @@ import com.sun.mail.smtp.SMTPSendFailedException;
  * James's delivery to one host, run with {@link DsnInfoProviderLoader} as context class loader so that the
  * transport is a {@link DsnInfoSmtpTransport}; afterwards what the host said is written on the mail as the
  * {@code jexim.*} attributes of {@link DsnInfoRemoteDelivery} (replacing those of any earlier attempt).
+ *
+ * <p>Metrics (docs/dsn-protocol-detail.md): the timer {@code jexim.dsn_info.host} per attempt to one host, the counter
+ * {@code jexim.smtp_failed_command.<verb>} per failed recipient recorded (the verb of the command the host refused:
+ * {@code RCPT}, {@code MAIL}, {@code DATA}, ..., {@code initial_connection} for a refusing greeting), and
+ * {@code jexim.dsn_info.attempt_timeout} per attempt cut at {@code attemptTimeout}.</p>
  */
 public class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
     private static final Logger LOGGER = LoggerFactory.getLogger(DsnInfoMailDelivrerToHost.class);
@@ -35,7 +42,13 @@ public class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
     private final DsnInfoProviderLoader loader;
     private final java.time.Duration attemptTimeout;
     private final java.util.concurrent.ScheduledExecutorService watchdog;
+    private final MetricFactory metrics;
     private volatile boolean warnedTransport;
+
+    /** The timer of each attempt to one host (connect to the end of the transaction or the failure). */
+    public static final String HOST_TIMER = "jexim.dsn_info.host";
+    /** The counter of attempts cut at {@code attemptTimeout}. */
+    public static final String ATTEMPT_TIMEOUT = "jexim.dsn_info.attempt_timeout";
 
     /**
      * @param attemptTimeout the longest one attempt to one host may take, whatever the server does
@@ -43,10 +56,17 @@ public class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
      */
     public DsnInfoMailDelivrerToHost(RemoteDeliveryConfiguration configuration, MailetContext mailetContext, java.time.Duration attemptTimeout,
                               java.util.concurrent.ScheduledExecutorService watchdog) {
+        this(configuration, mailetContext, attemptTimeout, watchdog, PackMetrics.NONE);
+    }
+
+    /** As the other constructor, reporting to James's {@code metrics}. */
+    public DsnInfoMailDelivrerToHost(RemoteDeliveryConfiguration configuration, MailetContext mailetContext, java.time.Duration attemptTimeout,
+                              java.util.concurrent.ScheduledExecutorService watchdog, MetricFactory metrics) {
         super(configuration, mailetContext);
         this.loader = new DsnInfoProviderLoader(DsnInfoMailDelivrerToHost.class.getClassLoader());
         this.attemptTimeout = attemptTimeout;
         this.watchdog = watchdog;
+        this.metrics = metrics;
     }
 
     @Override
@@ -60,21 +80,36 @@ public class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
         recording.bind();
+        org.apache.james.metrics.api.TimeMetric timer = metrics.timer(HOST_TIMER);
         try {
             return super.tryDeliveryToHost(mail, addr, outgoingMailServer);
         } catch (MessagingException e) {
             recordFailures(recording, e, addr);
+            recording.failures().values().forEach(f -> PackMetrics.count(metrics,
+                PackMetrics.counter(DsnInfoRemoteDelivery.SMTP_FAILED_COMMAND.asString(), verb(f.command()))));
             if (recording.expired()) {
+                PackMetrics.count(metrics, ATTEMPT_TIMEOUT);
                 LOGGER.warn("delivery of {} to {} cut at its attemptTimeout of {} ms", mail.getName(), outgoingMailServer.getHost(),
                     attemptTimeout.toMillis());
             }
             throw e;
         } finally {
+            timer.stopAndPublish();
             guard.cancel(false);
             recording.unbind();
             thread.setContextClassLoader(previous);
             write(mail, recording, outgoingMailServer);
         }
+    }
+
+    /** The verb of a refused command for its counter: {@code RCPT}, {@code DATA}, ..., {@code initial_connection}. */
+    static String verb(String command) {
+        if (SmtpFailure.INITIAL_CONNECTION.equals(command)) {
+            return "initial_connection";
+        }
+        String t = command.trim();
+        int sp = t.indexOf(' ');
+        return (sp < 0 ? t : t.substring(0, sp)).toUpperCase(Locale.ROOT);
     }
 
     /** Per recipient: its own RCPT error, else the error that ended the whole transaction. */
