@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Adds an {@code Authentication-Results} header (RFC 8601) for our authserv-id on top of the message, like Exim's
  * {@code ${authresults {admd}}}, from the results James has: SPF from James's SPF hook
  * ({@code org.apache.james.spf.header}) or SPF mailet ({@code org.apache.james.transport.mailets.spf.result}),
- * DKIM from jDKIM's {@code DKIMVerify} ({@code jDKIM.AUTHRESULT}) when present, ARC from {@link ArcAttributes}.
+ * DKIM from jDKIM's {@code DKIMVerify} ({@code jDKIM.AUTHRESULT}) when present, ARC from {@link ArcAttributes},
+ * DMARC from {@link DmarcAttributes} ({@code dmarc=fail (p=reject dis=none arc=pass) header.from=example.org
+ * policy.override=arc} when the ARC local policy overrode a fail).
  * Incoming Authentication-Results that claim our authserv-id are forgeries (or stale) and are removed first, however
  * they spell it (case, folding, comments, quotes, a trailing dot); everybody else's are kept byte for byte. Methods
  * without a result are left out; with none at all the header says {@code <id>; none}. What the sender controls
@@ -87,7 +89,7 @@ public class AuthenticationResults extends GenericMailet {
         }
     }
 
-    /** The header value: {@code id; spf=...; dkim=...; arc=...} folded one result per line. */
+    /** The header value: {@code id; spf=...; dkim=...; arc=...; dmarc=...} folded one result per line. */
     String value(Mail mail) {
         List<String> results = new ArrayList<>(3);
         Optional<String> spf = ArcSettings.stringAttribute(mail, SPF_RESULT)
@@ -98,6 +100,8 @@ public class AuthenticationResults extends GenericMailet {
         });
         ArcSettings.stringAttribute(mail, DKIM_AUTHRESULT).ifPresent(d -> results.add(dkim(d)));
         ArcSettings.stringAttribute(mail, ArcAttributes.ARC_STATE).ifPresent(state -> results.add(arc(mail, state)));
+        ArcSettings.stringAttribute(mail, DmarcAttributes.DMARC_AUTH_RESULT).filter(d -> d.startsWith("dmarc="))
+                .ifPresent(results::add);
         StringBuilder sb = new StringBuilder(authservId);
         if (results.isEmpty()) {
             return sb.append("; none").toString();

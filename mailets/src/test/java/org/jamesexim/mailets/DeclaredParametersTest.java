@@ -65,6 +65,7 @@ class DeclaredParametersTest {
         return Stream.of(
             mailet("ArcSeal", () -> new ArcSeal(dns()), ArcSeal.PARAMETERS, Map.of("authservId", "mx.example.test")),
             mailet("ArcVerify", () -> new ArcVerify(dns()), ArcVerify.PARAMETERS, Map.of()),
+            mailet("DmarcVerify", () -> new DmarcVerify(dns()), DmarcVerify.PARAMETERS, Map.of()),
             mailet("AuthenticationResults", AuthenticationResults::new, AuthenticationResults.PARAMETERS,
                 Map.of("authservId", "mx.example.test")),
             mailet("SrsForward", SrsForward::new, SrsForward.PARAMETERS, Map.of("secrets", SECRET)),

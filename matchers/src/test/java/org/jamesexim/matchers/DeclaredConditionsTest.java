@@ -34,6 +34,7 @@ class DeclaredConditionsTest {
     Stream<DynamicContainer> everyMatcher() {
         return Stream.of(
             matcher("ArcState", ArcState::new, ArcState.CONDITION, "pass,none"),
+            matcher("DmarcResult", DmarcResult::new, DmarcResult.CONDITION, "fail/quarantine,temperror"),
             matcher("SrsStatus", SrsStatus::new, SrsStatus.CONDITION, "bad hash,expired"),
             matcher("BmiRule", BmiRule::new, BmiRule.CONDITION, "5:8:GTUBE"),
             matcher("Dcc", () -> new Dcc(new DccService(new Properties())), Dcc.CONDITION, "discard/defer_ok"),

@@ -37,6 +37,7 @@ class DeclaredParametersTest {
     Stream<DynamicContainer> everyHook() {
         return Stream.of(
             hook("ArcVerifyHook", () -> new ArcVerifyHook(ArcVerifyHookTest.dns(false)), ArcVerifyHook.PARAMETERS, Map.of()),
+            hook("DmarcVerifyHook", () -> new DmarcVerifyHook(ArcVerifyHookTest.dns(false)), DmarcVerifyHook.PARAMETERS, Map.of()),
             hook("SrsRcptHook", () -> new SrsRcptHook(SrsRcptHookTest.domains("example.test")), SrsRcptHook.PARAMETERS,
                 Map.of("secrets", "declared-parameters-test-secret-0123")),
             // nothing listens on port 1: init does not connect
