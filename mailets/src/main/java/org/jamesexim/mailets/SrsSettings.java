@@ -37,6 +37,7 @@ import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.srs.EximNativeSrs;
 import org.jamesexim.srs.JdbcSrsDatabase;
 import org.jamesexim.srs.SrsConfig;
+import org.jamesexim.srs.SrsConnectionPool;
 import org.jamesexim.srs.SrsDeadline;
 import org.jamesexim.srs.SrsDomainList;
 import org.jamesexim.srs.SrsEngine;
@@ -101,6 +102,10 @@ public final class SrsSettings {
     public static final Param<SrsEngine.DbMode> DBMODE = Param.custom("dbmode", null, SrsEngine.DbMode::parse);
     public static final Param<Duration> DBTIMEOUT = Param.duration("dbtimeout", DEFAULT_DB_TIMEOUT + "s").between("1s", MAX_DB_TIMEOUT + "s");
     public static final Param<Duration> DBDEADLINE = Param.duration("dbdeadline", DEFAULT_DB_DEADLINE + "s").between("1s", MAX_DB_DEADLINE + "s");
+    /** The SQL that deletes expired rows, a bounded batch at a time ({@code $srs_db_before}: older than maxage + 1 day). */
+    public static final Param<String> DBEXPIRE = Param.text("dbexpire", JdbcSrsDatabase.DEFAULT_EXPIRE);
+    /** How often expired rows are deleted; {@code 0s}: never (the operator expires them). */
+    public static final Param<Duration> DBEXPIRE_INTERVAL = Param.duration("dbexpireInterval", "1h").allowZero().atMost("24h");
     public static final Param<Integer> DBCONNECTIONS = Param.integer("dbconnections", JdbcSrsDatabase.DEFAULT_MAX_IN_FLIGHT, 1, MAX_DB_CONNECTIONS);
     /** The SRS secrets: {@code secrets} (an Exim list), {@code secretsFile} (one a line, read again when it changes), {@code secretsEnv}, {@code secretsProperty}. */
     public static final SecretParam SECRETS = SecretParam.of("secrets");
@@ -116,7 +121,7 @@ public final class SrsSettings {
     public static final ParamSet PARAMETERS = ParamSet.of().with(SECRETS, EXIM_SECRET, DBPASSWORD)
         .with(Param.text("srs_config", null).secret(), HASHLENGTH, HASHMIN, MAXAGE, USEHASH, USETIMESTAMP,
             SEPARATOR, HASH_ALPHABET, ALWAYS_REWRITE, ALIAS_DOMAINS, ALIAS_DOMAINS_FILE, RELOAD_INTERVAL, BOUNCES_ONLY, DBURL, DBUSER, DBDRIVER, DBINSERT, DBSELECT, DBMODE, DBTIMEOUT, DBDEADLINE,
-            DBCONNECTIONS);
+            DBCONNECTIONS, DBEXPIRE, DBEXPIRE_INTERVAL);
     /** Every parameter name this class reads. */
     public static final Set<String> NAMES = PARAMETERS.names();
 
@@ -263,7 +268,8 @@ public final class SrsSettings {
         SrsEngine.DbMode mode = null;
         Duration deadline = null;
         if (url == null || url.trim().isEmpty()) {
-            for (String n : List.of("dbinsert", "dbselect", "dbmode", "dbuser", "dbdriver", "dbtimeout", "dbdeadline", "dbconnections")) {
+            for (String n : List.of("dbinsert", "dbselect", "dbmode", "dbuser", "dbdriver", "dbtimeout", "dbdeadline", "dbconnections",
+                "dbexpire", "dbexpireInterval")) {
                 if (param.apply(n) != null) {
                     throw new IllegalArgumentException(n + " is set but dburl is not: database mode needs dburl");
                 }
@@ -285,8 +291,36 @@ public final class SrsSettings {
             Duration timeout = v.get(DBTIMEOUT);
             deadline = v.get(DBDEADLINE);
             int connections = v.get(DBCONNECTIONS);
-            DataSource ds = new UrlDataSource(url, v.get(DBUSER), pw, (int) Math.max(1, timeout.toSeconds()));
-            db = new JdbcSrsDatabase(ds, v.get(DBINSERT), v.get(DBSELECT), timeout, connections);
+            DataSource ds = SrsConnectionPool.of(new UrlDataSource(url, v.get(DBUSER), pw, (int) Math.max(1, timeout.toSeconds()), hidden),
+                connections, timeout);
+            try {
+                db = new JdbcSrsDatabase(ds, v.get(DBINSERT), v.get(DBSELECT), timeout, connections);
+            } catch (IllegalArgumentException e) {
+                closeQuietly(ds);
+                throw e;
+            }
+            Duration expireEvery = v.get(DBEXPIRE_INTERVAL);
+            if (!expireEvery.isZero() && !v.isSet(DBEXPIRE) && (v.isSet(DBINSERT) || v.isSet(DBSELECT))) {
+                db.close();
+                throw new IllegalArgumentException("dbexpire: dbinsert or dbselect names your own table: give dbexpire for it too"
+                    + " (a DELETE with $srs_db_before), or dbexpireInterval 0s to expire rows yourself");
+            }
+            if (!expireEvery.isZero()) {
+                // an address is valid for maxage days after its day stamp: its row is useless one day later
+                Duration keep = Duration.ofDays(config.maxAge() + 1L);
+                try {
+                    db.expireEvery(v.get(DBEXPIRE), expireEvery, keep, Clock.systemUTC(), (deleted, before, error) -> {
+                        if (error != null) {
+                            LOGGER.warn("SRS database expiry failed (tried again in dbexpireInterval): {}", escape(redact(error, hidden), LOG_TEXT_LIMIT));
+                        } else if (deleted > 0) {
+                            LOGGER.info("SRS database expiry: {} rows older than {} deleted", deleted, before);
+                        }
+                    });
+                } catch (IllegalArgumentException e) {
+                    db.close();
+                    throw new IllegalArgumentException("dbexpire: " + e.getMessage());
+                }
+            }
             mode = v.get(DBMODE);
             mode = mode == null ? SrsEngine.DbMode.ALWAYS : mode;
         }
@@ -551,6 +585,16 @@ public final class SrsSettings {
         return new Given(s.parameter(), values, s.form() == Secret.Form.FILE && list ? s.file() : null);
     }
 
+    private static void closeQuietly(DataSource ds) {
+        if (ds instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) ds).close();
+            } catch (Exception ignored) {
+                // closing after a refused configuration
+            }
+        }
+    }
+
     /** Hands the value of {@code p} to {@code set} when it was given (the engine keeps its own default otherwise). */
     private static <T> void ifSet(ParamValues v, Param<T> p, java.util.function.Consumer<T> set) {
         if (v.isSet(p)) {
@@ -608,8 +652,15 @@ public final class SrsSettings {
         private final String url;
         private final Properties props = new Properties();
 
+        private final List<String> hidden;
+
         UrlDataSource(String url, String user, String password, int timeoutSeconds) {
+            this(url, user, password, timeoutSeconds, List.of());
+        }
+
+        UrlDataSource(String url, String user, String password, int timeoutSeconds, List<String> hidden) {
             this.url = url;
+            this.hidden = hidden;
             if (user != null) {
                 props.setProperty("user", user);
             }
@@ -627,7 +678,20 @@ public final class SrsSettings {
 
         @Override
         public Connection getConnection() throws SQLException {
-            return DriverManager.getConnection(url, props);
+            try {
+                return DriverManager.getConnection(url, props);
+            } catch (SQLException e) {
+                throw hide(e);
+            }
+        }
+
+        /**
+         * The driver's error without a password: drivers repeat the URL ({@code No suitable driver found for ...}) and
+         * the pool logs what it gets, so the message is redacted and the original (and its causes) is not kept.
+         */
+        private SQLException hide(SQLException e) {
+            String m = redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), hidden);
+            return new SQLException(m.replace(url, "<dburl>"), e.getSQLState(), e.getErrorCode());
         }
 
         @Override
@@ -636,7 +700,11 @@ public final class SrsSettings {
             p.putAll(props);
             p.setProperty("user", username);
             p.setProperty("password", password);
-            return DriverManager.getConnection(url, p);
+            try {
+                return DriverManager.getConnection(url, p);
+            } catch (SQLException e) {
+                throw hide(e);
+            }
         }
 
         @Override

@@ -4,14 +4,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -45,10 +50,18 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
     /** Creates the table the default SQL uses (portable: H2, PostgreSQL, MariaDB, Derby). */
     public static final String DEFAULT_CREATE = "CREATE TABLE srs_address (srs_key VARCHAR(64) PRIMARY KEY, address VARCHAR(1024) NOT NULL, "
         + "created TIMESTAMP DEFAULT CURRENT_TIMESTAMP)";
+    /**
+     * Deletes rows older than {@code $srs_db_before}, a bounded batch per statement (PostgreSQL, H2; for MariaDB/MySQL
+     * write {@code DELETE FROM srs_address WHERE created < $srs_db_before LIMIT 1000}).
+     */
+    public static final String DEFAULT_EXPIRE = "DELETE FROM srs_address WHERE srs_key IN (SELECT srs_key FROM srs_address"
+        + " WHERE created < $srs_db_before LIMIT 1000)";
+    /** The most expiry statements (batches) of one pass; the rest waits for the next pass. */
+    public static final int MAX_EXPIRE_BATCHES = 100;
     /** Database calls that may wait at the same time by default ({@code dbconnections}). */
     public static final int DEFAULT_MAX_IN_FLIGHT = 8;
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{?(srs_db_key|srs_db_address)\\}?");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{?(srs_db_key|srs_db_address|srs_db_before)\\}?");
 
     private final DataSource dataSource;
     private final Statement insert;
@@ -56,6 +69,7 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
     private final long timeoutMillis;
     private final int maxInFlight;
     private final ThreadPoolExecutor workers;
+    private ScheduledExecutorService expiry;
 
     /** With {@link #DEFAULT_MAX_IN_FLIGHT} calls at a time. */
     public JdbcSrsDatabase(DataSource dataSource, String insertSql, String selectSql, Duration timeout) {
@@ -74,6 +88,9 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
         this.select = Statement.parse("dbselect", selectSql);
         if (!insert.variables.contains("srs_db_key") || !insert.variables.contains("srs_db_address")) {
             throw new IllegalArgumentException("dbinsert must use both $srs_db_key and $srs_db_address");
+        }
+        if (insert.variables.contains("srs_db_before") || select.variables.contains("srs_db_before")) {
+            throw new IllegalArgumentException("$srs_db_before is for dbexpire only");
         }
         if (!select.variables.contains("srs_db_key")) {
             throw new IllegalArgumentException("dbselect must use $srs_db_key");
@@ -104,6 +121,82 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        ScheduledExecutorService e = expiry;
+        if (e != null) {
+            e.shutdownNow();
+        }
+        if (dataSource instanceof AutoCloseable) { // the pool (SrsConnectionPool): its connections are closed
+            try {
+                ((AutoCloseable) dataSource).close();
+            } catch (Exception ignored) {
+                // closing: nothing more to do
+            }
+        }
+    }
+
+    /**
+     * One expiry pass: runs {@code expireSql} (with {@code $srs_db_before} bound to {@code before}) until it deletes
+     * nothing, at most {@link #MAX_EXPIRE_BATCHES} times, each a database call with the usual timeout.
+     *
+     * @return the rows deleted
+     */
+    public long expire(String expireSql, Instant before) throws SrsDatabaseException {
+        Statement expire = Statement.parse("dbexpire", expireSql);
+        if (!expire.variables.equals(List.of("srs_db_before"))) {
+            throw new IllegalArgumentException("dbexpire must use $srs_db_before once (and no other variable)");
+        }
+        long total = 0;
+        for (int i = 0; i < MAX_EXPIRE_BATCHES; i++) {
+            int n = call("SRS database expiry", Duration.ofMillis(timeoutMillis), (c, seconds) -> {
+                try (PreparedStatement ps = c.prepareStatement(expire.sql)) {
+                    ps.setQueryTimeout(seconds);
+                    ps.setTimestamp(1, Timestamp.from(before));
+                    return ps.executeUpdate();
+                }
+            });
+            total += n;
+            if (n <= 0) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Runs {@link #expire} every {@code every} (first after {@code every}) on one daemon thread, deleting rows older
+     * than {@code keep}; each pass's result goes to {@code report} (rows deleted, or the error), which must not throw.
+     *
+     * @throws IllegalArgumentException when {@code expireSql} is not a statement with {@code $srs_db_before}
+     */
+    public synchronized void expireEvery(String expireSql, Duration every, Duration keep, Clock clock, ExpiryReport report) {
+        Statement check = Statement.parse("dbexpire", expireSql);
+        if (!check.variables.equals(List.of("srs_db_before"))) {
+            throw new IllegalArgumentException("dbexpire must use $srs_db_before once (and no other variable)");
+        }
+        if (expiry != null) {
+            throw new IllegalStateException("expiry already scheduled");
+        }
+        String pool = Integer.toHexString(System.identityHashCode(this));
+        expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jexim-srs-expiry-" + pool);
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = Math.max(1000, every.toMillis());
+        expiry.scheduleWithFixedDelay(() -> {
+            Instant before = clock.instant().minus(keep);
+            try {
+                report.expired(expire(expireSql, before), before, null);
+            } catch (SrsDatabaseException | RuntimeException e) {
+                report.expired(0, before, e.getMessage());
+            }
+        }, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** What one expiry pass did: for the caller's log. */
+    public interface ExpiryReport {
+        /** {@code deleted} rows older than {@code before}; {@code error} null, or why the pass stopped. */
+        void expired(long deleted, Instant before, String error);
     }
 
     /** True once {@link #close()} was called. */
