@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * absolute path or a {@code file://} URL of James, see {@link PackFiles}) that only its owner may read
  * ({@code chmod 600}); {@code 0}, {@code false} or empty disables sealing. {@code perDomain} picks another sealing
  * identity by the envelope sender's domain ({@code senderdomain = d : selector : key}, entries separated by
- * {@code ;}). A mail that cannot be sealed goes on unchanged, with a log line. Unknown parameters and bad values
+ * {@code ;}). For a key rotation, {@code selectors} replaces {@code key}: every {@code selector : key} pair of
+ * {@code domain} (entries separated by {@code ;}), {@code selector} naming the one that seals; the others are loaded and
+ * checked at start like it and stay configured while their records must stay published (docs/arc.md, "Key rotation").
+ * A mail that cannot be sealed goes on unchanged, with a log line. Unknown parameters and bad values
  * are refused at start, naming the parameter and never the key.
  *
  * <pre>{@code
@@ -55,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *     <domain>example.test</domain>                     <!-- d= -->
  *     <selector>arc2026</selector>                      <!-- s= -->
  *     <key>/etc/james/arc/arc2026.pem</key>             <!-- path, file://conf/... or PEM text; 0/false/empty: no sealing -->
+ *     <!-- key rotation, instead of key: every selector : key of domain; selector names the one that seals
+ *     <selectors>arc2026 : /etc/james/arc/arc2026.pem ; arc2027 : /etc/james/arc/arc2027.pem</selectors> -->
  *     <timestamps>true</timestamps>                     <!-- t= on AMS and AS (default true) -->
  *     <expire></expire>                                 <!-- x= on the AMS: expire | +SECONDS | EPOCH (default none) -->
  *     <signedHeaders></signedHeaders>                   <!-- colon list; default: Exim's DKIM list, as present -->
@@ -82,11 +87,18 @@ public class ArcSeal extends GenericMailet {
     public static final Param<String> EXPIRE = Param.text("expire", null);
     /** {@code signedHeaders}: a colon list of the fields the AMS signs. */
     public static final Param<List<String>> SIGNED_HEADERS = Param.custom("signedHeaders", null, ArcSeal::signedHeaders);
+    /**
+     * {@code selectors}: {@code selector : key} entries separated by {@code ;}, every key of {@code domain} for a
+     * rotation: {@code selector} names the one that seals, the others stay loaded (and checked) while their records
+     * stay published. Instead of {@code key}.
+     */
+    public static final Param<String> SELECTORS = Param.text("selectors", null).secret();
     /** {@code perDomain}: {@code senderdomain = d : selector : key} entries separated by {@code ;}. */
     public static final Param<String> PER_DOMAIN = Param.text("perDomain", null);
     /** Every parameter ArcSeal reads. */
     public static final ParamSet PARAMETERS = ArcSettings.DNS_PARAMETERS.with(ArcSettings.AUTHSERV_ID, DOMAIN, SELECTOR, KEY,
-            TIMESTAMPS, EXPIRE, SIGNED_HEADERS, PER_DOMAIN);
+            SELECTORS, TIMESTAMPS, EXPIRE, SIGNED_HEADERS, PER_DOMAIN);
+    private static final java.util.regex.Pattern SELECTOR_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9_])?");
 
     private final DNSService dnsService;
     private final FileSystem fileSystem;
@@ -121,49 +133,167 @@ public class ArcSeal extends GenericMailet {
             String expire = values.get(EXPIRE);
             List<String> signedHeaders = values.get(SIGNED_HEADERS);
             verifier = ArcSettings.verifier(values, dnsService, metrics);
-            Optional<SigningKey> key = key("key", values.get(KEY));
-            if (key.isPresent()) {
-                defaultSealer = sealer(authservId, required(values, DOMAIN), required(values, SELECTOR), key.get(), timestamps,
-                        expire, signedHeaders, verifier);
-            }
-            String perDomain = values.get(PER_DOMAIN);
-            if (perDomain != null) {
-                for (String entry : perDomain.split(";")) {
-                    if (entry.trim().isEmpty()) {
-                        continue;
-                    }
-                    int eq = entry.indexOf('=');
-                    String[] parts = eq < 0 ? new String[0] : entry.substring(eq + 1).split(":", 3);
-                    if (eq < 0 || parts.length != 3) {
-                        throw new IllegalArgumentException("perDomain entry '" + entry.trim()
-                                + "' must be 'senderdomain = domain : selector : key'");
-                    }
-                    String senderDomain = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-                    if (SafeText.domain(senderDomain).isEmpty()) {
-                        throw new IllegalArgumentException("perDomain: '" + SafeText.printable(senderDomain, 80)
-                                + "' is not a domain name");
-                    }
-                    Optional<SigningKey> k = key("perDomain key for " + senderDomain, parts[2]);
-                    if (k.isPresent()) {
-                        bySenderDomain.put(senderDomain, sealer(authservId,
-                                parts[0].trim(), parts[1].trim(), k.get(), timestamps, expire, signedHeaders, verifier));
-                    }
+            List<Selector> all = selectors(values, fileSystem);
+            List<String> kept = new ArrayList<>();
+            for (Selector s : all) {
+                if (!s.seals()) {
+                    kept.add(s.selector());
+                    continue;
                 }
+                ArcSealer sealer = sealer(authservId, s.domain(), s.selector(), s.key(), timestamps, expire, signedHeaders, verifier);
+                if (s.senderDomain() == null) {
+                    defaultSealer = sealer;
+                } else {
+                    bySenderDomain.put(s.senderDomain(), sealer);
+                }
+            }
+            if (!kept.isEmpty()) {
+                LOGGER.info("ArcSeal: d={} seals with selector {}; kept for the rotation window, not sealing: {}",
+                        defaultSealer.domain(), values.get(SELECTOR), String.join(", ", kept));
             }
         } catch (IllegalArgumentException e) {
             throw new MessagingException("ArcSeal: " + e.getMessage());
         }
     }
 
-    private static String required(ParamValues values, Param<String> p) {
+    /**
+     * One sealing identity of an ArcSeal configuration: {@code d=}, {@code s=}, its key, whether ArcSeal seals with it
+     * (the others are {@code selectors} kept for a rotation window) and, for a {@code perDomain} entry, the envelope
+     * sender domain that picks it. What a key check reads, with the same rules as ArcSeal ({@link #selectors}).
+     */
+    public static final class Selector {
+        private final String domain;
+        private final String selector;
+        private final SigningKey key;
+        private final boolean seals;
+        private final String senderDomain;
+
+        Selector(String domain, String selector, SigningKey key, boolean seals, String senderDomain) {
+            this.domain = domain;
+            this.selector = selector;
+            this.key = key;
+            this.seals = seals;
+            this.senderDomain = senderDomain;
+        }
+
+        public String domain() {
+            return domain;
+        }
+
+        public String selector() {
+            return selector;
+        }
+
+        public SigningKey key() {
+            return key;
+        }
+
+        /** True for the key ArcSeal seals with; false for a selector kept published for a rotation window. */
+        public boolean seals() {
+            return seals;
+        }
+
+        /** The envelope sender domain of a {@code perDomain} entry; null for {@code domain}'s own selectors. */
+        public String senderDomain() {
+            return senderDomain;
+        }
+
+        /** Where the key record must be published: {@code <selector>._domainkey.<domain>}. */
+        public String dnsName() {
+            return selector + "._domainkey." + domain;
+        }
+
+        /** The key record to publish there ({@link SigningKey#dnsRecord()}). */
+        public String dnsRecord() {
+            return key.dnsRecord();
+        }
+
+        @Override
+        public String toString() {
+            return dnsName() + (seals ? " (seals)" : " (kept)");
+        }
+    }
+
+    /**
+     * Every sealing identity the parameters name, keys loaded and checked as ArcSeal does at start: {@code domain}
+     * with {@code selector} and {@code key}, or with {@code selectors} ({@code selector} picks the one that seals),
+     * then each {@code perDomain} entry. Empty when sealing is off.
+     *
+     * @param fileSystem James's, for {@code file://} keys; may be null (plain paths and PEM text only)
+     * @throws IllegalArgumentException naming the parameter or selector at fault, never a key
+     */
+    public static List<Selector> selectors(ParamValues values, FileSystem fileSystem) {
+        List<Selector> out = new ArrayList<>();
+        String list = values.get(SELECTORS);
+        if (list != null) {
+            if (values.get(KEY) != null) {
+                throw new IllegalArgumentException("key and selectors: give the sealing key once, as one of selectors");
+            }
+            String domain = required(values, DOMAIN, "selectors");
+            String sealing = required(values, SELECTOR, "selectors");
+            Map<String, SigningKey> keys = new LinkedHashMap<>();
+            for (String entry : list.split(";")) {
+                if (entry.trim().isEmpty()) {
+                    continue;
+                }
+                int colon = entry.indexOf(':');
+                String name = colon < 0 ? "" : entry.substring(0, colon).trim();
+                if (colon < 0 || !SELECTOR_NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException("selectors entry '" + SafeText.printable(colon < 0 ? "" : name, 40)
+                            + "' must be 'selector : key' (selector: letters, digits, '-', '_', '.')");
+                }
+                if (keys.containsKey(name)) {
+                    throw new IllegalArgumentException("selectors: selector " + name + " is given twice");
+                }
+                keys.put(name, key(fileSystem, "selectors key for " + name, entry.substring(colon + 1).trim())
+                        .orElseThrow(() -> new IllegalArgumentException("selectors key for " + name + ": no key (0, false or empty)")));
+            }
+            if (!keys.containsKey(sealing)) {
+                throw new IllegalArgumentException("selector " + SafeText.printable(sealing, 40) + " is not one of selectors "
+                        + keys.keySet());
+            }
+            keys.forEach((name, k) -> out.add(new Selector(domain, name, k, name.equals(sealing), null)));
+        } else {
+            Optional<SigningKey> key = key(fileSystem, "key", values.get(KEY));
+            if (key.isPresent()) {
+                out.add(new Selector(required(values, DOMAIN, "key"), required(values, SELECTOR, "key"), key.get(), true, null));
+            }
+        }
+        String perDomain = values.get(PER_DOMAIN);
+        if (perDomain != null) {
+            for (String entry : perDomain.split(";")) {
+                if (entry.trim().isEmpty()) {
+                    continue;
+                }
+                int eq = entry.indexOf('=');
+                String[] parts = eq < 0 ? new String[0] : entry.substring(eq + 1).split(":", 3);
+                if (eq < 0 || parts.length != 3) {
+                    throw new IllegalArgumentException("perDomain entry '" + entry.trim()
+                            + "' must be 'senderdomain = domain : selector : key'");
+                }
+                String senderDomain = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+                if (SafeText.domain(senderDomain).isEmpty()) {
+                    throw new IllegalArgumentException("perDomain: '" + SafeText.printable(senderDomain, 80)
+                            + "' is not a domain name");
+                }
+                Optional<SigningKey> k = key(fileSystem, "perDomain key for " + senderDomain, parts[2]);
+                if (k.isPresent()) {
+                    out.add(new Selector(parts[0].trim(), parts[1].trim(), k.get(), true, senderDomain));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String required(ParamValues values, Param<String> p, String with) {
         String v = values.get(p);
         if (v == null) {
-            throw new IllegalArgumentException(p.name() + " is required when key is set");
+            throw new IllegalArgumentException(p.name() + " is required when " + with + " is set");
         }
         return v;
     }
 
-    private Optional<SigningKey> key(String what, String spec) {
+    private static Optional<SigningKey> key(FileSystem fileSystem, String what, String spec) {
         if (spec == null) {
             return Optional.empty();
         }

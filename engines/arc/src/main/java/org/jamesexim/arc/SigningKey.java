@@ -188,6 +188,29 @@ public final class SigningKey {
         }
     }
 
+    /**
+     * The key record to publish for this key at {@code <selector>._domainkey.<domain>} (RFC 6376 3.6.1):
+     * {@code v=DKIM1; k=rsa; p=<SubjectPublicKeyInfo, base64>}, or for Ed25519 {@code v=DKIM1; k=ed25519; p=<the 32
+     * bytes of the public key, base64>} (RFC 8463). The public half only: nothing of the private key.
+     */
+    public String dnsRecord() {
+        if (algorithm == SignatureAlgorithm.ED25519_SHA256) {
+            byte[] pub = ((Ed25519PrivateKeyParameters) key).generatePublicKey().getEncoded();
+            return "v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(pub);
+        }
+        if (!(key instanceof java.security.interfaces.RSAPrivateCrtKey)) {
+            throw new IllegalStateException("RSA key without its public exponent");
+        }
+        java.security.interfaces.RSAPrivateCrtKey k = (java.security.interfaces.RSAPrivateCrtKey) key;
+        try {
+            byte[] spki = KeyFactory.getInstance("RSA").generatePublic(
+                    new java.security.spec.RSAPublicKeySpec(k.getModulus(), k.getPublicExponent())).getEncoded();
+            return "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(spki);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("RSA public key not derivable from the private key", null);
+        }
+    }
+
     @Override
     public String toString() {
         return "SigningKey[" + algorithm.tag() + ", " + bits + " bits]";
