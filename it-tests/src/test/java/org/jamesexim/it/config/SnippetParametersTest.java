@@ -254,7 +254,8 @@ class SnippetParametersTest {
                 "org.jamesexim.mailets.SrsForward", "org.jamesexim.mailets.BmiRun", "org.jamesexim.mailets.QueueFile",
                 "org.jamesexim.mailets.DsnInfoBounce", "org.jamesexim.smtp.DovecotAuthHook", "org.jamesexim.smtp.ArcVerifyHook",
                 "org.jamesexim.smtp.SrsRcptHook", "org.jamesexim.matchers.ArcState", "org.jamesexim.matchers.BmiRule",
-                "org.jamesexim.smtp.DccHook", "org.jamesexim.matchers.Dcc");
+                "org.jamesexim.smtp.DccHook", "org.jamesexim.matchers.Dcc",
+                "org.jamesexim.smtp.DmarcVerifyHook", "org.jamesexim.mailets.DmarcVerify", "org.jamesexim.matchers.DmarcResult");
     }
 
     @Test
