@@ -9,6 +9,7 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -19,6 +20,7 @@ import org.jamesexim.srs.SrsForwardResult;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +87,11 @@ public class SrsForward extends GenericMailet {
     /** The expansion of {@code alias} that names the original recipient's domain. */
     static final String ORIGINAL_DOMAIN = "$original_domain";
 
+    /** The counters of forward's results: {@code jexim.srs.forward.rewritten}, {@code unchanged}, {@code too_long}, {@code defer}, {@code failed}. */
+    public static final String FORWARD_COUNTER = "jexim.srs.forward";
+
     private final FileSystem fileSystem;
+    private final MetricFactory metrics;
     private SrsSettings settings;
     private String alias;
     private boolean aliasFromRecipient;
@@ -98,15 +104,21 @@ public class SrsForward extends GenericMailet {
         this(null);
     }
 
-    @Inject
+    /** Without James's metrics (plain tests). */
     public SrsForward(FileSystem fileSystem) {
+        this(fileSystem, PackMetrics.NONE);
+    }
+
+    @Inject
+    public SrsForward(FileSystem fileSystem, MetricFactory metrics) {
         this.fileSystem = fileSystem;
+        this.metrics = metrics;
     }
 
     @Override
     public void init() throws MessagingException {
         try {
-            settings = SrsSettings.read(GlueParams.source(getMailetConfig()), PARAMETERS, f -> PackFiles.resolve(fileSystem, f));
+            settings = SrsSettings.read(GlueParams.source(getMailetConfig()), PARAMETERS, f -> PackFiles.resolve(fileSystem, f), metrics);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SrsForward: " + e.getMessage());
         }
@@ -187,14 +199,15 @@ public class SrsForward extends GenericMailet {
         if (excluded.contains(sender.getDomain().asString())) {
             return; // excludeDomains: never rewritten
         }
-        rewrite(mail, sender, aliasFor(mail), settings, LOGGER, warnedTooLong);
+        rewrite(mail, sender, aliasFor(mail), settings, LOGGER, warnedTooLong, metrics);
     }
 
     /**
      * Rewrites {@code mail}'s sender; whatever happens, the mail goes on (with its own sender when it cannot be
      * rewritten). Shared with {@link SrsReverse}'s {@code reverseandforward}.
      */
-    static void rewrite(Mail mail, MailAddress sender, String alias, SrsSettings settings, Logger log, AtomicBoolean warnedTooLong) {
+    static void rewrite(Mail mail, MailAddress sender, String alias, SrsSettings settings, Logger log, AtomicBoolean warnedTooLong,
+                        MetricFactory metrics) {
         String original = sender.asString();
         SrsForwardResult r;
         try {
@@ -202,8 +215,11 @@ public class SrsForward extends GenericMailet {
         } catch (RuntimeException e) {
             log.warn("SRS forward mail={} srs_orig_sender={} left unrewritten: {}", mail.getName(), settings.safe(original),
                 settings.safe(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            PackMetrics.count(metrics, FORWARD_COUNTER + ".failed");
             return;
         }
+        PackMetrics.count(metrics, PackMetrics.counter(FORWARD_COUNTER, r.outcome() == SrsForwardResult.Outcome.REWRITTEN
+            && !acceptable(r.address()) ? "failed" : r.outcome().name().toLowerCase(Locale.ROOT)));
         switch (r.outcome()) {
             case REWRITTEN:
                 MailAddress rewritten;
@@ -231,6 +247,16 @@ public class SrsForward extends GenericMailet {
             default:
                 log.warn("SRS forward mail={} srs_orig_sender={} left unrewritten ({}): {}", mail.getName(), settings.safe(original),
                     r.outcome().name().toLowerCase(Locale.ROOT), settings.safe(r.error().orElse("")));
+        }
+    }
+
+    /** True when James accepts {@code address} (a rewritten sender that is not is left as it was: counted as failed). */
+    private static boolean acceptable(String address) {
+        try {
+            new MailAddress(address);
+            return true;
+        } catch (javax.mail.internet.AddressException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -10,6 +10,7 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -19,6 +20,7 @@ import org.jamesexim.srs.SrsDeadline;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +77,7 @@ public class SrsReverse extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsReverse.class);
 
     private final FileSystem fileSystem;
+    private final MetricFactory metrics;
     private SrsSettings settings;
     private SrsBounces bounces;
     private boolean reverseAndForward;
@@ -86,15 +89,21 @@ public class SrsReverse extends GenericMailet {
         this(null);
     }
 
-    @Inject
+    /** Without James's metrics (plain tests). */
     public SrsReverse(FileSystem fileSystem) {
+        this(fileSystem, PackMetrics.NONE);
+    }
+
+    @Inject
+    public SrsReverse(FileSystem fileSystem, MetricFactory metrics) {
         this.fileSystem = fileSystem;
+        this.metrics = metrics;
     }
 
     @Override
     public void init() throws MessagingException {
         try {
-            settings = SrsSettings.read(GlueParams.source(getMailetConfig()), PARAMETERS, f -> PackFiles.resolve(fileSystem, f));
+            settings = SrsSettings.read(GlueParams.source(getMailetConfig()), PARAMETERS, f -> PackFiles.resolve(fileSystem, f), metrics);
             bounces = new SrsBounces(settings);
             reverseAndForward = settings.values().get(REVERSE_AND_FORWARD);
             if (reverseAndForward && settings.bouncesOnly()) {
@@ -141,6 +150,7 @@ public class SrsReverse extends GenericMailet {
                 target.add(new Attribute(SrsAttributes.SRS_ORIG_RECIPIENT, AttributeValue.of(rcpt.asString())));
             }
             target.add(new Attribute(SrsAttributes.SRS_STATUS, AttributeValue.of(d.status())));
+            PackMetrics.count(metrics, SrsAttributes.SRS_STATUS, d.status().replace(' ', '_')); // jexim.srs_status.bad_hash
             d.result().dbKey().filter(SrsSettings::attributeSafe).ifPresent(k -> target.add(new Attribute(SrsAttributes.SRS_DB_KEY, AttributeValue.of(k))));
             switch (d.verdict()) {
                 case VALID:
@@ -230,7 +240,7 @@ public class SrsReverse extends GenericMailet {
         if (alias == null) {
             return;
         }
-        SrsForward.rewrite(copy, sender, alias, settings, LOGGER, null);
+        SrsForward.rewrite(copy, sender, alias, settings, LOGGER, null, metrics);
     }
 
     /** In database mode a bounce deferred {@code deferRetries} times goes to the error processor. */

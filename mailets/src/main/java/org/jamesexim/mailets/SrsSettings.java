@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import org.apache.james.core.Domain;
+import org.apache.james.metrics.api.MetricFactory;
 import org.jamesexim.common.ReloadingFile;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
@@ -34,10 +36,13 @@ import org.jamesexim.common.config.Secret;
 import org.jamesexim.common.config.SecretFiles;
 import org.jamesexim.common.config.SecretParam;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.jamesexim.srs.EximNativeSrs;
 import org.jamesexim.srs.JdbcSrsDatabase;
 import org.jamesexim.srs.SrsConfig;
 import org.jamesexim.srs.SrsConnectionPool;
+import org.jamesexim.srs.SrsDatabase;
+import org.jamesexim.srs.SrsDatabase.SrsDatabaseException;
 import org.jamesexim.srs.SrsDeadline;
 import org.jamesexim.srs.SrsDomainList;
 import org.jamesexim.srs.SrsEngine;
@@ -125,6 +130,9 @@ public final class SrsSettings {
     /** Every parameter name this class reads. */
     public static final Set<String> NAMES = PARAMETERS.names();
 
+    /** The timer of every database call (insert, select) of database mode. */
+    public static final String DATABASE_TIMER = "jexim.srs.database";
+
     /** Longest piece of outside text written to a log line or an SMTP reply, in characters. */
     public static final int LOG_TEXT_LIMIT = 256;
 
@@ -179,11 +187,25 @@ public final class SrsSettings {
      * @throws IllegalArgumentException naming the parameter, never showing a secret or password
      */
     public static SrsSettings read(ParamSource source, ParamSet all, Function<String, Path> files) {
-        return read(source, all, files, System::getenv);
+        return read(source, all, files, System::getenv, PackMetrics.NONE);
+    }
+
+    /**
+     * {@link #read(ParamSource, ParamSet, Function)}, timing every database call as {@link #DATABASE_TIMER} in
+     * {@code metrics}.
+     */
+    public static SrsSettings read(ParamSource source, ParamSet all, Function<String, Path> files, MetricFactory metrics) {
+        return read(source, all, files, System::getenv, metrics);
     }
 
     /** {@link #read(ParamSource, ParamSet, Function)} with the environment {@code *Env} parameters are read from. */
     public static SrsSettings read(ParamSource source, ParamSet all, Function<String, Path> files, Function<String, String> env) {
+        return read(source, all, files, env, PackMetrics.NONE);
+    }
+
+    /** {@link #read(ParamSource, ParamSet, Function, MetricFactory)} with the environment {@code *Env} parameters are read from. */
+    public static SrsSettings read(ParamSource source, ParamSet all, Function<String, Path> files, Function<String, String> env,
+                                   MetricFactory metrics) {
         Function<String, String> param = source::get;
         // every secret and password first, so that no later error can show one (a value in the wrong parameter)
         List<String> hidden = new CopyOnWriteArrayList<>();
@@ -213,7 +235,7 @@ public final class SrsSettings {
             }
             Duration check = values.get(RELOAD_INTERVAL);
             SrsSettings settings = read(param, values, secrets, eximSecret, password, hidden,
-                domainList(values, ALIAS_DOMAINS, ALIAS_DOMAINS_FILE, files), files, check);
+                domainList(values, ALIAS_DOMAINS, ALIAS_DOMAINS_FILE, files), files, check, metrics);
             settings.values = values;
             return settings;
         } catch (IllegalArgumentException e) {
@@ -222,7 +244,8 @@ public final class SrsSettings {
     }
 
     private static SrsSettings read(Function<String, String> param, ParamValues v, Given secrets, Given eximSecret, Given password,
-                                    List<String> hidden, SrsDomainList aliasDomains, Function<String, Path> files, Duration check) {
+                                    List<String> hidden, SrsDomainList aliasDomains, Function<String, Path> files, Duration check,
+                                    MetricFactory metrics) {
         String line = param.apply("srs_config");
         boolean srsConfig = line != null && !line.trim().isEmpty();
         Function<List<String>, SrsConfig> configFor = list -> {
@@ -324,7 +347,7 @@ public final class SrsSettings {
             mode = v.get(DBMODE);
             mode = mode == null ? SrsEngine.DbMode.ALWAYS : mode;
         }
-        JdbcSrsDatabase database = db;
+        SrsDatabase database = db == null ? null : timed(db, metrics);
         SrsEngine.DbMode dbMode = mode;
         Function<SrsConfig, SrsEngine> engineFor = c -> database == null ? new SrsEngine(c, Clock.systemUTC())
             : new SrsEngine(c, Clock.systemUTC(), database, dbMode);
@@ -583,6 +606,32 @@ public final class SrsSettings {
             values = list ? eximList(s.text()) : List.of(s.text().trim());
         }
         return new Given(s.parameter(), values, s.form() == Secret.Form.FILE && list ? s.file() : null);
+    }
+
+    /** {@code db} with each call timed as {@link #DATABASE_TIMER} (failed and timed-out calls included). */
+    private static SrsDatabase timed(SrsDatabase db, MetricFactory metrics) {
+        if (metrics == PackMetrics.NONE) {
+            return db;
+        }
+        return new SrsDatabase() {
+            @Override
+            public void insert(String key, String address, Duration timeout) throws SrsDatabaseException {
+                PackMetrics.time(metrics, DATABASE_TIMER, () -> {
+                    db.insert(key, address, timeout);
+                    return null;
+                });
+            }
+
+            @Override
+            public Optional<String> select(String key, Duration timeout) throws SrsDatabaseException {
+                return PackMetrics.time(metrics, DATABASE_TIMER, () -> db.select(key, timeout));
+            }
+
+            @Override
+            public String toString() {
+                return db.toString();
+            }
+        };
     }
 
     private static void closeQuietly(DataSource ds) {

@@ -10,6 +10,7 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
@@ -18,9 +19,11 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.jamesexim.mailets.PackFiles;
 import org.jamesexim.mailets.SrsBounces;
 import org.jamesexim.mailets.SrsSettings;
+import org.jamesexim.srs.SrsBounceCheck;
 import org.jamesexim.srs.SrsDeadline;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,11 +64,18 @@ public class SrsRcptHook implements RcptHook {
     /** Every parameter SrsRcptHook reads: those of {@link SrsSettings#PARAMETERS}. */
     public static final ParamSet PARAMETERS = SrsSettings.PARAMETERS;
     private static final Logger LOGGER = LoggerFactory.getLogger(SrsRcptHook.class);
+    /**
+     * The counters of the hook's decisions, one per SRS-shaped recipient: {@code jexim.srs.rcpt.valid},
+     * {@code not_a_bounce}, {@code expired}, {@code defer}, {@code bad_hash}, {@code not_ours} (the srs_status words of
+     * its log lines); SrsReverse counts {@code jexim.srs_status.*} for the same bounces in the spool.
+     */
+    public static final String RCPT_COUNTER = "jexim.srs.rcpt";
     /** The database deadline of the current SMTP transaction. */
     static final ProtocolSession.AttachmentKey<SrsDeadline> DEADLINE = ProtocolSession.AttachmentKey.of("jexim.srs_deadline", SrsDeadline.class);
 
     private final DomainList domainList;
     private final FileSystem fileSystem;
+    private final MetricFactory metrics;
     private SrsSettings settings;
     private SrsBounces bounces;
 
@@ -74,16 +84,22 @@ public class SrsRcptHook implements RcptHook {
         this(domainList, null);
     }
 
-    @Inject
+    /** Without James's metrics (plain tests). */
     public SrsRcptHook(DomainList domainList, FileSystem fileSystem) {
+        this(domainList, fileSystem, PackMetrics.NONE);
+    }
+
+    @Inject
+    public SrsRcptHook(DomainList domainList, FileSystem fileSystem, MetricFactory metrics) {
         this.domainList = domainList;
         this.fileSystem = fileSystem;
+        this.metrics = metrics;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
         try {
-            settings = SrsSettings.read(GlueParams.source(config), PARAMETERS, f -> PackFiles.resolve(fileSystem, f));
+            settings = SrsSettings.read(GlueParams.source(config), PARAMETERS, f -> PackFiles.resolve(fileSystem, f), metrics);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("SrsRcptHook: " + e.getMessage());
         }
@@ -106,6 +122,8 @@ public class SrsRcptHook implements RcptHook {
         SrsBounces.Decision d = bounces.decide(sender, rcpt, domain -> isLocal(domain) && settings.inAliasDomains(domain, this::isLocal),
             deadline(session));
         String shown = SrsSettings.escape(rcpt.asString(), 200);
+        PackMetrics.count(metrics, PackMetrics.counter(RCPT_COUNTER, d.verdict() == SrsBounceCheck.Verdict.NOT_OURS ? "not_ours"
+            : d.verdict().name().toLowerCase(java.util.Locale.ROOT)));
         switch (d.verdict()) {
             case VALID:
                 return HookResult.builder().hookReturnCode(HookReturnCode.ok())

@@ -231,4 +231,22 @@ class SrsRcptHookTest {
             return Optional.empty();
         }
     }
+
+    @Test
+    void eachDecisionIsCountedAsJeximSrsRcpt() throws Exception {
+        org.apache.james.metrics.tests.RecordingMetricFactory metrics = new org.apache.james.metrics.tests.RecordingMetricFactory();
+        BaseConfiguration c = new BaseConfiguration();
+        c.addProperty("secrets", SECRET);
+        c.addProperty("aliasDomains", "example.test");
+        SrsRcptHook h = new SrsRcptHook(domains("example.test"), null, metrics);
+        h.init(c);
+        String valid = valid("alice@origin.test");
+        rcpt(h, BOUNCE, valid);
+        rcpt(h, BOUNCE, valid);
+        rcpt(h, BOUNCE, valid.replace("alice", "mallory"));
+        rcpt(h, MaybeSender.of(new MailAddress("spam@spammer.test")), valid);
+        rcpt(h, BOUNCE, "alice@example.test"); // not SRS-shaped: not counted
+        assertThat(metrics.countForPrefixName("jexim.srs.rcpt.")).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+            "jexim.srs.rcpt.valid", 2, "jexim.srs.rcpt.bad_hash", 1, "jexim.srs.rcpt.not_a_bounce", 1));
+    }
 }
