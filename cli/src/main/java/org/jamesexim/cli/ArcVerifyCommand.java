@@ -3,20 +3,18 @@ package org.jamesexim.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import org.jamesexim.arc.ArcReport;
 import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.MailMessage;
 
 /**
  * {@code arc-verify [--dns FILE] [--now EPOCH] < message}: verifies the ARC chain and prints one JSON object
- * {@code {"state":"pass","reason":"","domains":["a.example"],"oldest_pass":1}}. Exit code 0 whatever the state.
+ * {@code {"state":"pass","reason":"","domains":["a.example"],"oldest_pass":1}} ({@link ArcReport}, the same WebAdmin's
+ * {@code POST /arc/verify} answers). Exit code 0 whatever the state.
  */
 public final class ArcVerifyCommand implements CliCommand {
     @Override
@@ -37,12 +35,7 @@ public final class ArcVerifyCommand implements CliCommand {
         }
         ArcVerifier verifier = new ArcVerifier(ArcCli.resolver(a));
         ArcVerification v = verifier.verify(MailMessage.parse(in.readAllBytes()), ArcCli.now(a));
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("state", v.state().word());
-        json.put("reason", v.reason());
-        json.put("domains", v.domains());
-        json.put("oldest_pass", v.oldestPass());
-        out.println(new ObjectMapper().writeValueAsString(json));
+        out.println(Json.write(ArcReport.verification(v)));
         return 0;
     }
 }

@@ -5,13 +5,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.jamesexim.bmi.BmiActionTable;
 import org.jamesexim.bmi.BmiEngineException;
 import org.jamesexim.bmi.BmiMessage;
 import org.jamesexim.bmi.BmiOptin;
-import org.jamesexim.bmi.BmiRouting;
+import org.jamesexim.bmi.BmiReport;
 import org.jamesexim.bmi.BmiVerdicts;
 import org.jamesexim.bmi.RspamdEngine;
 import org.jamesexim.common.Endpoint;
@@ -20,7 +21,8 @@ import org.jamesexim.common.Endpoint;
  * {@code bmi-scan}: scans one message (a file, or standard input) with Rspamd the way {@code BmiRun} does, one request
  * per opt-in profile, and prints each recipient's verdict: Exim's {@code $bmi_deliver}, {@code $bmi_alt_location},
  * the outcome, the rules fired and {@code $bmi_base64_verdict}. Exit code 0 when the scan worked, 75 when it failed
- * (what {@code on_error} then decides).
+ * (what {@code on_error} then decides). With {@code --json}: one array ({@link BmiReport}), the same WebAdmin's
+ * {@code POST /bmi/scan} answers.
  */
 public final class BmiScanCommand implements CliCommand {
     @Override
@@ -36,7 +38,7 @@ public final class BmiScanCommand implements CliCommand {
 
     @Override
     public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        Args a = Args.parse(argv, Set.of(), Set.of("endpoint", "to", "from", "client-ip", "client-name", "helo", "actions",
+        Args a = Args.parse(argv, Set.of("json"), Set.of("endpoint", "to", "from", "client-ip", "client-name", "helo", "actions",
             "rule-ids", "timeout", "connect-timeout"));
         if (a.all("to").isEmpty()) {
             throw new UsageException("at least one --to RCPT[=OPT1:OPT2] is required");
@@ -69,13 +71,11 @@ public final class BmiScanCommand implements CliCommand {
             err.println("bmi scan failed: " + e.getMessage());
             return 75;
         }
-        for (String rcpt : msg.recipients().keySet()) {
-            BmiRouting r = BmiRouting.of(verdicts.forAddress(rcpt));
-            String outcome = r.dontDeliver() ? "dont_deliver" : r.deliverAlternate() ? "alternate" : "default";
-            out.println(rcpt + ": outcome=" + outcome + " bmi_deliver=" + r.deliver() + " bmi_alt_location=" + r.altLocation()
-                + r.verdict().map(v -> " action=" + v.action() + " score=" + v.score() + " profile=" + v.profile()
-                    + " rules=" + String.join(",", v.rules())).orElse(" (no verdict)"));
-            out.println(rcpt + ": bmi_base64_verdict=" + r.base64Verdict());
+        List<Map<String, Object>> report = BmiReport.scan(msg.recipients().keySet(), verdicts);
+        if (a.has("json")) {
+            out.println(Json.write(report));
+        } else {
+            report.forEach(r -> BmiReport.lines(r).forEach(out::println));
         }
         return 0;
     }

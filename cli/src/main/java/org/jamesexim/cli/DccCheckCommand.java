@@ -5,13 +5,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.jamesexim.common.Durations;
 import org.jamesexim.dcc.DccClient;
 import org.jamesexim.dcc.DccDecision;
+import org.jamesexim.dcc.DccReport;
 import org.jamesexim.dcc.DccRequest;
 import org.jamesexim.dcc.DccResult;
 import org.jamesexim.dcc.DccSettings;
@@ -22,7 +23,8 @@ import org.jamesexim.dcc.DccSettings;
  * DCC hook (mode per_recipient) does with each recipient, in order ({@code deliver}, {@code discard} for one marked
  * {@code R} under an overall {@code A}, {@code reject}, {@code greylist}, {@code defer}; see {@code DccDecision}).
  * Exit code: 0 accept, 1 fail (R or G), 75 defer (T, unknown reply, dccifd unusable); with {@code --defer-ok} a
- * defer is a fail (exit 1), as Exim's {@code defer_ok}.
+ * defer is a fail (exit 1), as Exim's {@code defer_ok}. With {@code --json}: one object ({@link DccReport}), the same
+ * WebAdmin's {@code POST /dcc/check} answers.
  */
 public final class DccCheckCommand implements CliCommand {
     @Override
@@ -37,7 +39,7 @@ public final class DccCheckCommand implements CliCommand {
 
     @Override
     public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        Args a = Args.parse(argv, Set.of("defer-ok"), Set.of("address", "options", "timeout", "connect-timeout", "client-ip",
+        Args a = Args.parse(argv, Set.of("defer-ok", "json"), Set.of("address", "options", "timeout", "connect-timeout", "client-ip",
             "client-name", "helo", "from", "to"));
         String address = a.get("address", null);
         if (address == null) {
@@ -70,16 +72,12 @@ public final class DccCheckCommand implements CliCommand {
             result = client.check(r.build(), o -> o.write(message));
         }
         DccResult.Outcome outcome = result.outcome(a.has("defer-ok"));
-        out.println("dcc_result=" + result.dccResult());
-        out.println("recipients=" + result.recipientResults());
-        out.println("dcc_header=" + result.dccHeader().replace("\n", "\\n"));
-        out.println("detail=" + result.detail());
-        out.println("outcome=" + outcome.word());
-        List<String> actions = new ArrayList<>();
-        for (DccDecision.Action act : DccDecision.of(result, r.build().recipients().size(), DccDecision.Mode.PER_RECIPIENT, a.has("defer-ok")).recipients()) {
-            actions.add(act.word());
+        Map<String, Object> report = DccReport.check(result, r.build().recipients().size(), DccDecision.Mode.PER_RECIPIENT, a.has("defer-ok"));
+        if (a.has("json")) {
+            out.println(Json.write(report));
+        } else {
+            DccReport.lines(report).forEach(out::println);
         }
-        out.println("actions=" + String.join(",", actions));
         switch (outcome) {
             case ACCEPT:
                 return 0;

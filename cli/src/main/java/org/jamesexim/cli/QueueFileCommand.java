@@ -12,8 +12,6 @@ import org.jamesexim.queuefile.SpoolDirectory;
 import org.jamesexim.queuefile.SpoolFormat;
 import org.jamesexim.queuefile.SpoolListing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * {@code queuefile list <directory> [--format james|exim]}: the complete messages of a queuefile directory, one
  * line each ({@code id size <sender> recipients}, like {@code exim -bp}); {@code queuefile show <directory> <id>
@@ -22,8 +20,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code GET /queuefile/messages/<id>} (both render {@link SpoolListing}).
  */
 public final class QueueFileCommand implements CliCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public String name() {
         return "queuefile";
@@ -62,7 +58,7 @@ public final class QueueFileCommand implements CliCommand {
                     }
                 }
                 if (json) {
-                    out.println(JSON.writeValueAsString(entries));
+                    out.println(Json.write(entries));
                 } else {
                     entries.forEach(e -> out.println(SpoolListing.line(e)));
                 }
@@ -77,7 +73,7 @@ public final class QueueFileCommand implements CliCommand {
                 }
                 Map<String, Object> details = SpoolListing.details(dir.read(pos.get(2)));
                 if (json) {
-                    out.println(JSON.writeValueAsString(details));
+                    out.println(Json.write(details));
                 } else {
                     SpoolListing.lines(details).forEach(out::println);
                 }

@@ -10,7 +10,7 @@ import org.jamesexim.srs.SrsConfig;
 
 /** Option parsing shared by {@code srs-forward} and {@code srs-reverse}. */
 final class SrsCommands {
-    static final Set<String> FLAGS = Set.of("always-rewrite");
+    static final Set<String> FLAGS = Set.of("always-rewrite", "json");
     static final Set<String> VALUED = Set.of("secret", "hashlength", "hashmin", "maxage", "separator", "alias", "now-day", "format",
         "hash-alphabet");
 

@@ -7,10 +7,12 @@ import java.util.List;
 import org.jamesexim.srs.EximNativeSrs;
 import org.jamesexim.srs.SrsEngine;
 import org.jamesexim.srs.SrsForwardResult;
+import org.jamesexim.srs.SrsReport;
 
 /**
  * {@code srs-forward --secret S [--secret OLD] [--hashlength N] [--hashmin N] [--maxage N] [--separator =|+|-] [--hash-alphabet base64|base64url]
- * --alias DOMAIN [--always-rewrite] [--now-day N] [--format exim] SENDER}: prints the rewritten sender.
+ * --alias DOMAIN [--always-rewrite] [--now-day N] [--format exim] [--json] SENDER}: prints the rewritten sender; with
+ * {@code --json} one object ({@link SrsReport#forward}), the same WebAdmin's {@code GET /srs/forward} answers.
  */
 public final class SrsForwardCommand implements CliCommand {
     @Override
@@ -45,6 +47,10 @@ public final class SrsForwardCommand implements CliCommand {
             }
         }
         SrsForwardResult r = new SrsEngine(SrsCommands.config(a), SrsCommands.clock(a)).forward(sender, alias);
+        if (a.has("json")) {
+            out.println(Json.write(SrsReport.forward(r)));
+            return r.outcome() == SrsForwardResult.Outcome.FAILED || r.outcome() == SrsForwardResult.Outcome.DEFER ? 1 : 0;
+        }
         switch (r.outcome()) {
             case REWRITTEN:
                 out.println(r.address());

@@ -6,11 +6,13 @@ import java.util.List;
 
 import org.jamesexim.srs.EximNativeSrs;
 import org.jamesexim.srs.SrsEngine;
+import org.jamesexim.srs.SrsReport;
 import org.jamesexim.srs.SrsReverseResult;
 
 /**
  * {@code srs-reverse --secret S [--secret OLD] [--hashlength N] [--hashmin N] [--maxage N] [--now-day N]
- * [--format exim] ADDRESS}: prints the original address, or the status and reason on stderr (exit 1).
+ * [--format exim] [--json] ADDRESS}: prints the original address, or the status and reason on stderr (exit 1); with
+ * {@code --json} one object ({@link SrsReport#reverse}), the same WebAdmin's {@code GET /srs/reverse} answers.
  */
 public final class SrsReverseCommand implements CliCommand {
     @Override
@@ -32,6 +34,10 @@ public final class SrsReverseCommand implements CliCommand {
             r = new EximNativeSrs(SrsCommands.secretForExim(a), SrsCommands.clock(a)).inbound(address);
         } else {
             r = new SrsEngine(SrsCommands.config(a), SrsCommands.clock(a)).reverse(address);
+        }
+        if (a.has("json")) {
+            out.println(Json.write(SrsReport.reverse(r)));
+            return r.valid() ? 0 : 1;
         }
         if (r.valid() && r.recipient().isPresent()) {
             out.println(r.recipient().get());

@@ -9,9 +9,9 @@ import org.apache.james.core.healthcheck.Result;
 import org.jamesexim.dcc.DccClient;
 import org.jamesexim.dcc.DccRequest;
 import org.jamesexim.dcc.DccResult;
-import org.jamesexim.dcc.DccSettings;
 import org.jamesexim.mailets.DccService;
 import org.jamesexim.operations.PackConfiguration;
+import org.jamesexim.operations.dcc.DccQuery;
 
 /**
  * Whether dccifd answers, at the {@code dccifd_address} of {@code conf/dcc.properties} (the settings
@@ -40,10 +40,7 @@ public class DccHealthCheck extends PackHealthCheck {
         if (configuration.smtpHandlers("org.jamesexim.smtp.DccHook").isEmpty() && !configuration.matcherUsed("org.jamesexim.matchers.Dcc")) {
             required(List.of(), DccHealthCheck.class, "DCC (org.jamesexim.smtp.DccHook in smtpserver.xml or the org.jamesexim.matchers.Dcc matcher)");
         }
-        DccSettings s = dcc.settings();
-        String options = (" " + s.options() + " ").contains(" query ") ? s.options() : (s.options() + " query").trim();
-        this.client = new DccClient(DccSettings.builder().address(s.address()).options(options)
-            .connectTimeout(s.connectTimeout()).timeout(s.timeout()).build());
+        this.client = new DccClient(DccQuery.of(dcc.settings()));
     }
 
     @Override
