@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // DMARC peer harness around npm mailauth's DMARC module (installed for the ARC tests by .ci/install.d/30-arc.sh).
 //   mailauth_dmarc.js MAILAUTH_DIR < cases.json   -> one JSON result per case, in order
+//   mailauth_dmarc.js MAILAUTH_DIR bench CASES.json SECONDS -> {"ops_per_s":..,"ops_per_cpu_s":..} (the first case)
 // A case: {"from": "a@b.example", "spf": ["pass", "b.example"], "dkim": [["b.example", "pass"]],
 //          "dns": {"_dmarc.b.example": ["v=DMARC1; p=reject"]}}; a dns value "TEMPERROR" fails that lookup.
 'use strict';
@@ -36,7 +37,21 @@ async function one(c) {
     return { result: r.status.result, policy: r.policy || '', pct: r.pct === undefined ? null : r.pct };
 }
 
+async function bench(file, seconds) {
+    const c = JSON.parse(fs.readFileSync(file, 'utf8'))[0];
+    await one(c);
+    let n = 0;
+    const cpu0 = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    const limit = BigInt(Math.round(Number(seconds) * 1e9));
+    while (process.hrtime.bigint() - start < limit) { await one(c); n++; }
+    const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    process.stdout.write(JSON.stringify({ ops_per_s: n / secs, ops_per_cpu_s: n / ((cpu.user + cpu.system) / 1e6) }) + '\n');
+}
+
 async function main() {
+    if (process.argv[3] === 'bench') return bench(process.argv[4], process.argv[5]);
     const cases = JSON.parse(fs.readFileSync(0, 'utf8'));
     const out = [];
     for (const c of cases) out.push(await one(c));
