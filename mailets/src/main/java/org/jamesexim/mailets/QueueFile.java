@@ -7,6 +7,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
 
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -16,12 +17,14 @@ import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.jamesexim.mailets.queuefile.QueueFileMail;
 import org.jamesexim.queuefile.EximMessageIds;
 import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolDirectory;
 import org.jamesexim.queuefile.SpoolFormat;
 import org.jamesexim.queuefile.SpoolLimits;
+import org.jamesexim.queuefile.SpooledMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +57,15 @@ import org.slf4j.LoggerFactory;
 public class QueueFile extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(QueueFile.class);
 
+    /** Mails written into {@code directory}. */
+    public static final String WRITTEN = "jexim.queuefile.written";
+    /** Mails that could not be written (the mailet threw: onMailetException). */
+    public static final String WRITE_FAILED = "jexim.queuefile.write_failed";
+    /** The timer of one write (both files, fsync included). */
+    public static final String WRITE_TIMER = "jexim.queuefile.write";
+
     private final FileSystem fileSystem;
+    private final MetricFactory metrics;
     private SpoolDirectory directory;
     private boolean passThrough;
 
@@ -63,9 +74,15 @@ public class QueueFile extends GenericMailet {
         this(null);
     }
 
-    @Inject
+    /** Without James's metrics (plain tests). */
     public QueueFile(FileSystem fileSystem) {
+        this(fileSystem, PackMetrics.NONE);
+    }
+
+    @Inject
+    public QueueFile(FileSystem fileSystem, MetricFactory metrics) {
         this.fileSystem = fileSystem;
+        this.metrics = metrics;
     }
 
     /** The parameters this mailet knows, plus James's own error-handling ones. */
@@ -95,8 +112,11 @@ public class QueueFile extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         String id;
         try {
-            id = directory.write(QueueFileMail.toSpooled(mail));
+            SpooledMessage spooled = QueueFileMail.toSpooled(mail);
+            id = PackMetrics.<String, IOException>time(metrics, WRITE_TIMER, () -> directory.write(spooled));
+            PackMetrics.count(metrics, WRITTEN);
         } catch (IOException | RuntimeException e) {
+            PackMetrics.count(metrics, WRITE_FAILED);
             throw new MessagingException("queuefile: cannot write mail " + SafeText.escape(mail.getName(), 200) + " to " + directory.directory() + ": "
                 + SafeText.escape(String.valueOf(e.getMessage()), SpoolLimits.MAX_REASON_CHARS), e);
         }

@@ -19,6 +19,7 @@ import javax.inject.Inject;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
@@ -32,6 +33,7 @@ import org.jamesexim.common.config.ParamException;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.mailets.config.GlueParams;
+import org.jamesexim.mailets.metrics.PackMetrics;
 import org.jamesexim.mailets.queuefile.QueueFileMail;
 import org.jamesexim.queuefile.RequeueSettings;
 import org.jamesexim.queuefile.RequeueSink;
@@ -85,9 +87,17 @@ import org.slf4j.LoggerFactory;
 public class QueueFileRequeue implements UserDefinedStartable {
     private static final Logger LOGGER = LoggerFactory.getLogger(QueueFileRequeue.class);
 
+    /** Messages put back into James's spool (recovered after a crash included). */
+    public static final String REQUEUED = "jexim.queuefile.requeued";
+    /** Messages moved to {@code failed/} (refused for good). */
+    public static final String FAILED = "jexim.queuefile.failed";
+    /** The timer of one scan of {@code incoming/} (the outside program's directory). */
+    public static final String SCAN_TIMER = "jexim.queuefile.scan";
+
     private final MailQueueFactory<?> queues;
     private final PropertiesProvider properties;
     private final FileSystem fileSystem;
+    private final MetricFactory metrics;
     private ScheduledExecutorService scheduler;
     private Requeuer requeuer;
     /** Scans run on one thread: the last reason logged per retrying id (bounded), and the last scan error. */
@@ -106,11 +116,17 @@ public class QueueFileRequeue implements UserDefinedStartable {
         this(queues, properties, null);
     }
 
-    @Inject
+    /** Without James's metrics (plain tests). */
     public QueueFileRequeue(MailQueueFactory<?> queues, PropertiesProvider properties, FileSystem fileSystem) {
+        this(queues, properties, fileSystem, PackMetrics.NONE);
+    }
+
+    @Inject
+    public QueueFileRequeue(MailQueueFactory<?> queues, PropertiesProvider properties, FileSystem fileSystem, MetricFactory metrics) {
         this.queues = queues;
         this.properties = properties;
         this.fileSystem = fileSystem;
+        this.metrics = metrics;
     }
 
     public static final Param<String> DIRECTORY = Param.text("directory", null).required("the incoming directory");
@@ -195,7 +211,9 @@ public class QueueFileRequeue implements UserDefinedStartable {
     /** One scan; also used by tests and tools. Every reason comes escaped and capped from the engine; each is logged once. */
     public Requeuer.Result scan() {
         try {
-            Requeuer.Result r = requeuer.runOnce();
+            Requeuer.Result r = PackMetrics.time(metrics, SCAN_TIMER, requeuer::runOnce);
+            add(REQUEUED, r.requeued().size() + r.recovered().size());
+            add(FAILED, r.failed().size());
             if (lastScanError != null) {
                 LOGGER.info("queuefile: scanning {} works again", requeuer.incoming());
                 lastScanError = null;
@@ -222,6 +240,12 @@ public class QueueFileRequeue implements UserDefinedStartable {
                 lastScanError = why;
             }
             return null;
+        }
+    }
+
+    private void add(String counter, int n) {
+        if (n > 0) {
+            metrics.generate(counter).add(n);
         }
     }
 
