@@ -22,6 +22,7 @@ import org.jamesexim.mailets.queuefile.QueueFileMail;
 import org.jamesexim.queuefile.EximMessageIds;
 import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolDirectory;
+import org.jamesexim.queuefile.SpoolFileAccess;
 import org.jamesexim.queuefile.SpoolFormat;
 import org.jamesexim.queuefile.SpoolLimits;
 import org.jamesexim.queuefile.SpooledMessage;
@@ -44,13 +45,17 @@ import org.slf4j.LoggerFactory;
  *     <passThrough>false</passThrough>
  *     <!-- optional, exim format only: 16 (default, every Exim 4) or 23 (Exim 4.97 and later) -->
  *     <eximIdLength>16</eximIdLength>
+ *     <!-- optional: 0600 (default), 0640 or 0660, and a group James's user is in, for a scanner running as another user -->
+ *     <fileMode>0640</fileMode>
+ *     <fileGroup>mail</fileGroup>
  * </mailet>
  * }</pre>
  *
  * <p>Any other parameter is refused at start (James's {@code onMailetException} and {@code onMatchException} excepted).
  * A mail beyond a cap the reader would refuse (more than 16384 recipients, more than 10000 header fields in the exim
  * format, see docs/queuefile.md "Limits") is not written: the mailet throws. Files are written crash-safely
- * (temporary name, fsync, link into place, the {@code .json}/{@code -H} file last, directory fsync) with mode 0600;
+ * (temporary name, fsync, link into place, the {@code .json}/{@code -H} file last, directory fsync) with mode 0600
+ * (or {@code fileMode}, and {@code fileGroup}, set before the file gets its name);
  * the mail is ghosted only after both are on disk. When writing fails (disk full, directory gone) the mailet throws,
  * so the mail goes to the processor's {@code onMailetException} (the error processor by default) and is not lost. Sets {@link QueueFileAttributes#QUEUEFILE_ID} on mail that continues.</p>
  */
@@ -90,8 +95,12 @@ public class QueueFile extends GenericMailet {
     public static final Param<SpoolFormat> FORMAT = Param.custom("format", "james", SpoolFormat::parse);
     public static final Param<Boolean> PASS_THROUGH = Param.bool("passThrough", false);
     public static final Param<EximMessageIds.Length> EXIM_ID_LENGTH = Param.custom("eximIdLength", "16", EximMessageIds.Length::parse);
+    /** The mode of the files written: 0600 (default), 0640 or 0660 (for a scanner of {@code fileGroup}); others are refused. */
+    public static final Param<String> FILE_MODE = Param.choice("fileMode", "0600", "0600", "0640", "0660");
+    /** The group the files are given (one of James's user's groups; the scanner's); default: the group they get. */
+    public static final Param<String> FILE_GROUP = Param.text("fileGroup", null);
     /** Every parameter QueueFile reads. */
-    public static final ParamSet PARAMETERS = ParamSet.of(DIRECTORY, FORMAT, PASS_THROUGH, EXIM_ID_LENGTH);
+    public static final ParamSet PARAMETERS = ParamSet.of(DIRECTORY, FORMAT, PASS_THROUGH, EXIM_ID_LENGTH, FILE_MODE, FILE_GROUP);
 
     @Override
     public void init() throws MessagingException {
@@ -105,6 +114,11 @@ public class QueueFile extends GenericMailet {
             SpoolDirectory.checkSafe(directory.directory());
         } catch (IOException | IllegalArgumentException e) {
             throw new MessagingException("directory: " + e.getMessage());
+        }
+        try {
+            directory = directory.withAccess(SpoolFileAccess.of(values.get(FILE_MODE), values.get(FILE_GROUP), directory.directory()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new MessagingException(e.getMessage().startsWith("file") ? e.getMessage() : "fileGroup: " + e.getMessage());
         }
     }
 

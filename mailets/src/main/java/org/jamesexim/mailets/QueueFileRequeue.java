@@ -91,6 +91,8 @@ public class QueueFileRequeue implements UserDefinedStartable {
     public static final String REQUEUED = "jexim.queuefile.requeued";
     /** Messages moved to {@code failed/} (refused for good). */
     public static final String FAILED = "jexim.queuefile.failed";
+    /** Files deleted from {@code done/} because they were older than {@code doneMaxAge}. */
+    public static final String PRUNED = "jexim.queuefile.pruned";
     /** The timer of one scan of {@code incoming/} (the outside program's directory). */
     public static final String SCAN_TIMER = "jexim.queuefile.scan";
 
@@ -141,9 +143,11 @@ public class QueueFileRequeue implements UserDefinedStartable {
     public static final Param<Boolean> TRUST_ENVELOPE = Param.bool("trustEnvelope", false);
     public static final Param<Long> MAX_MESSAGE_SIZE = Param.custom("maxMessageSize", (SpoolLimits.DEFAULT_MAX_MESSAGE_SIZE >> 20) + "m", SpoolLimits::parseSize);
     public static final Param<Integer> MAX_PER_SCAN = Param.integer("maxPerScan", SpoolLimits.DEFAULT_MAX_PER_SCAN, 1, 1_000_000);
+    /** Files in {@code done/} older than this are deleted (at most 1000 a minute); default: kept (off). */
+    public static final Param<Duration> DONE_MAX_AGE = Param.duration("doneMaxAge", null).between("1h", "87600h");
     /** The keys of queuefile.properties; any other is refused at start. */
     public static final ParamSet PARAMETERS = ParamSet.of(DIRECTORY, FORMAT, PROCESSOR, POLL_INTERVAL, SETTLE, KEEP_DONE, NODE,
-        TRUST_ENVELOPE, MAX_MESSAGE_SIZE, MAX_PER_SCAN);
+        TRUST_ENVELOPE, MAX_MESSAGE_SIZE, MAX_PER_SCAN, DONE_MAX_AGE);
 
     @Override
     public void start() {
@@ -173,6 +177,7 @@ public class QueueFileRequeue implements UserDefinedStartable {
             settings = RequeueSettings.builder().keepDone(keep).settle(settle).clock(Clock.systemUTC()).trustEnvelope(trust)
                 .maxMessageSize(values.get(MAX_MESSAGE_SIZE))
                 .maxPerScan(values.get(MAX_PER_SCAN))
+                .doneMaxAge(values.get(DONE_MAX_AGE))
                 .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("queuefile.properties: " + e.getMessage());
@@ -232,6 +237,11 @@ public class QueueFileRequeue implements UserDefinedStartable {
                 }
             });
             r.requeued().forEach(retryingLogged::remove);
+            int pruned = requeuer.pruneDone();
+            if (pruned > 0) {
+                add(PRUNED, pruned);
+                LOGGER.info("queuefile: deleted {} files older than doneMaxAge from {}", pruned, requeuer.incoming().resolve(Requeuer.DONE));
+            }
             return r;
         } catch (IOException | RuntimeException e) {
             String why = SafeText.escape(String.valueOf(e.getMessage()), SpoolLimits.MAX_REASON_CHARS);

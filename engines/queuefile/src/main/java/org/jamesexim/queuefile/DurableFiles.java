@@ -34,6 +34,11 @@ final class DurableFiles {
      * @throws FileAlreadyExistsException when {@code finalName} exists (nothing is changed then)
      */
     static void publish(Path dir, String finalName, byte[]... parts) throws IOException {
+        publish(dir, finalName, SpoolFileAccess.DEFAULT, parts);
+    }
+
+    /** {@link #publish(Path, String, byte[]...)} with the file given {@code access} (mode, group) before it is linked. */
+    static void publish(Path dir, String finalName, SpoolFileAccess access, byte[]... parts) throws IOException {
         Path tmp = dir.resolve(TEMP_PREFIX + finalName + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode0600(dir))) {
@@ -44,6 +49,9 @@ final class DurableFiles {
                     }
                 }
                 ch.force(true);
+            }
+            if (access != SpoolFileAccess.DEFAULT) {
+                access.apply(tmp);
             }
             Path target = dir.resolve(finalName);
             try {

@@ -16,6 +16,7 @@ public final class RequeueSettings {
     private final boolean trustEnvelope;
     private final long maxMessageSize;
     private final int maxPerScan;
+    private final Duration doneMaxAge;
 
     private RequeueSettings(Builder b) {
         if (b.settle.isNegative()) {
@@ -33,6 +34,10 @@ public final class RequeueSettings {
         this.trustEnvelope = b.trustEnvelope;
         this.maxMessageSize = b.maxMessageSize;
         this.maxPerScan = b.maxPerScan;
+        if (b.doneMaxAge != null && (b.doneMaxAge.isNegative() || b.doneMaxAge.isZero())) {
+            throw new IllegalArgumentException("doneMaxAge must be positive: " + b.doneMaxAge);
+        }
+        this.doneMaxAge = b.doneMaxAge;
     }
 
     public static Builder builder() {
@@ -54,6 +59,8 @@ public final class RequeueSettings {
     public long maxMessageSize() { return maxMessageSize; }
     /** The most messages one scan takes. */
     public int maxPerScan() { return maxPerScan; }
+    /** Files in {@code done/} older than this (by modification time) are deleted ({@link Requeuer#pruneDone}); null: kept. */
+    public Duration doneMaxAge() { return doneMaxAge; }
 
     /** Mutable builder; not thread-safe. */
     public static final class Builder {
@@ -63,6 +70,7 @@ public final class RequeueSettings {
         private boolean trustEnvelope;
         private long maxMessageSize = SpoolLimits.DEFAULT_MAX_MESSAGE_SIZE;
         private int maxPerScan = SpoolLimits.DEFAULT_MAX_PER_SCAN;
+        private Duration doneMaxAge;
 
         public Builder keepDone(boolean v) { keepDone = v; return this; }
         public Builder settle(Duration v) { settle = Objects.requireNonNull(v, "settle"); return this; }
@@ -70,6 +78,7 @@ public final class RequeueSettings {
         public Builder trustEnvelope(boolean v) { trustEnvelope = v; return this; }
         public Builder maxMessageSize(long v) { maxMessageSize = v; return this; }
         public Builder maxPerScan(int v) { maxPerScan = v; return this; }
+        public Builder doneMaxAge(Duration v) { doneMaxAge = v; return this; }
 
         public RequeueSettings build() {
             return new RequeueSettings(this);

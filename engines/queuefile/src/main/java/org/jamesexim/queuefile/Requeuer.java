@@ -65,6 +65,11 @@ public final class Requeuer {
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int MAX_FAILED_SUFFIX = 1000;
     private static final int REPORTED_WAITING = 10_000;
+    /** The most files of {@code done/} one prune looks at, and deletes. */
+    public static final int MAX_PRUNE_LOOKED_AT = 10_000;
+    public static final int MAX_PRUNE_DELETED = 1_000;
+    /** How often {@code done/} is pruned at most (a walk of done/ is not made at every scan). */
+    public static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
 
     private final Path incoming;
     private final Path claimedRoot;
@@ -75,6 +80,7 @@ public final class Requeuer {
     private final SpoolFormat format;
     private final RequeueSink sink;
     private final RequeueSettings settings;
+    private long nextPrune = Long.MIN_VALUE;
     /** done/ is only walked at the first run and after a failed clean-up, not at every scan (it grows with keepDone). */
     private boolean doneChecked;
     /** Ids reported as waiting, with the reason (so that each wait is reported once). */
@@ -198,6 +204,58 @@ public final class Requeuer {
 
     private static String reason(String s) {
         return SafeText.escape(s, SpoolLimits.MAX_REASON_CHARS);
+    }
+
+    /**
+     * Deletes the files of {@code done/} older than {@code doneMaxAge} (by modification time: when the outside
+     * program wrote them; a move keeps it), at most {@link #MAX_PRUNE_DELETED} of at most {@link #MAX_PRUNE_LOOKED_AT}
+     * looked at, at most every {@link #PRUNE_EVERY} (a call before is a no-op). Only regular files named as this
+     * format's files are deleted, and a commit file only when its data file is no longer in {@code incoming/} (a
+     * requeue that a crash interrupted is finished first). Once pruned, an id dropped again is requeued again.
+     *
+     * @return the files deleted (0 when off or not due)
+     */
+    public synchronized int pruneDone() throws IOException {
+        Duration maxAge = settings.doneMaxAge();
+        long now = settings.clock().millis();
+        if (maxAge == null || now < nextPrune) {
+            return 0;
+        }
+        nextPrune = now + PRUNE_EVERY.toMillis();
+        long before = now - maxAge.toMillis();
+        int looked = 0;
+        int deleted = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(done)) {
+            for (Path p : ds) {
+                if (looked++ >= MAX_PRUNE_LOOKED_AT || deleted >= MAX_PRUNE_DELETED) {
+                    break;
+                }
+                String name = p.getFileName().toString();
+                String commitId = SpoolDirectory.idOfCommitFile(format, name);
+                if (commitId == null && !isDataFileName(name)) {
+                    continue;
+                }
+                SafeFiles.Stat st = SafeFiles.stat(p);
+                if (st == null || !st.regular || st.mtimeMillis >= before) {
+                    continue;
+                }
+                if (commitId != null && SafeFiles.stat(incoming.resolve(SpoolDirectory.dataFileName(format, commitId))) != null) {
+                    continue; // its requeue is not finished: the recovery does it first
+                }
+                if (Files.deleteIfExists(p)) {
+                    deleted++;
+                }
+            }
+        }
+        if (deleted > 0) {
+            DurableFiles.syncDirectory(done);
+        }
+        return deleted;
+    }
+
+    private boolean isDataFileName(String name) {
+        String suffix = SpoolDirectory.dataFileName(format, "");
+        return name.endsWith(suffix) && SpoolDirectory.isValidId(format, name.substring(0, name.length() - suffix.length()));
     }
 
     /** Recovers what a crash left, then requeues settled committed messages of the incoming directory, up to {@code maxPerScan}. */

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * its final name; then the envelope/{@code -H} file the same way; then an fsync of the directory. The
  * envelope/{@code -H} name appearing is the commit: readers list only those names, so a half-written message
  * is never seen, and a crash before the commit leaves at most an orphan data file (Exim itself ignores a
- * {@code -D} without {@code -H}). Files are 0600. Names are generated ({@code [0-9A-Za-z-]} only) and checked
+ * {@code -D} without {@code -H}). Files are 0600 (or {@link #withAccess}: 0640, 0660 and a group). Names are generated ({@code [0-9A-Za-z-]} only) and checked
  * on reading, so nothing can point outside the directory.</p>
  *
  * <p>Thread-safe: any number of threads may write concurrently.</p>
@@ -38,10 +38,16 @@ public final class SpoolDirectory {
     private final String login;
     private final long uid;
     private final long gid;
+    private final SpoolFileAccess access;
     private final JamesEnvelopeCodec jsonCodec = new JamesEnvelopeCodec();
     private final EximSpoolCodec eximCodec = new EximSpoolCodec();
 
     private SpoolDirectory(Path dir, SpoolFormat format, EximMessageIds eximIds) throws IOException {
+        this(dir, format, eximIds, SpoolFileAccess.DEFAULT);
+    }
+
+    private SpoolDirectory(Path dir, SpoolFormat format, EximMessageIds eximIds, SpoolFileAccess access) throws IOException {
+        this.access = access;
         this.dir = dir;
         this.format = format;
         this.eximIds = eximIds;
@@ -94,6 +100,16 @@ public final class SpoolDirectory {
      */
     public static void checkSafe(Path dir) throws IOException {
         SafeFiles.checkDirectory(dir);
+    }
+
+    /** This directory, its files written with {@code access} (mode and group: {@code fileMode}, {@code fileGroup}). */
+    public SpoolDirectory withAccess(SpoolFileAccess access) throws IOException {
+        return new SpoolDirectory(dir, format, eximIds, java.util.Objects.requireNonNull(access, "access"));
+    }
+
+    /** The mode and group of the files written. */
+    public SpoolFileAccess access() {
+        return access;
     }
 
     public Path directory() {
@@ -197,9 +213,9 @@ public final class SpoolDirectory {
         byte[] content = m.content();
         byte[] env = jsonCodec.encode(m.envelope(), id, dataFileName(SpoolFormat.JAMES, id), content.length, sha256(content));
         readable(() -> jsonCodec.decode(env, commitFileName(SpoolFormat.JAMES, id)));
-        DurableFiles.publish(dir, dataFileName(SpoolFormat.JAMES, id), content);
+        DurableFiles.publish(dir, dataFileName(SpoolFormat.JAMES, id), access, content);
         try {
-            DurableFiles.publish(dir, commitFileName(SpoolFormat.JAMES, id), env);
+            DurableFiles.publish(dir, commitFileName(SpoolFormat.JAMES, id), access, env);
         } catch (IOException e) {
             Files.deleteIfExists(dir.resolve(dataFileName(SpoolFormat.JAMES, id)));
             throw e;
@@ -215,9 +231,9 @@ public final class SpoolDirectory {
         }
         byte[] header = p.header().toBytes();
         readable(() -> EximHeaderFile.parse(header, id));
-        DurableFiles.publish(dir, dataFileName(SpoolFormat.EXIM, id), p.dataFile());
+        DurableFiles.publish(dir, dataFileName(SpoolFormat.EXIM, id), access, p.dataFile());
         try {
-            DurableFiles.publish(dir, commitFileName(SpoolFormat.EXIM, id), header);
+            DurableFiles.publish(dir, commitFileName(SpoolFormat.EXIM, id), access, header);
         } catch (IOException e) {
             Files.deleteIfExists(dir.resolve(dataFileName(SpoolFormat.EXIM, id)));
             throw e;
