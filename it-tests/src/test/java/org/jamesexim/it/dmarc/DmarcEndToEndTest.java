@@ -51,6 +51,9 @@ class DmarcEndToEndTest {
         dns.txt("arc._domainkey.lists.example", lists.dkimRecord());
         dns.txt("arc._domainkey.other.example", other.dkimRecord());
         dns.servfail.add("_dmarc.flaky.test");
+        // a domain whose DMARC record answers but whose DKIM key lookup fails
+        dns.txt("_dmarc.slowkey.test", "v=DMARC1; p=reject");
+        dns.servfail.add("sel._domainkey.slowkey.test");
     }
 
     @AfterAll
@@ -73,7 +76,8 @@ class DmarcEndToEndTest {
         String m = "From: Alice <" + from + ">\r\nTo: list@lists.example\r\nSubject: " + subject + "\r\n"
                 + "Date: Thu, 03 Dec 2026 08:00:00 +0000\r\nMessage-ID: <" + subject.replace(' ', '-') + "@origin.test>\r\n"
                 + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nHello list,\r\nsee you.\r\n";
-        DKIMSigner signer = new DKIMSigner("v=1; a=rsa-sha256; c=relaxed/relaxed; d=origin.test; s=sel; "
+        String d = from.substring(from.indexOf('@') + 1);
+        DKIMSigner signer = new DKIMSigner("v=1; a=rsa-sha256; c=relaxed/relaxed; d=" + d + "; s=sel; "
                 + "h=from:to:subject:date:message-id; bh=; b=;", origin.keyPair().getPrivate());
         String sig = signer.sign(new ByteArrayInputStream(m.getBytes(StandardCharsets.US_ASCII)));
         return sig + "\r\n" + m;
@@ -150,6 +154,10 @@ class DmarcEndToEndTest {
             SmtpClient.Reply later = send(james, "bounces@lists.example", flaky);
             assertThat(later.code).as("temperror: " + later).isEqualTo(451);
             assertThat(later.toString()).contains("4.7.1");
+
+            // the author's DKIM key cannot be had: the signature might pass, so temperror, not a reject
+            SmtpClient.Reply keyLater = send(james, "alice@slowkey.test", original("alice@slowkey.test", "slow key"));
+            assertThat(keyLater.code).as("DKIM key temperror: " + keyLater).isEqualTo(451);
         }
     }
 }
