@@ -107,14 +107,16 @@ public final class DmarcSettings {
     /** Evaluates DMARC for {@code mail} and writes {@link DmarcAttributes}. */
     public static DmarcResult verify(Engine engine, Mail mail) throws MessagingException, IOException {
         byte[] bytes = ArcSettings.bytes(mail);
-        DmarcInput input = input(engine, mail, bytes);
-        DmarcResult r = engine.verifier.verify(input);
+        // one dnsDeadline for all DNS work of the message: the DKIM keys, then the DMARC records
+        long deadline = System.currentTimeMillis() + engine.dnsDeadline.toMillis();
+        DmarcInput input = input(engine, mail, bytes, deadline);
+        DmarcResult r = engine.verifier.verify(input, deadline);
         setAttributes(mail, r);
         return r;
     }
 
     /** The engine's input for {@code mail}: From fields, SPF, DKIM (verified now), ARC. */
-    static DmarcInput input(Engine engine, Mail mail, byte[] bytes) {
+    static DmarcInput input(Engine engine, Mail mail, byte[] bytes, long deadline) {
         MailMessage message = MailMessage.parse(bytes);
         DmarcInput.Builder in = DmarcInput.builder();
         for (HeaderField h : message.headers()) {
@@ -125,7 +127,7 @@ public final class DmarcSettings {
         Optional<String> spf = ArcSettings.stringAttribute(mail, AuthenticationResults.SPF_RESULT)
                 .or(() -> ArcSettings.stringAttribute(mail, AuthenticationResults.SPF_HEADER));
         spf.ifPresent(s -> in.spf(firstWord(s), spfDomain(mail, s)));
-        dkim(engine, bytes, in);
+        dkim(engine, bytes, in, deadline);
         String state = ArcSettings.stringAttribute(mail, ArcAttributes.ARC_STATE).orElse("");
         String trusted = ArcSettings.stringAttribute(mail, ArcAttributes.ARC_TRUSTED_SEALER).orElse(null);
         String oldest = ArcSettings.stringAttribute(mail, ArcAttributes.ARC_OLDEST_PASS).orElse("0");
@@ -151,8 +153,7 @@ public final class DmarcSettings {
     }
 
     /** Every DKIM-Signature checked by jDKIM: passing ones by d=, a key DNS could not give as temperror. */
-    static void dkim(Engine engine, byte[] bytes, DmarcInput.Builder in) {
-        long deadline = System.currentTimeMillis() + engine.dnsDeadline.toMillis();
+    static void dkim(Engine engine, byte[] bytes, DmarcInput.Builder in, long deadline) {
         PublicKeyRecordRetriever keys = (method, selector, token) -> {
             String name = selector + "._domainkey." + token;
             long left = deadline - System.currentTimeMillis();

@@ -84,9 +84,13 @@ public final class DmarcVerifier {
 
     /** The DNS work of one message: the deadline and the answers already had. */
     private final class Lookups {
-        final long deadline = clockMillis.getAsLong() + dnsDeadline.toMillis();
+        final long deadline;
         final Map<String, DmarcRecord> seen = new HashMap<>();
         final Map<String, String> orgs = new HashMap<>();
+
+        Lookups(long deadline) {
+            this.deadline = deadline;
+        }
 
         /** The single usable DMARC record at {@code _dmarc.domain}, or {@code null}. */
         DmarcRecord record(String domain) throws TxtResolver.TxtLookupException {
@@ -127,6 +131,16 @@ public final class DmarcVerifier {
 
     /** Evaluates DMARC for {@code input}. Never throws: DNS failures are {@code temperror}, bad input {@code permerror}. */
     public DmarcResult verify(DmarcInput input) {
+        return verify(input, clockMillis.getAsLong() + dnsDeadline.toMillis());
+    }
+
+    /**
+     * As {@link #verify(DmarcInput)}, with the DNS deadline of the message already running (the glue started it
+     * before looking up the DKIM keys, so that all DNS work of one message shares one {@code dnsDeadline}).
+     *
+     * @param deadlineMillis the time (of this verifier's clock) after which no lookup is started: then temperror
+     */
+    public DmarcResult verify(DmarcInput input, long deadlineMillis) {
         if (input.fromFields().isEmpty()) {
             return DmarcResult.without(DmarcStatus.PERMERROR, "", "", "no From field");
         }
@@ -141,7 +155,7 @@ public final class DmarcVerifier {
             return DmarcResult.without(DmarcStatus.PERMERROR, "", "", "several From domains: " + String.join(",", domains));
         }
         String from = domains.get(0);
-        Lookups dns = new Lookups();
+        Lookups dns = new Lookups(deadlineMillis);
         try {
             return evaluate(input, from, dns);
         } catch (TxtResolver.TxtLookupException e) {
