@@ -418,6 +418,11 @@ public final class SrsSettings {
         return secretsFile != null;
     }
 
+    /** Database mode's database (its calls not timed), for the SRS database health check; empty without database mode. */
+    public Optional<SrsDatabase> database() {
+        return Optional.ofNullable(database);
+    }
+
     /** Stops the database mode's worker threads; for the {@code destroy()} of the component that read these settings. */
     public void close() {
         if (database != null) {
