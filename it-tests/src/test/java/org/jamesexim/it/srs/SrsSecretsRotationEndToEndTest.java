@@ -120,8 +120,18 @@ class SrsSecretsRotationEndToEndTest {
         return out;
     }
 
+    /** The count of a meter in JMX (James's Dropwizard reporter, domain metrics); 0 before its first use. */
+    static long meter(String metric) throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("metrics:name=" + metric + ",type=meters");
+        return server.isRegistered(name) ? ((Number) server.getAttribute(name, "Count")).longValue() : 0;
+    }
+
     @Test
     void aRotatedSecretsFileTakesEffectWithoutARestartAndOldAddressesStillReverse() throws Exception {
+        long rewritten = meter("jexim.srs.forward.rewritten");
+        long valid = meter("jexim.srs_status.valid");
+        long accepted = meter("jexim.srs.rcpt.valid");
         String before = forward("alice@origin.test", "rotation-1");
         assertThat(only(OLD).reverse(before).valid()).as(before).isTrue();
 
@@ -134,6 +144,10 @@ class SrsSecretsRotationEndToEndTest {
         bounceTo(after, "rotation-bounce-new");
         assertThat(offSite.await(m -> m.data.contains("rotation-bounce-old"), Duration.ofSeconds(60)).rcptTo).containsExactly("alice@origin.test");
         assertThat(offSite.await(m -> m.data.contains("rotation-bounce-new"), Duration.ofSeconds(60)).rcptTo).containsExactly("bob@origin.test");
+        // the metrics moved with the traffic (docs/srs.md "Metrics"), as JMX shows them
+        assertThat(meter("jexim.srs.forward.rewritten") - rewritten).isEqualTo(2);
+        assertThat(meter("jexim.srs.rcpt.valid") - accepted).as("SrsRcptHook's 250s").isEqualTo(2);
+        assertThat(meter("jexim.srs_status.valid") - valid).as("SrsReverse's reversals").isEqualTo(2);
 
         rotate(OLD + "\n", "rw-r--r--"); // readable by everyone: refused, NEW keeps signing
         String refused = forward("carol@origin.test", "rotation-3");
