@@ -125,13 +125,16 @@ class DmarcInteropTest {
         c.add(new Case("no record anywhere", "alice@example.com").expect("none/"));
         c.add(new Case("several DMARC records: none", "alice@example.com")
                 .record("example.com", "v=DMARC1; p=reject", "v=DMARC1; p=none").expect("none/")
+                .diverges(DmarcPeers.RSPAMD, "permerror/", "§6.6.3 step 2: several records are no policy; Rspamd 3.4 "
+                        + "calls it DMARC_BAD_POLICY")
                 .skip(DmarcPeers.AUTHHEADERS));
         c.add(new Case("a non-DMARC TXT beside the record is ignored", "alice@example.com")
                 .record("example.com", "google-site-verification=abc", "v=DMARC1; p=reject").expect("fail/reject")
                 .skip(DmarcPeers.AUTHHEADERS));
         c.add(new Case("record without p and without rua: no policy", "alice@example.com")
                 .record("example.com", "v=DMARC1; adkim=s").expect("none/")
-                .diverges(DmarcPeers.MAILAUTH, "fail/", "§6.6.3 step 6: no valid p and no rua is no DMARC record"));
+                .diverges(DmarcPeers.MAILAUTH, "fail/", "§6.6.3 step 6: no valid p and no rua is no DMARC record")
+                .diverges(DmarcPeers.RSPAMD, "fail/none", "§6.6.3 step 6; Rspamd 3.4 reads a missing p as none"));
         c.add(new Case("upper case tags and values", "Alice@Example.COM").record("example.com", "v=DMARC1; P=Reject; ADKIM=R")
                 .spf("pass", "EXAMPLE.com").expect("pass/reject"));
         c.add(new Case("temperror on the record lookup", "alice@example.com").temperror("example.com")
@@ -148,9 +151,12 @@ class DmarcInteropTest {
         c.add(new Case("PSL wildcard *.ck: bar.ck is a suffix", "alice@foo.bar.ck")
                 .record("foo.bar.ck", "v=DMARC1; p=reject").dkim("bar.ck", "pass").expect("fail/reject"));
         c.add(new Case("PSL exception !www.ck: www.ck is an org domain", "alice@mail.www.ck")
-                .record("www.ck", "v=DMARC1; p=quarantine").dkim("www.ck", "pass").expect("pass/quarantine"));
+                .record("www.ck", "v=DMARC1; p=quarantine").dkim("www.ck", "pass").expect("pass/quarantine")
+                .diverges(DmarcPeers.RSPAMD, "none/", "§3.2 with the PSL's algorithm: !www.ck makes www.ck registrable; "
+                        + "Rspamd 3.4 has the rule in its list but takes www.ck for a suffix"));
         c.add(new Case("PSL multi-level *.kawasaki.jp with !city.kawasaki.jp", "alice@x.city.kawasaki.jp")
-                .record("city.kawasaki.jp", "v=DMARC1; p=reject; sp=none").expect("fail/none"));
+                .record("city.kawasaki.jp", "v=DMARC1; p=reject; sp=none").expect("fail/none")
+                .diverges(DmarcPeers.RSPAMD, "none/", "§3.2: the exception !city.kawasaki.jp, as for !www.ck"));
         c.add(new Case("PSL multi-level wildcard: foo.kawasaki.jp is a suffix", "alice@shop.foo.kawasaki.jp")
                 .record("shop.foo.kawasaki.jp", "v=DMARC1; p=reject").dkim("foo.kawasaki.jp", "pass").expect("fail/reject"));
         c.add(new Case("PSL private section: github.io users are different orgs", "alice@alice.github.io")
@@ -161,7 +167,9 @@ class DmarcInteropTest {
         c.add(new Case("PSL unknown TLD: default rule *", "alice@mail.example.unknowntld")
                 .record("example.unknowntld", "v=DMARC1; p=reject").dkim("example.unknowntld", "pass").expect("pass/reject")
                 .diverges(DmarcPeers.AUTHHEADERS, "none/", "§3.2 with the PSL's own algorithm: no rule matches, so the "
-                        + "default rule * applies; publicsuffix2 2.2019 answers the TLD itself"));
+                        + "default rule * applies; publicsuffix2 2.2019 answers the TLD itself")
+                .diverges(DmarcPeers.RSPAMD, "none/", "§3.2 and the PSL's default rule *; Rspamd 3.4 finds no "
+                        + "Organizational Domain under an unlisted TLD"));
         return c;
     }
 
@@ -195,12 +203,13 @@ class DmarcInteropTest {
         List<Object> json = new ArrayList<>();
         cases.forEach(c -> json.add(c.json));
         Map<DmarcPeers, JsonNode> answers = new EnumMap<>(DmarcPeers.class);
-        for (DmarcPeers p : new DmarcPeers[] {DmarcPeers.MAILAUTH, DmarcPeers.AUTHHEADERS}) {
+        for (DmarcPeers p : new DmarcPeers[] {DmarcPeers.MAILAUTH, DmarcPeers.AUTHHEADERS, DmarcPeers.RSPAMD}) {
             answers.put(p, p.run(json));
         }
         PublicSuffixes[] lists = {PublicSuffixes.guava(), PublicSuffixes.file(java.nio.file.Paths.get(
                 org.jamesexim.common.testing.Prerequisites.require("publicsuffix")))};
         int compared = 0;
+        List<String> problems = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
             for (PublicSuffixes list : lists) {
@@ -216,19 +225,20 @@ class DmarcInteropTest {
                 JsonNode j = e.getValue().get(i);
                 String got = peer(j);
                 String diverges = c.divergence.get(e.getKey());
-                if (diverges != null) {
-                    assertThat(got + " (" + diverges.substring(diverges.indexOf('(') + 1)).as(c.name + " (" + e.getKey()
-                            + ", a recorded difference)").isEqualTo(diverges);
-                } else {
-                    assertThat(got).as(c.name + " (" + e.getKey() + ")").isEqualTo(c.expected);
+                String want = diverges == null ? c.expected : diverges.substring(0, diverges.indexOf(' '));
+                if (!got.equals(want)) {
+                    problems.add(c.name + " (" + e.getKey() + "): " + got + ", expected " + want
+                            + (diverges == null ? "" : " (a recorded difference)") + "; peer said " + j);
+                } else if (diverges == null) {
                     compared++;
                 }
-                if (c.pct != null && e.getKey() == DmarcPeers.MAILAUTH) {
-                    assertThat(j.get("pct").asInt()).as(c.name + " (mailauth pct)").isEqualTo(c.pct);
+                if (c.pct != null && e.getKey() == DmarcPeers.MAILAUTH && j.get("pct").asInt() != c.pct) {
+                    problems.add(c.name + " (mailauth pct): " + j.get("pct"));
                 }
             }
         }
-        assertThat(compared).as("cases where a peer agrees").isGreaterThan(50);
+        assertThat(problems).as("answers that differ from the expected ones").isEmpty();
+        assertThat(compared).as("cases where a peer agrees").isGreaterThan(80);
     }
 
     static List<Case> treeWalkCases() {

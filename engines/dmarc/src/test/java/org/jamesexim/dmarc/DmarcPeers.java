@@ -19,12 +19,13 @@ import org.jamesexim.common.testing.Prerequisites;
 
 /**
  * The real DMARC implementations the differential tests compare with, driven through the harness scripts in
- * {@code src/test/peers}: npm mailauth's DMARC module (the ARC tests' copy, {@code .ci/install.d/30-arc.sh}) and
- * Debian's python3-authheaders ({@code .ci/install.d/35-dmarc.sh}). A missing peer fails the test with one line
- * naming its install step.
+ * {@code src/test/peers}: npm mailauth's DMARC module (the ARC tests' copy, {@code .ci/install.d/30-arc.sh}),
+ * Debian's python3-authheaders ({@code .ci/install.d/35-dmarc.sh}) and a real Rspamd ({@code .ci/install.d/70-bmi.sh})
+ * whose spf, dkim and dmarc modules check real signatures and SPF records from a DNS server of the harness's own
+ * (dkimpy signs, dnspython answers). A missing peer fails the test with one line naming its install step.
  */
 enum DmarcPeers {
-    MAILAUTH, AUTHHEADERS, AUTHHEADERS_DMARCBIS;
+    MAILAUTH, AUTHHEADERS, AUTHHEADERS_DMARCBIS, RSPAMD;
 
     static Path dir() {
         return Paths.get("src/test/peers").toAbsolutePath();
@@ -37,6 +38,12 @@ enum DmarcPeers {
             c.add(Prerequisites.require("node"));
             c.add(dir().resolve("mailauth_dmarc.js").toString());
             c.add(mailauth);
+        } else if (this == RSPAMD) {
+            Prerequisites.require("authheaders"); // dnspython comes with it
+            Prerequisites.require("openssl");
+            c.add(Prerequisites.require("dkimpy"));
+            c.add(dir().resolve("rspamd_dmarc.py").toString());
+            c.add(Prerequisites.require("rspamd"));
         } else {
             c.add(Prerequisites.require("authheaders"));
             c.add(dir().resolve("authheaders_dmarc.py").toString());
