@@ -22,7 +22,8 @@ public final class DropInClasspath {
     /** Our modules (as reactor target dirs or installed jars) and test classes. */
     public static boolean isPackEntry(String entry) {
         String e = entry.replace('\\', '/');
-        return e.contains("jexim-mailets") || e.contains("jexim-matchers") || e.contains("jexim-smtp-hooks")
+        return e.contains("jexim-mailets") || e.contains("jexim-matchers") || e.contains("jexim-smtp-hooks") || e.contains("jexim-operations")
+            || e.endsWith("/operations/target/classes")
             || e.contains("jexim-engine-") || e.contains("james-exim-pack") || e.contains("james-exim-cli")
             || e.endsWith("/mailets/target/classes") || e.endsWith("/matchers/target/classes")
             || e.endsWith("/smtp-hooks/target/classes") || e.contains("/engines/") || e.endsWith("/pack/target/classes")
