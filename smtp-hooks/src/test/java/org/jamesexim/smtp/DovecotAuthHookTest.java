@@ -67,6 +67,30 @@ class DovecotAuthHookTest {
         return hook;
     }
 
+    /** Dovecot's answers counted as jexim.dovecot_auth.<answer>, each request timed as jexim.dovecot.auth (docs/dovecot-auth.md). */
+    @Test
+    void answersAreCountedAndRequestsTimed() throws Exception {
+        org.apache.james.metrics.tests.RecordingMetricFactory metrics = new org.apache.james.metrics.tests.RecordingMetricFactory();
+        DovecotAuthHook hook = new DovecotAuthHook(metrics);
+        BaseHierarchicalConfiguration c = new BaseHierarchicalConfiguration();
+        c.addProperty("server_socket", dovecot.unixSocket());
+        c.addProperty("user_domain", "example.test");
+        hook.init(c);
+        try {
+            assertThat(hook.doAuth(session("192.0.2.71", false, new HashMap<>()), Username.of("bob"), RealDovecot.PASSWORD)
+                .getSmtpRetCode()).isEqualTo("235");
+            assertThat(hook.doAuth(session("192.0.2.72", false, new HashMap<>()), Username.of("alice"), RealDovecot.PASSWORD)
+                .getSmtpRetCode()).isEqualTo("235");
+            assertThat(hook.doAuth(session("192.0.2.73", false, new HashMap<>()), Username.of("bob"), "wrong")
+                .getSmtpRetCode()).isEqualTo("535");
+        } finally {
+            hook.destroy();
+        }
+        assertThat(metrics.countForPrefixName("jexim.dovecot_auth.")).containsOnly(Map.entry("jexim.dovecot_auth.ok", 2),
+            Map.entry("jexim.dovecot_auth.fail", 1));
+        assertThat(metrics.executionTimesFor(DovecotAuthHook.AUTH_TIMER)).hasSize(3);
+    }
+
     /**
      * Dovecot's user= without a domain (the test Dovecot's %Ln) becomes the James address user@user_domain, the
      * identity verifyIdentity holds MAIL FROM to. Before: the session was the bare "bob", which James's
