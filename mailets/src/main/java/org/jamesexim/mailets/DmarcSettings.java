@@ -40,6 +40,8 @@ import org.jamesexim.dmarc.PublicSuffixes;
  * the oldest passing hop's ARC-Authentication-Results) and writing {@link DmarcAttributes}.
  */
 public final class DmarcSettings {
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(DmarcSettings.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean NO_JDKIM_LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
     /** {@code discovery}: {@code psl} (RFC 7489, default) or {@code treewalk} (RFC 9989 §4.10). */
     public static final Param<String> DISCOVERY = Param.choice("discovery", "psl", "psl", "treewalk")
             .doc("psl (RFC 7489 with the Public Suffix List) | treewalk (RFC 9989 DNS tree walk)");
@@ -127,7 +129,15 @@ public final class DmarcSettings {
         Optional<String> spf = ArcSettings.stringAttribute(mail, AuthenticationResults.SPF_RESULT)
                 .or(() -> ArcSettings.stringAttribute(mail, AuthenticationResults.SPF_HEADER));
         spf.ifPresent(s -> in.spf(firstWord(s), spfDomain(mail, s)));
-        dkim(engine, bytes, in, deadline);
+        try {
+            dkim(engine, bytes, in, deadline);
+        } catch (LinkageError e) {
+            // a James without jDKIM on its class path (it comes with James's DKIM module): no DKIM input
+            if (!NO_JDKIM_LOGGED.getAndSet(true)) {
+                LOGGER.warn("DMARC: jDKIM (org.apache.james.jdkim) is not on James's class path: DKIM is not checked, "
+                        + "only SPF can pass ({})", e.toString());
+            }
+        }
         String state = ArcSettings.stringAttribute(mail, ArcAttributes.ARC_STATE).orElse("");
         String trusted = ArcSettings.stringAttribute(mail, ArcAttributes.ARC_TRUSTED_SEALER).orElse(null);
         String oldest = ArcSettings.stringAttribute(mail, ArcAttributes.ARC_OLDEST_PASS).orElse("0");
