@@ -52,6 +52,11 @@ public final class DmarcSettings {
     public static final Param<Boolean> ARC_OVERRIDE = Param.bool("arcOverride", false);
     /** {@code arcOverrideNeedsAuth}: with arcOverride, also ask the oldest passing hop's ARC-Authentication-Results for a pass for the From domain. */
     public static final Param<Boolean> ARC_OVERRIDE_NEEDS_AUTH = Param.bool("arcOverrideNeedsAuth", false);
+    /**
+     * DKIM-Signature fields checked per message, the first ones (newest): jDKIM hashes the body once per signature,
+     * so a message with thousands of them would cost thousands of body hashes and key lookups.
+     */
+    public static final int MAX_DKIM_SIGNATURES = 10;
     /** The parameters every DMARC class that verifies reads. */
     public static final ParamSet PARAMETERS = ArcSettings.DNS_PARAMETERS.with(DISCOVERY, PUBLIC_SUFFIX_LIST, ARC_OVERRIDE,
             ARC_OVERRIDE_NEEDS_AUTH);
@@ -130,7 +135,7 @@ public final class DmarcSettings {
                 .or(() -> ArcSettings.stringAttribute(mail, AuthenticationResults.SPF_HEADER));
         spf.ifPresent(s -> in.spf(firstWord(s), spfDomain(mail, s)));
         try {
-            dkim(engine, bytes, in, deadline);
+            dkim(engine, limitSignatures(message, bytes), in, deadline);
         } catch (LinkageError e) {
             // a James without jDKIM on its class path (it comes with James's DKIM module): no DKIM input
             if (!NO_JDKIM_LOGGED.getAndSet(true)) {
@@ -160,6 +165,21 @@ public final class DmarcSettings {
             end++;
         }
         return spfText.substring(h + 5, end);
+    }
+
+    /** The message with at most {@link #MAX_DKIM_SIGNATURES} DKIM-Signature fields (the first ones). */
+    static byte[] limitSignatures(MailMessage message, byte[] bytes) {
+        int count = 0;
+        for (HeaderField h : message.headers()) {
+            if (h.hasName("dkim-signature")) {
+                count++;
+            }
+        }
+        if (count <= MAX_DKIM_SIGNATURES) {
+            return bytes;
+        }
+        int[] seen = {0};
+        return message.rewrite(List.of(), h -> h.hasName("dkim-signature") && ++seen[0] > MAX_DKIM_SIGNATURES);
     }
 
     /** Every DKIM-Signature checked by jDKIM: passing ones by d=, a key DNS could not give as temperror. */

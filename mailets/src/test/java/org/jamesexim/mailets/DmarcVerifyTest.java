@@ -143,4 +143,38 @@ class DmarcVerifyTest {
         assertThatThrownBy(() -> dmarc("publicSuffixList", "relative/list.dat")).hasMessageContaining("publicSuffixList");
         assertThatThrownBy(() -> dmarc("arcOverride", "yes")).hasMessageContaining("arcOverride");
     }
+
+    @Test
+    void aFloodOfDkimSignaturesCostsAtMostTenKeyLookups() throws Exception {
+        RsaTestKey origin = RsaTestKey.generate(2048);
+        java.util.concurrent.atomic.AtomicInteger keyLookups = new java.util.concurrent.atomic.AtomicInteger();
+        DNSService counting = (DNSService) Proxy.newProxyInstance(DNSService.class.getClassLoader(),
+                new Class<?>[] {DNSService.class}, (proxy, method, args) -> {
+                    String name = (String) args[0];
+                    if (name.contains("._domainkey.")) {
+                        keyLookups.incrementAndGet();
+                        return name.equals("sel._domainkey.origin.test") ? List.of(origin.dkimRecord()) : List.of();
+                    }
+                    return name.equals("_dmarc.origin.test") ? List.of("v=DMARC1; p=reject") : List.of();
+                });
+        String body = "From: Alice <alice@origin.test>\r\nTo: bob@example.test\r\nSubject: flood\r\n\r\nhello\r\n";
+        String sig = new org.apache.james.jdkim.DKIMSigner("v=1; a=rsa-sha256; c=relaxed/relaxed; d=origin.test; s=sel; "
+                + "h=from:to:subject; bh=; b=;", origin.keyPair().getPrivate())
+                .sign(new ByteArrayInputStream(body.getBytes(StandardCharsets.US_ASCII)));
+        StringBuilder raw = new StringBuilder(sig).append("\r\n");
+        for (int i = 0; i < 2000; i++) {
+            raw.append("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=spam").append(i)
+                    .append(".example; s=s; h=from; bh=AAAA; b=AAAA\r\n");
+        }
+        raw.append(body);
+        MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(raw.toString().getBytes(StandardCharsets.US_ASCII)));
+        FakeMail mail = FakeMail.builder().name("m2").sender("x@spam.example").recipient(new MailAddress("bob@example.test"))
+                .mimeMessage(mime).build();
+        DmarcVerify v = new DmarcVerify(counting);
+        v.init(FakeMailetConfig.builder().mailetName("DmarcVerify").build());
+        v.service(mail);
+        assertThat(attr(mail, DmarcAttributes.DMARC_RESULT)).isEqualTo("pass");
+        assertThat(keyLookups.get()).isBetween(1, DmarcSettings.MAX_DKIM_SIGNATURES);
+    }
 }
