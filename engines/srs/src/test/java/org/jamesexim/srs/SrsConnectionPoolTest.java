@@ -205,4 +205,47 @@ class SrsConnectionPoolTest {
             assertThat(count()).isEqualTo(3);
         }
     }
+
+    @Test
+    void aSilentServerBehindThePoolGivesADeferWithinTheTimeoutAndTheRealOneWorksAfter() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        java.net.Socket so = silent.accept();
+                        held.add(so);
+                        so.getInputStream().readNBytes(8); // the SSLRequest: "no TLS", then nothing more
+                        so.getOutputStream().write('N');
+                        so.getOutputStream().flush();
+                    }
+                } catch (java.io.IOException closed) {
+                    // done
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            PGSimpleDataSource quiet = new PGSimpleDataSource();
+            quiet.setURL("jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/postgres"); // no driver timeouts
+            quiet.setUser("jexim");
+            try (JdbcSrsDatabase db = new JdbcSrsDatabase(SrsConnectionPool.of(quiet, 2, Duration.ofSeconds(2)), JdbcSrsDatabase.DEFAULT_INSERT,
+                JdbcSrsDatabase.DEFAULT_SELECT, Duration.ofSeconds(2), 2)) {
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                    for (int i = 0; i < 3; i++) {
+                        assertThatThrownBy(() -> db.insert("K", "a@origin.test", Duration.ofSeconds(10)))
+                            .isInstanceOf(SrsDatabase.SrsDatabaseException.class);
+                    }
+                }, "a silent database behind the pool must not hold the caller");
+            } finally {
+                for (java.net.Socket so : held) {
+                    so.close();
+                }
+            }
+        }
+        try (JdbcSrsDatabase db = new JdbcSrsDatabase(SrsConnectionPool.of(pg, 2, Duration.ofSeconds(2)), JdbcSrsDatabase.DEFAULT_INSERT,
+            JdbcSrsDatabase.DEFAULT_SELECT, Duration.ofSeconds(2), 2)) {
+            db.insert("AFTER", "b@origin.test", Duration.ofSeconds(5));
+            assertThat(db.select("AFTER", Duration.ofSeconds(5))).contains("b@origin.test");
+        }
+    }
 }
