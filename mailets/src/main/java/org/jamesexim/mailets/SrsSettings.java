@@ -52,13 +52,14 @@ import org.jamesexim.srs.SrsSecrets;
  * Reads the SRS parameters shared by {@link SrsForward}, {@link SrsReverse} and {@code org.jamesexim.smtp.SrsRcptHook}
  * (Exim's names), once, at init:
  * <ul>
- * <li>the secrets, from exactly one of {@code secrets} (an Exim list: {@code new:old}, {@code ::} for a colon inside
- * a secret; the first signs), {@code secretsFile} (one a line, the first signs; blank lines and {@code #} comments
- * ignored; an absolute path or a {@code file://} URL, see {@link PackFiles}; mode 0600 or 0640) or
- * {@code secretsProperty} (the name of a JVM system property holding the Exim list); {@code srs_config} may replace
- * the first. Every secret must pass {@link SrsSecrets#check}: 16 octets or more, not an example the pack
- * published. {@code eximSecret} and {@code dbpassword} can be given the same three ways
- * ({@code eximSecretFile}, {@code eximSecretProperty}, {@code dbpasswordFile}, {@code dbpasswordProperty});</li>
+ * <li>the secrets ({@link SecretParam}), from exactly one of {@code secretsFile} (one a line, the first signs; blank
+ * lines and {@code #} comments ignored; an absolute path or a {@code file://} URL, see {@link PackFiles}; mode 0600 or
+ * 0640; read again when it changes, every {@code reloadInterval}, so that a rotation needs no restart),
+ * {@code secretsEnv} or {@code secretsProperty} (the name of an environment variable or JVM system property holding
+ * an Exim list: {@code new:old}, {@code ::} for a colon inside a secret) or {@code secrets} (the Exim list itself,
+ * with a WARN at start); {@code srs_config} may replace the first. Every secret must pass {@link SrsSecrets#check}:
+ * 16 octets or more, not an example the pack published. {@code eximSecret} and {@code dbpassword} can be given the
+ * same four ways (their files are read at start only);</li>
  * <li>{@code hashlength}, {@code hashmin}, {@code maxage}, {@code usehash}, {@code usetimestamp}, {@code separator},
  * {@code hashAlphabet} ({@code base64}, the default, or {@code base64url}: the alphabet forward writes hashes in; reverse
  * reads both), {@code alwaysRewrite}, {@code aliasDomains} and {@code aliasDomainsFile} (one domain a line, read again
@@ -66,7 +67,9 @@ import org.jamesexim.srs.SrsSecrets;
  * <li>database mode: {@code dburl}, {@code dbuser}, {@code dbpassword}, {@code dbdriver}, {@code dbinsert},
  * {@code dbselect}, {@code dbmode}, {@code dbtimeout} (seconds per call, connecting included, 1..60, default 5),
  * {@code dbdeadline} (seconds for all calls of one message, 1..300, default 10), {@code dbconnections} (calls that may
- * wait at the same time, 1..64, default 8).</li>
+ * wait at the same time and the size of the connection pool, {@link SrsConnectionPool}, 1..64, default 8),
+ * {@code dbexpire} and {@code dbexpireInterval} (rows older than maxage + 1 day deleted in bounded batches, every
+ * hour by default).</li>
  * </ul>
  * Every error names the parameter and never shows a secret or password; {@link #safe} makes outside text fit for a
  * log line.
