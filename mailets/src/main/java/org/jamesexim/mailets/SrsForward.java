@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * <processor state="relay" enableJmx="false">
  *     <mailet match="All" class="org.jamesexim.mailets.SrsForward">
- *         <secretsFile>file://conf/srs-secrets</secretsFile>  <!-- one secret a line, the first signs, all verify; mode 0600 -->
- *         <!-- or <secretsProperty>jexim.srs.secrets</secretsProperty> (a JVM system property holding new:old),
- *              or <secrets>new:old</secrets> inline; each secret 16 octets or more, never one of the docs' examples -->
+ *         <secretsFile>file://conf/srs-secrets</secretsFile>  <!-- one secret a line, the first signs, all verify; mode 0600;
+ *              read again when it changes (every reloadInterval, 5s): rotate without a restart -->
+ *         <!-- or <secretsEnv>JEXIM_SRS_SECRETS</secretsEnv> / <secretsProperty>jexim.srs.secrets</secretsProperty>
+ *              (an environment variable or JVM system property holding new:old), or <secrets>new:old</secrets> inline
+ *              (a WARN at start); each secret 16 octets or more, never one of the docs' examples -->
  *         <hashlength>6</hashlength>          <!-- default 6 (Exim); Mail::SRS/postsrsd use 4 -->
  *         <hashmin>4</hashmin>                <!-- default: hashlength -->
  *         <maxage>31</maxage>                 <!-- days, default 31 -->

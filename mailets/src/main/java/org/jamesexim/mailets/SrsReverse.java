@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * <mailet match="All" class="org.jamesexim.mailets.SrsReverse">
- *     <secretsFile>file://conf/srs-secrets</secretsFile>  <!-- or secretsProperty / secrets, as SrsForward -->
+ *     <secretsFile>file://conf/srs-secrets</secretsFile>  <!-- or secretsEnv / secretsProperty / secrets, as SrsForward -->
  *     <hashlength>6</hashlength>
  *     <maxage>31</maxage>
  *     <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain -->

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <handlerchain>
  *     <!-- policy hooks that must see every recipient (RBL, MaxRcptHandler...) go before this one -->
  *     <handler class="org.jamesexim.smtp.SrsRcptHook">
- *         <secretsFile>file://conf/srs-secrets</secretsFile>  <!-- or secretsProperty / secrets, as SrsForward -->
+ *         <secretsFile>file://conf/srs-secrets</secretsFile>  <!-- or secretsEnv / secretsProperty / secrets, as SrsForward -->
  *         <hashlength>6</hashlength>
  *         <maxage>31</maxage>
  *         <aliasDomains>example.test</aliasDomains>  <!-- Exim list; default: every local domain; each must be a James domain -->
