@@ -16,6 +16,8 @@ public final class DmarcAttributes {
     public static final AttributeName DMARC_DISPOSITION = AttributeName.of("jexim.dmarc_disposition");
     /** The RFC5322.From domain DMARC was evaluated for ({@code header.from}). */
     public static final AttributeName DMARC_DOMAIN = AttributeName.of("jexim.dmarc_domain");
+    /** Where the policy record was found ({@code _dmarc.} + this: the From domain or its Organizational Domain), empty without one; Exim's {@code $dmarc_used_domain}. */
+    public static final AttributeName DMARC_POLICY_DOMAIN = AttributeName.of("jexim.dmarc_policy_domain");
     /** {@code arc} when the ARC local policy overrode a fail, empty otherwise. */
     public static final AttributeName DMARC_OVERRIDE = AttributeName.of("jexim.dmarc_override");
     /** Why (fail, none, temperror, permerror), printable ASCII, at most 200 characters; empty for pass. */

@@ -255,6 +255,7 @@ public final class DmarcSettings {
         mail.setAttribute(new Attribute(DmarcAttributes.DMARC_POLICY, AttributeValue.of(r.policy() == null ? "" : r.policy().word())));
         mail.setAttribute(new Attribute(DmarcAttributes.DMARC_DISPOSITION, AttributeValue.of(r.disposition().word())));
         mail.setAttribute(new Attribute(DmarcAttributes.DMARC_DOMAIN, AttributeValue.of(r.fromDomain())));
+        mail.setAttribute(new Attribute(DmarcAttributes.DMARC_POLICY_DOMAIN, AttributeValue.of(r.policyDomain())));
         mail.setAttribute(new Attribute(DmarcAttributes.DMARC_OVERRIDE, AttributeValue.of(r.override())));
         mail.setAttribute(new Attribute(DmarcAttributes.DMARC_REASON, AttributeValue.of(r.reason())));
         mail.setAttribute(new Attribute(DmarcAttributes.DMARC_AUTH_RESULT, AttributeValue.of(r.authResult())));

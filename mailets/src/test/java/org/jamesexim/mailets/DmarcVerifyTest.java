@@ -93,6 +93,7 @@ class DmarcVerifyTest {
         assertThat(attr(mail, DmarcAttributes.DMARC_POLICY)).isEqualTo("reject");
         assertThat(attr(mail, DmarcAttributes.DMARC_DISPOSITION)).isEqualTo("reject");
         assertThat(attr(mail, DmarcAttributes.DMARC_DOMAIN)).isEqualTo("origin.test");
+        assertThat(attr(mail, DmarcAttributes.DMARC_POLICY_DOMAIN)).isEqualTo("origin.test");
         assertThat(attr(mail, DmarcAttributes.DMARC_OVERRIDE)).isEmpty();
         AuthenticationResults ar = new AuthenticationResults();
         ar.init(FakeMailetConfig.builder().mailetName("AR").setProperty("authservId", "mx.example.test").build());
