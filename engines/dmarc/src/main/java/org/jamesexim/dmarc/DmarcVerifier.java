@@ -211,8 +211,9 @@ public final class DmarcVerifier {
             if (d != null && aligned(from, org, d, record.strictSpf(), dns)) {
                 spfAligned = d;
             }
-        } else if (in.spfResult().equals("temperror")) {
-            temporary = true;
+        } else if (in.spfResult().equals("temperror") && in.spfDomain() != null) {
+            String d = FromDomains.normalise(in.spfDomain());
+            temporary = d != null && aligned(from, org, d, record.strictSpf(), dns);
         }
         for (DmarcInput.Dkim k : in.dkim()) {
             if (!dkimAligned.isEmpty()) {

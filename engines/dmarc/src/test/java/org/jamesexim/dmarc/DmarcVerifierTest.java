@@ -123,6 +123,9 @@ class DmarcVerifierTest {
         DmarcResult spf = verifier(REJECT).build().verify(DmarcInput.builder().from("alice@origin.test")
                 .spf("temperror", "origin.test").build());
         assertThat(spf.status()).isEqualTo(DmarcStatus.TEMPERROR);
+        DmarcResult foreignSpf = verifier(REJECT).build().verify(DmarcInput.builder().from("alice@origin.test")
+                .spf("temperror", "lists.example").build());
+        assertThat(foreignSpf.status()).isEqualTo(DmarcStatus.FAIL);
     }
 
     @Test
