@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * WebAdmin's own {@code GET /healthcheck}: a real Dovecot behind {@code DovecotAuthHook}
  * ({@code james-config/examples/dovecot-smtpserver.xml}), a real Rspamd behind the sample's {@code BmiRun}, the
  * dccifd model behind {@code DccHook}. Each is stopped, seen unhealthy by the very next request (answered within
- * the feature's own timeout), started again and seen healthy.
+ * the feature's own timeout), started again and seen healthy; a Dovecot that hangs is unhealthy within its timeout.
  */
 class HealthChecksTest {
     static final Path EXAMPLES = JamesHarness.defaultConfigDir().resolve("examples");
@@ -155,6 +155,22 @@ class HealthChecksTest {
             assertUnhealthy("Dovecot auth", "Dovecot at 127.0.0.1:" + dovecot.port());
         } finally {
             dovecot.restart();
+        }
+        assertAllHealthy();
+    }
+
+    /** A Dovecot that accepts but never answers: the check ends unhealthy within connect_timeout + timeout, not hung. */
+    @Test
+    void dovecotHungIsUnhealthyWithinItsTimeout() throws Exception {
+        assertAllHealthy();
+        dovecot.pause();
+        try {
+            long start = System.nanoTime();
+            assertUnhealthy("Dovecot auth", "Dovecot at 127.0.0.1:" + dovecot.port());
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("two requests, each bounded by the check's timeout")
+                .isLessThan(CHECK_TIMEOUT.multipliedBy(2).plusSeconds(5));
+        } finally {
+            dovecot.resume();
         }
         assertAllHealthy();
     }
