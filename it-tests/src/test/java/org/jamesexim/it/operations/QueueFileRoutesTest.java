@@ -84,6 +84,10 @@ class QueueFileRoutesTest {
         assertThat(r.code).as(r.toString()).isEqualTo(250);
     }
 
+    static String subject(String message) {
+        return message.lines().filter(l -> l.startsWith("Subject: ")).findFirst().orElseThrow();
+    }
+
     static JsonNode cli(String... args) throws Exception {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
@@ -128,6 +132,7 @@ class QueueFileRoutesTest {
         assertThat(webAdmin.get("/queuefile/messages?directory=/elsewhere").status).isEqualTo(404);
 
         // delete one
+        String deletedContent = new String(SpoolDirectory.open(out, SpoolFormat.JAMES).read(first).content(), StandardCharsets.UTF_8);
         WebAdmin.Reply deleted = webAdmin.delete("/queuefile/messages/" + first);
         assertThat(deleted.status).as(deleted.toString()).isEqualTo(204);
         assertThat(webAdmin.get("/queuefile/messages/" + first).status).isEqualTo(404);
@@ -159,8 +164,10 @@ class QueueFileRoutesTest {
 
         inbox = james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 3, Duration.ofSeconds(30));
         assertThat(inbox).hasSize(3);
-        assertThat(String.join("\n", inbox)).contains("Subject: qf two", "Subject: qf three", "Subject: qf four")
-            .doesNotContain("Subject: qf one");
+        String deletedSubject = subject(deletedContent);
+        List<String> subjects = new ArrayList<>(List.of("Subject: qf one", "Subject: qf two", "Subject: qf three", "Subject: qf four"));
+        subjects.remove(deletedSubject);
+        assertThat(String.join("\n", inbox)).contains(subjects.toArray(new String[0])).doesNotContain(deletedSubject);
         assertThat(webAdmin.get("/queuefile/messages").json()).isEmpty();
     }
 }

@@ -2,21 +2,19 @@ package org.jamesexim.operations.health;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import javax.inject.Inject;
 
 import org.apache.james.core.healthcheck.Result;
 import org.apache.james.filesystem.api.FileSystem;
 import org.jamesexim.common.config.ParamSet;
-import org.jamesexim.common.config.ParamSource;
 import org.jamesexim.mailets.PackFiles;
 import org.jamesexim.mailets.SrsForward;
 import org.jamesexim.mailets.SrsReverse;
 import org.jamesexim.mailets.SrsSettings;
 import org.jamesexim.operations.PackConfiguration;
+import org.jamesexim.operations.srs.SrsOwnCopy;
 import org.jamesexim.smtp.SrsRcptHook;
 import org.jamesexim.srs.SrsDatabase;
 
@@ -70,33 +68,9 @@ public class SrsDatabaseHealthCheck extends PackHealthCheck {
             if (e.parameters().get(SrsSettings.DBURL.name()) == null) {
                 continue;
             }
-            SrsSettings s = SrsSettings.read(ownCopy(e.parameters()), parameters, f -> PackFiles.resolve(fileSystem, f));
+            SrsSettings s = SrsSettings.read(SrsOwnCopy.of(e.parameters()), parameters, f -> PackFiles.resolve(fileSystem, f));
             targets.add(new Target(e.where(), s, s.values().get(SrsSettings.DBTIMEOUT)));
         }
-    }
-
-    /** The element's parameters, but one connection and no expiry for the check's own copy of the database. */
-    static ParamSource ownCopy(ParamSource given) {
-        Set<String> names = new LinkedHashSet<>(given.names());
-        names.add(SrsSettings.DBCONNECTIONS.name());
-        names.add(SrsSettings.DBEXPIRE_INTERVAL.name());
-        return new ParamSource() {
-            @Override
-            public Set<String> names() {
-                return names;
-            }
-
-            @Override
-            public String get(String name) {
-                if (name.equals(SrsSettings.DBCONNECTIONS.name())) {
-                    return "1";
-                }
-                if (name.equals(SrsSettings.DBEXPIRE_INTERVAL.name())) {
-                    return "0s";
-                }
-                return given.get(name);
-            }
-        };
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.apache.james.webadmin.tasks.TaskFromRequest;
 import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
 import org.eclipse.jetty.http.HttpStatus;
+import org.jamesexim.operations.RouteSupport;
 import org.jamesexim.queuefile.SpoolDirectory;
 import org.jamesexim.queuefile.SpoolListing;
 import org.jamesexim.queuefile.SpoolTransfer;
@@ -84,7 +85,7 @@ public class QueueFileRoutes implements Routes {
 
     private Object overview(Request request, Response response) throws IOException {
         List<Map<String, Object>> dirs = new ArrayList<>();
-        for (SpoolDirectory d : directories.outDirectories()) {
+        for (SpoolDirectory d : outDirectories()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("directory", d.directory().toString());
             m.put("format", d.format().configName());
@@ -93,7 +94,7 @@ public class QueueFileRoutes implements Routes {
         }
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("directories", dirs);
-        o.put("incoming", directories.incoming().map(d -> d.directory().toString()).orElse(null));
+        o.put("incoming", incomingIfAny().map(d -> d.directory().toString()).orElse(null));
         return o;
     }
 
@@ -185,15 +186,32 @@ public class QueueFileRoutes implements Routes {
             .message("no message " + id + " in " + dir.directory()).haltError();
     }
 
-    private SpoolDirectory incoming() throws IOException {
-        return directories.incoming().orElseThrow(() -> ErrorResponder.builder().statusCode(HttpStatus.CONFLICT_409)
+    /** The configured directories; a directory that cannot be opened (removed, unsafe mode) is a 409 naming why. */
+    private List<SpoolDirectory> outDirectories() {
+        try {
+            return directories.outDirectories();
+        } catch (IOException | RuntimeException e) {
+            throw RouteSupport.conflict("queuefile directories: " + e.getMessage());
+        }
+    }
+
+    private java.util.Optional<SpoolDirectory> incomingIfAny() {
+        try {
+            return directories.incoming();
+        } catch (IOException | RuntimeException e) {
+            throw RouteSupport.conflict("queuefile.properties: " + e.getMessage());
+        }
+    }
+
+    private SpoolDirectory incoming() {
+        return incomingIfAny().orElseThrow(() -> ErrorResponder.builder().statusCode(HttpStatus.CONFLICT_409)
             .type(ErrorResponder.ErrorType.WRONG_STATE)
             .message("no incoming directory: QueueFileRequeue is not configured (conf/queuefile.properties)").haltError());
     }
 
     /** The directory the request names (?directory=), or the only one configured. */
-    private SpoolDirectory directory(Request request) throws IOException {
-        List<SpoolDirectory> all = directories.outDirectories();
+    private SpoolDirectory directory(Request request) {
+        List<SpoolDirectory> all = outDirectories();
         if (all.isEmpty()) {
             throw ErrorResponder.builder().statusCode(HttpStatus.NOT_FOUND_404).type(ErrorResponder.ErrorType.NOT_FOUND)
                 .message("queuefile is not configured: no org.jamesexim.mailets.QueueFile mailet in mailetcontainer.xml").haltError();
@@ -207,7 +225,7 @@ public class QueueFileRoutes implements Routes {
                 .message("directory: several QueueFile directories are configured, name one with ?directory= (GET " + BASE_PATH + " lists them)")
                 .haltError();
         }
-        return directories.outDirectory(wanted).orElseThrow(() -> ErrorResponder.builder().statusCode(HttpStatus.NOT_FOUND_404)
+        return all.stream().filter(d -> d.directory().toString().equals(wanted)).findFirst().orElseThrow(() -> ErrorResponder.builder().statusCode(HttpStatus.NOT_FOUND_404)
             .type(ErrorResponder.ErrorType.NOT_FOUND).message("directory: not a configured QueueFile directory (GET " + BASE_PATH + " lists them)")
             .haltError());
     }

@@ -39,8 +39,9 @@ import spark.Service;
  *   <li>{@code GET /srs/forward?sender=alice@remote.test&alias=example.test}: {@code outcome} and {@code address};
  *       with the settings of {@code SrsForward}; {@code alias} defaults to the mailet's own {@code alias}.</li>
  * </ul>
- * In database mode both may ask the SRS database (its own connections, with the configured timeouts). 404 while SRS
- * is not configured; behind WebAdmin's authentication like James's own routes.
+ * In database mode both may use the SRS database as the classes do, over one connection of the routes' own with the
+ * configured timeouts (a forward stores its row, as SrsForward would; rows are expired by the classes, not here).
+ * 404 while SRS is not configured; behind WebAdmin's authentication like James's own routes.
  */
 public class SrsRoutes implements Routes {
     public static final String BASE_PATH = "/srs";
@@ -139,7 +140,7 @@ public class SrsRoutes implements Routes {
             if (!c.elements.isEmpty()) {
                 PackConfiguration.Element e = c.elements.get(0);
                 try {
-                    return SrsSettings.read(e.parameters(), c.parameters, f -> PackFiles.resolve(fileSystem, f));
+                    return SrsSettings.read(SrsOwnCopy.of(e.parameters()), c.parameters, f -> PackFiles.resolve(fileSystem, f));
                 } catch (IllegalArgumentException ex) {
                     throw RouteSupport.conflict(e.where() + ": " + ex.getMessage());
                 }
