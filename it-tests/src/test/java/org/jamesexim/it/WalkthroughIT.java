@@ -136,7 +136,7 @@ class WalkthroughIT {
                 assertThat(back).startsWith("Return-Path: <>\r\nDelivered-To: alice@remote.test\r\n").contains("X-Jexim-SRS: reversed")
                     .contains("Subject: bounce of walkthrough 2");
             } else if (cmd.contains("--data @run/james/demo-mx/001.eml")) {
-                assertThat(awaitInbox("X-Jexim-ARC: pass")).contains("arc=pass (i=1) arc.oldest-pass=1").contains("Subject: walkthrough 2");
+                assertThat(awaitInbox("X-Jexim-ARC: pass")).contains("arc=pass (i=1) header.s=demo arc.oldest-pass=1").contains("Subject: walkthrough 2");
             } else if (cmd.contains("--to refused@remote.test")) {
                 String bounce = awaitInbox("Final-Recipient: rfc822; refused@remote.test");
                 assertThat(bounce).contains("Subject: Mail delivery failed: returning message to sender")

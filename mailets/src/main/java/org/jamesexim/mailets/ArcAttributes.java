@@ -20,6 +20,12 @@ public final class ArcAttributes {
     /** The lowest instance whose AMS (and every newer AMS) verifies; 0 when the chain did not pass (Integer). */
     public static final AttributeName ARC_OLDEST_PASS = AttributeName.of("jexim.arc_oldest_pass");
     /**
+     * The s= of the newest ARC-Message-Signature (String), set when the chain has one that is a well-formed selector,
+     * whatever the state: what {@link AuthenticationResults} writes as {@code header.s=}, as Exim's
+     * {@code ${authresults}} does (Exim has no variable for it).
+     */
+    public static final AttributeName ARC_AMS_SELECTOR = AttributeName.of("jexim.arc_ams_selector");
+    /**
      * Beyond Exim: set (to the sealer's domain, String) only when the chain passes and its newest ARC-Seal was made
      * by a domain in the {@code trustedSealers} list, for local DMARC-override decisions.
      */

@@ -216,6 +216,9 @@ public final class ArcSettings {
         mail.setAttribute(new Attribute(ArcAttributes.ARC_STATE_REASON, AttributeValue.of(v.reason())));
         mail.setAttribute(new Attribute(ArcAttributes.ARC_DOMAINS, AttributeValue.of(v.domainsColonList())));
         mail.setAttribute(new Attribute(ArcAttributes.ARC_OLDEST_PASS, AttributeValue.of(v.oldestPass())));
+        Optional.ofNullable(v.newest()).map(ArcSetInfo::amsSelector).filter(sel -> !sel.isEmpty()).ifPresentOrElse(
+                sel -> mail.setAttribute(new Attribute(ArcAttributes.ARC_AMS_SELECTOR, AttributeValue.of(sel))),
+                () -> mail.removeAttribute(ArcAttributes.ARC_AMS_SELECTOR));
         trustedSealer(v, trusted).ifPresentOrElse(
                 d -> mail.setAttribute(new Attribute(ArcAttributes.ARC_TRUSTED_SEALER, AttributeValue.of(d))),
                 () -> mail.removeAttribute(ArcAttributes.ARC_TRUSTED_SEALER));

@@ -180,7 +180,10 @@ public class AuthenticationResults extends GenericMailet {
         return (local.isEmpty() || isDotAtom(local)) && !SafeText.domain(identity.substring(at + 1)).isEmpty();
     }
 
-    /** As Exim: {@code arc=pass (i=2) arc.oldest-pass=1 smtp.remote-ip=192.0.2.1}. */
+    /**
+     * As Exim: {@code arc=pass (i=2) header.s=sel2 arc.oldest-pass=1 smtp.remote-ip=192.0.2.1}; {@code header.s=} is
+     * the newest AMS's selector ({@link ArcAttributes#ARC_AMS_SELECTOR}).
+     */
     private static String arc(Mail mail, String state) {
         StringBuilder sb = new StringBuilder("arc=").append(firstWord(state));
         String domains = ArcSettings.stringAttribute(mail, ArcAttributes.ARC_DOMAINS).orElse("");
@@ -195,6 +198,10 @@ public class AuthenticationResults extends GenericMailet {
                 sb.append(instances > 0 ? " " : "").append(comment(reason), 1, comment(reason).length() - 1);
             }
             sb.append(')');
+        }
+        if (instances > 0) {
+            ArcSettings.stringAttribute(mail, ArcAttributes.ARC_AMS_SELECTOR).map(SafeText::domain)
+                    .filter(sel -> !sel.isEmpty()).ifPresent(sel -> sb.append(" header.s=").append(sel));
         }
         ArcSettings.stringAttribute(mail, ArcAttributes.ARC_OLDEST_PASS)
                 .filter(AuthenticationResults::isSmallNumber).ifPresent(o -> sb.append(" arc.oldest-pass=").append(o));

@@ -45,7 +45,9 @@ class ArcMailetsTest {
         dns = (DNSService) Proxy.newProxyInstance(DNSService.class.getClassLoader(), new Class<?>[] {DNSService.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("findTXTRecords")) {
-                        return args[0].equals("arc._domainkey.example.test") ? List.of(zoneForm) : List.of();
+                        // one key under two selectors, so that a second hop can seal with another s=
+                        return args[0].equals("arc._domainkey.example.test") || args[0].equals("arc2._domainkey.example.test")
+                                ? List.of(zoneForm) : List.of();
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
@@ -101,6 +103,63 @@ class ArcMailetsTest {
         assertThat(ArcSettings.stringAttribute(mail, ArcAttributes.ARC_DOMAINS)).contains("example.test");
         assertThat(ArcSettings.stringAttribute(mail, ArcAttributes.ARC_OLDEST_PASS)).contains("1");
         assertThat(ArcSettings.stringAttribute(mail, ArcAttributes.ARC_TRUSTED_SEALER)).contains("example.test");
+    }
+
+    /**
+     * Exim's {@code ${authresults}} writes the newest AMS's selector as {@code header.s=} after the {@code (i=N)}
+     * comment: kept by the verification as {@code jexim.arc_ams_selector}, for every state with a chain, and gone
+     * when a forced verification finds no chain.
+     */
+    @Test
+    void theNewestAmsSelectorIsWrittenAsHeaderSAsEximDoes() throws Exception {
+        FakeMail mail = mail(RAW);
+        ArcVerify force = new ArcVerify(dns);
+        force.init(FakeMailetConfig.builder().mailetName("ArcVerify").setProperty("force", "true").build());
+        AuthenticationResults ar = new AuthenticationResults();
+        ar.init(FakeMailetConfig.builder().mailetName("AR").setProperty("authservId", "mx.example.test").build());
+        force.service(mail);
+        ar.service(mail);
+        assertThat(mail.getAttribute(ArcAttributes.ARC_AMS_SELECTOR)).isEmpty();
+        assertThat(mail.getMessage().getHeader("Authentication-Results")[0]).contains("arc=none smtp.remote-ip=192.0.2.7")
+                .doesNotContain("header.s=");
+
+        seal(mail, "arc");
+        force.service(mail);
+        ar.service(mail);
+        assertThat(ArcSettings.stringAttribute(mail, ArcAttributes.ARC_AMS_SELECTOR)).contains("arc");
+        assertThat(mail.getMessage().getHeader("Authentication-Results")[0])
+                .contains("arc=pass (i=1) header.s=arc arc.oldest-pass=1 smtp.remote-ip=192.0.2.7");
+
+        // the next hop seals with selector arc2 over our A-R (its cv= comes from our arc=pass, header.s= and all)
+        seal(mail, "arc2");
+        assertThat(mail.getMessage().getHeader("ARC-Seal")[0]).contains("i=2").contains("cv=pass").contains("s=arc2");
+        force.service(mail);
+        ar.service(mail);
+        assertThat(ArcSettings.stringAttribute(mail, ArcAttributes.ARC_STATE)).contains("pass");
+        assertThat(mail.getMessage().getHeader("Authentication-Results")[0])
+                .contains("arc=pass (i=2) header.s=arc2 arc.oldest-pass=1 smtp.remote-ip=192.0.2.7");
+
+        // a failed chain still names the newest AMS's selector, as Exim does
+        String sealed = new String(ArcSettings.bytes(mail), StandardCharsets.US_ASCII).replace("\r\nbody\r\n", "\r\nbody!\r\n");
+        FakeMail tampered = mail(sealed);
+        force.service(tampered);
+        ar.service(tampered);
+        assertThat(ArcSettings.stringAttribute(tampered, ArcAttributes.ARC_STATE)).contains("fail");
+        assertThat(tampered.getMessage().getHeader("Authentication-Results")[0]).containsPattern(
+                "arc=fail \\(i=2 [^)]*body hash[^)]*\\) header\\.s=arc2 smtp\\.remote-ip=192\\.0\\.2\\.7");
+
+        // a mail without a chain, verified again, loses the selector an earlier verification kept
+        FakeMail plain = mail(RAW);
+        plain.setAttribute(new Attribute(ArcAttributes.ARC_AMS_SELECTOR, AttributeValue.of("stale")));
+        force.service(plain);
+        assertThat(plain.getAttribute(ArcAttributes.ARC_AMS_SELECTOR)).isEmpty();
+    }
+
+    private void seal(FakeMail mail, String selector) throws Exception {
+        ArcSeal seal = new ArcSeal(dns);
+        seal.init(FakeMailetConfig.builder().mailetName("ArcSeal").setProperty("authservId", "mx.example.test")
+                .setProperty("domain", "example.test").setProperty("selector", selector).setProperty("key", pem).build());
+        seal.service(mail);
     }
 
     @Test

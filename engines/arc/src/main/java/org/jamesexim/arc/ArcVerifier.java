@@ -253,12 +253,13 @@ public final class ArcVerifier {
                 sel = SafeText.domain(s.asTags.get("s"));
                 cv = SafeText.printable(s.asTags.get("cv"), 10);
             }
+            String amsSelector = s.amsTags == null ? "" : SafeText.domain(s.amsTags.get("s"));
             String id = "";
             if (s.aar != null) {
                 String authservId = AuthResults.authservIdOf(ArcChain.aarRest(s.aar.value()));
                 id = SafeText.printable(authservId, 253);
             }
-            out.add(new ArcSetInfo(s.instance, d, sel, cv, id));
+            out.add(new ArcSetInfo(s.instance, d, sel, cv, id, amsSelector));
         }
         return out;
     }
