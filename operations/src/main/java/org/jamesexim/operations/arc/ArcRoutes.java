@@ -4,6 +4,8 @@ import java.util.List;
 
 import javax.inject.Inject;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
@@ -39,7 +41,7 @@ public class ArcRoutes implements Routes {
     private final PackConfiguration configuration;
     private final DNSService dns;
     private final JsonTransformer json;
-    private volatile ArcVerifier verifier;
+    private final Supplier<ArcVerifier> verifier = Suppliers.memoize(this::build);
 
     @Inject
     public ArcRoutes(PackConfiguration configuration, DNSService dns, JsonTransformer json) {
@@ -60,20 +62,7 @@ public class ArcRoutes implements Routes {
 
     private Object verify(Request request, Response response) {
         byte[] message = RouteSupport.message(request);
-        return ArcReport.verification(verifier().verify(message));
-    }
-
-    private ArcVerifier verifier() {
-        ArcVerifier v = verifier;
-        if (v == null) {
-            synchronized (this) {
-                if (verifier == null) {
-                    verifier = build();
-                }
-                v = verifier;
-            }
-        }
-        return v;
+        return ArcReport.verification(verifier.get().verify(message));
     }
 
     private ArcVerifier build() {

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import javax.inject.Inject;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
@@ -42,7 +44,7 @@ public class BmiRoutes implements Routes {
 
     private final PackConfiguration configuration;
     private final JsonTransformer json;
-    private volatile RspamdEngine engine;
+    private final Supplier<RspamdEngine> engine = Suppliers.memoize(this::build);
 
     @Inject
     public BmiRoutes(PackConfiguration configuration, JsonTransformer json) {
@@ -61,7 +63,7 @@ public class BmiRoutes implements Routes {
     }
 
     private Object scan(Request request, Response response) {
-        RspamdEngine e = engine();
+        RspamdEngine e = engine.get();
         BmiMessage.Builder m = BmiMessage.builder().sender(RouteSupport.parameter(request, "from", ""))
             .clientIp(RouteSupport.parameter(request, "client_ip", "127.0.0.1")).clientHostname("localhost")
             .helo(RouteSupport.parameter(request, "helo", null)).queueId("webadmin-bmi-scan");
@@ -84,19 +86,6 @@ public class BmiRoutes implements Routes {
             throw ErrorResponder.builder().statusCode(HttpStatus.BAD_GATEWAY_502).type(ErrorResponder.ErrorType.SERVER_ERROR)
                 .message("Rspamd at " + e.endpoint() + ": " + ex.getMessage()).haltError();
         }
-    }
-
-    private RspamdEngine engine() {
-        RspamdEngine e = engine;
-        if (e == null) {
-            synchronized (this) {
-                if (engine == null) {
-                    engine = build();
-                }
-                e = engine;
-            }
-        }
-        return e;
     }
 
     private RspamdEngine build() {

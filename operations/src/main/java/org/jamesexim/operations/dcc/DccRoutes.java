@@ -4,6 +4,8 @@ import java.util.List;
 
 import javax.inject.Inject;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 import org.jamesexim.common.config.ParamValues;
@@ -40,7 +42,7 @@ public class DccRoutes implements Routes {
     private final PackConfiguration configuration;
     private final DccService dcc;
     private final JsonTransformer json;
-    private volatile Setup setup;
+    private final Supplier<Setup> setup = Suppliers.memoize(this::build);
 
     private static final class Setup {
         final DccClient client;
@@ -72,7 +74,7 @@ public class DccRoutes implements Routes {
     }
 
     private Object check(Request request, Response response) {
-        Setup s = setup();
+        Setup s = setup.get();
         DccRequest.Builder b = DccRequest.builder().helo(RouteSupport.parameter(request, "helo", ""))
             .sender(RouteSupport.parameter(request, "from", null));
         try {
@@ -91,19 +93,6 @@ public class DccRoutes implements Routes {
         DccRequest r = b.build();
         DccResult result = s.client.check(r, out -> out.write(message));
         return DccReport.check(result, r.recipients().size(), s.mode, s.deferOk);
-    }
-
-    private Setup setup() {
-        Setup s = setup;
-        if (s == null) {
-            synchronized (this) {
-                if (setup == null) {
-                    setup = build();
-                }
-                s = setup;
-            }
-        }
-        return s;
     }
 
     private Setup build() {

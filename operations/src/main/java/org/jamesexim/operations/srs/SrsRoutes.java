@@ -4,6 +4,8 @@ import java.util.List;
 
 import javax.inject.Inject;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
@@ -49,8 +51,8 @@ public class SrsRoutes implements Routes {
     private final PackConfiguration configuration;
     private final FileSystem fileSystem;
     private final JsonTransformer json;
-    private volatile SrsSettings reverseSettings;
-    private volatile SrsSettings forwardSettings;
+    private final Supplier<SrsSettings> reverseSettings = Suppliers.memoize(this::reverseSettingsRead);
+    private final Supplier<SrsSettings> forwardSettings = Suppliers.memoize(this::forwardSettingsRead);
 
     @Inject
     public SrsRoutes(PackConfiguration configuration, FileSystem fileSystem, JsonTransformer json) {
@@ -72,7 +74,7 @@ public class SrsRoutes implements Routes {
 
     private Object reverse(Request request, Response response) {
         String address = RouteSupport.required(request, "address");
-        SrsSettings s = reverseSettings();
+        SrsSettings s = reverseSettings.get();
         SrsReverseResult r = s.engine().reverse(address, s.deadline());
         if (r.status() == SrsStatus.NOT_SRS && s.exim() != null) {
             r = s.exim().inbound(address);
@@ -82,7 +84,7 @@ public class SrsRoutes implements Routes {
 
     private Object forward(Request request, Response response) {
         String sender = RouteSupport.required(request, "sender");
-        SrsSettings s = forwardSettings();
+        SrsSettings s = forwardSettings.get();
         String alias = RouteSupport.parameter(request, "alias", null);
         if (alias == null) {
             alias = s.values().get(SrsForward.ALIAS);
@@ -94,33 +96,15 @@ public class SrsRoutes implements Routes {
         return SrsReport.forward(r);
     }
 
-    private SrsSettings reverseSettings() {
-        SrsSettings s = reverseSettings;
-        if (s == null) {
-            synchronized (this) {
-                if (reverseSettings == null) {
-                    reverseSettings = settings("SrsReverse, org.jamesexim.smtp.SrsRcptHook or SrsForward",
-                        new Candidate(configuration.mailets(SrsReverse.class.getName()), SrsReverse.PARAMETERS),
-                        new Candidate(configuration.smtpHandlers(SrsRcptHook.class.getName()), SrsRcptHook.PARAMETERS),
-                        new Candidate(configuration.mailets(SrsForward.class.getName()), SrsForward.PARAMETERS));
-                }
-                s = reverseSettings;
-            }
-        }
-        return s;
+    private SrsSettings reverseSettingsRead() {
+        return settings("SrsReverse, org.jamesexim.smtp.SrsRcptHook or SrsForward",
+            new Candidate(configuration.mailets(SrsReverse.class.getName()), SrsReverse.PARAMETERS),
+            new Candidate(configuration.smtpHandlers(SrsRcptHook.class.getName()), SrsRcptHook.PARAMETERS),
+            new Candidate(configuration.mailets(SrsForward.class.getName()), SrsForward.PARAMETERS));
     }
 
-    private SrsSettings forwardSettings() {
-        SrsSettings s = forwardSettings;
-        if (s == null) {
-            synchronized (this) {
-                if (forwardSettings == null) {
-                    forwardSettings = settings("SrsForward", new Candidate(configuration.mailets(SrsForward.class.getName()), SrsForward.PARAMETERS));
-                }
-                s = forwardSettings;
-            }
-        }
-        return s;
+    private SrsSettings forwardSettingsRead() {
+        return settings("SrsForward", new Candidate(configuration.mailets(SrsForward.class.getName()), SrsForward.PARAMETERS));
     }
 
     /** Configured elements of one class, and that class's parameters. */
