@@ -1,12 +1,7 @@
 package org.jamesexim.mailets;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,12 +9,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +28,7 @@ import org.jamesexim.common.config.ParamValues;
 import org.jamesexim.common.config.Secret;
 import org.jamesexim.common.config.SecretFiles;
 import org.jamesexim.common.config.SecretParam;
+import org.jamesexim.common.jdbc.JdbcUrlDataSource;
 import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.metrics.PackMetrics;
 import org.jamesexim.srs.EximNativeSrs;
@@ -317,7 +311,8 @@ public final class SrsSettings {
             Duration timeout = v.get(DBTIMEOUT);
             deadline = v.get(DBDEADLINE);
             int connections = v.get(DBCONNECTIONS);
-            DataSource ds = SrsConnectionPool.of(new UrlDataSource(url, v.get(DBUSER), pw, (int) Math.max(1, timeout.toSeconds()), hidden),
+            DataSource ds = SrsConnectionPool.of(new JdbcUrlDataSource(url, v.get(DBUSER), pw, (int) Math.max(1, timeout.toSeconds()), "<dburl>",
+                m -> redact(m, hidden)),
                 connections, timeout);
             try {
                 db = new JdbcSrsDatabase(ds, v.get(DBINSERT), v.get(DBSELECT), timeout, connections);
@@ -698,109 +693,5 @@ public final class SrsSettings {
             out.add(d.toLowerCase(Locale.ROOT));
         }
         return Collections.unmodifiableList(out);
-    }
-
-    /**
-     * A DataSource over DriverManager; the password is only handed to the driver. For PostgreSQL the login, connect
-     * and socket timeouts are set to {@code dbtimeout} unless the URL sets them (other drivers: set them in the URL;
-     * JdbcSrsDatabase's own deadline holds in any case).
-     */
-    static final class UrlDataSource implements DataSource {
-        private final String url;
-        private final Properties props = new Properties();
-
-        private final List<String> hidden;
-
-        UrlDataSource(String url, String user, String password, int timeoutSeconds) {
-            this(url, user, password, timeoutSeconds, List.of());
-        }
-
-        UrlDataSource(String url, String user, String password, int timeoutSeconds, List<String> hidden) {
-            this.url = url;
-            this.hidden = hidden;
-            if (user != null) {
-                props.setProperty("user", user);
-            }
-            if (password != null) {
-                props.setProperty("password", password);
-            }
-            if (url.startsWith("jdbc:postgresql:")) {
-                for (String p : List.of("loginTimeout", "connectTimeout", "socketTimeout")) {
-                    if (!url.contains(p + "=")) {
-                        props.setProperty(p, String.valueOf(timeoutSeconds));
-                    }
-                }
-            }
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            try {
-                return DriverManager.getConnection(url, props);
-            } catch (SQLException e) {
-                throw hide(e);
-            }
-        }
-
-        /**
-         * The driver's error without a password: drivers repeat the URL ({@code No suitable driver found for ...}) and
-         * the pool logs what it gets, so the message is redacted and the original (and its causes) is not kept.
-         */
-        private SQLException hide(SQLException e) {
-            String m = redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), hidden);
-            return new SQLException(m.replace(url, "<dburl>"), e.getSQLState(), e.getErrorCode());
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            Properties p = new Properties();
-            p.putAll(props);
-            p.setProperty("user", username);
-            p.setProperty("password", password);
-            try {
-                return DriverManager.getConnection(url, p);
-            } catch (SQLException e) {
-                throw hide(e);
-            }
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-            // the timeouts come from dbtimeout (constructor); DriverManager's login timeout is JVM-wide, not touched
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
-
-        @Override
-        public String toString() {
-            return "UrlDataSource";
-        }
     }
 }

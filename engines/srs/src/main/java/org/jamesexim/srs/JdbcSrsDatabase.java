@@ -13,22 +13,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
+
+import org.jamesexim.common.jdbc.JdbcCalls;
 
 /**
  * Database mode over a JDBC {@link DataSource}. The SQL is configurable like Exim's {@code srs_dbinsert} /
@@ -39,7 +32,7 @@ import javax.sql.DataSource;
  *
  * <p>Time: each call (getting the connection, logging in and the statement together) returns or throws within the
  * smaller of the statement timeout and the time the caller gives ({@link SrsDatabase}), whatever the driver does:
- * the work runs on one of at most {@code maxInFlight} daemon threads and the caller stops waiting at the deadline
+ * the work runs ({@link JdbcCalls}, shared with the JDBC lookups) on one of at most {@code maxInFlight} daemon threads and the caller stops waiting at the deadline
  * (the connection is then aborted). The driver is also told: {@link DataSource#setLoginTimeout},
  * {@link Connection#setNetworkTimeout} and {@link java.sql.Statement#setQueryTimeout}. When all threads are busy
  * (a database that hangs under load) a call fails at once instead of queueing.</p>
@@ -63,12 +56,11 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?(srs_db_key|srs_db_address|srs_db_before)\\}?");
 
-    private final DataSource dataSource;
     private final Statement insert;
     private final Statement select;
     private final long timeoutMillis;
     private final int maxInFlight;
-    private final ThreadPoolExecutor workers;
+    private final JdbcCalls calls;
     private ScheduledExecutorService expiry;
 
     /** With {@link #DEFAULT_MAX_IN_FLIGHT} calls at a time. */
@@ -83,7 +75,7 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
      * @param maxInFlight calls that may wait on the database at the same time; more fail at once
      */
     public JdbcSrsDatabase(DataSource dataSource, String insertSql, String selectSql, Duration timeout, int maxInFlight) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(dataSource, "dataSource");
         this.insert = Statement.parse("dbinsert", insertSql);
         this.select = Statement.parse("dbselect", selectSql);
         if (!insert.variables.contains("srs_db_key") || !insert.variables.contains("srs_db_address")) {
@@ -100,18 +92,7 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
         }
         this.timeoutMillis = Math.max(1000, timeout.toMillis());
         this.maxInFlight = maxInFlight;
-        try {
-            dataSource.setLoginTimeout(seconds(timeoutMillis));
-        } catch (SQLException | RuntimeException | AbstractMethodError e) {
-            // a DataSource without a login timeout: the deadline below still holds
-        }
-        String pool = Integer.toHexString(System.identityHashCode(this));
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(0, maxInFlight, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "jexim-srs-db-" + pool + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.calls = new JdbcCalls(dataSource, "jexim-srs-db-" + Integer.toHexString(System.identityHashCode(this)), timeout, maxInFlight, "dbconnections");
     }
 
     /**
@@ -120,18 +101,11 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
      */
     @Override
     public void close() {
-        workers.shutdownNow();
         ScheduledExecutorService e = expiry;
         if (e != null) {
             e.shutdownNow();
         }
-        if (dataSource instanceof AutoCloseable) { // the pool (SrsConnectionPool): its connections are closed
-            try {
-                ((AutoCloseable) dataSource).close();
-            } catch (Exception ignored) {
-                // closing: nothing more to do
-            }
-        }
+        calls.close(); // and the pool (SrsConnectionPool): its connections are closed
     }
 
     /**
@@ -201,7 +175,7 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
 
     /** True once {@link #close()} was called. */
     public boolean isClosed() {
-        return workers.isShutdown();
+        return calls.isClosed();
     }
 
     /** The per-call timeout in milliseconds. */
@@ -232,75 +206,16 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
         });
     }
 
-    /** Work on a connection; {@code seconds} is the query timeout to set. */
-    private interface Work<T> {
-        T run(Connection c, int seconds) throws SQLException;
-    }
-
-    private <T> T call(String what, Duration given, Work<T> work) throws SrsDatabaseException {
-        long budget = Math.min(timeoutMillis, given.toMillis());
-        if (budget <= 0) {
-            throw new SrsDatabaseException(what + " not tried: the deadline for this message has passed");
-        }
-        AtomicReference<Connection> open = new AtomicReference<>();
-        AtomicBoolean abandoned = new AtomicBoolean();
-        Future<T> f;
+    private <T> T call(String what, Duration given, JdbcCalls.Work<T> work) throws SrsDatabaseException {
         try {
-            f = workers.submit(() -> {
-                try (Connection c = dataSource.getConnection()) {
-                    if (abandoned.get()) {
-                        return null;
-                    }
-                    open.set(c);
-                    try {
-                        c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, budget));
-                    } catch (SQLException | RuntimeException | AbstractMethodError e) {
-                        // the driver has no network timeout: the query timeout and the deadline still hold
-                    }
-                    return work.run(c, seconds(budget));
-                } finally {
-                    open.set(null);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            throw new SrsDatabaseException(what + " not tried: " + (workers.isShutdown() ? "the database is closed (the component stopped)"
-                : "all " + maxInFlight + " database calls (dbconnections) are waiting already"));
-        }
-        try {
-            return f.get(budget, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            abandon(f, abandoned, open);
-            throw new SrsDatabaseException(what + " gave no answer within " + budget + " ms");
-        } catch (InterruptedException e) {
-            abandon(f, abandoned, open);
-            Thread.currentThread().interrupt();
-            throw new SrsDatabaseException(what + " interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SQLException) {
-                throw new SrsDatabaseException(what + " failed: " + describe((SQLException) cause));
-            }
-            throw new SrsDatabaseException(what + " failed: " + cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
-        }
-    }
-
-    /** Stops waiting: the worker gives up (or its connection is aborted, which ends any blocking read). */
-    private static void abandon(Future<?> f, AtomicBoolean abandoned, AtomicReference<Connection> open) {
-        abandoned.set(true);
-        f.cancel(true);
-        Connection c = open.get();
-        if (c != null) {
-            try {
-                c.abort(Runnable::run);
-            } catch (SQLException | RuntimeException | AbstractMethodError ignored) {
-                // best effort: the network and query timeouts end it later
-            }
+            return calls.call(what, given, work);
+        } catch (JdbcCalls.CallException e) {
+            throw new SrsDatabaseException(e.getMessage());
         }
     }
 
     static int seconds(long millis) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (millis + 999) / 1000));
+        return JdbcCalls.seconds(millis);
     }
 
     private static boolean isDuplicate(SQLException e) {
@@ -310,10 +225,6 @@ public final class JdbcSrsDatabase implements SrsDatabase, AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static String describe(SQLException e) {
-        return e.getClass().getSimpleName() + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")") + ": " + e.getMessage();
     }
 
     @Override

@@ -1,24 +1,17 @@
 package org.jamesexim.srs;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import org.jamesexim.common.jdbc.JdbcPool;
 
 /**
- * Database mode's connection pool (HikariCP, relocated into the drop-in JAR): at most {@code dbconnections}
- * connections, opened on first use and closed after a minute idle, so James starts while the database is down and a
- * restarted database is reconnected. Every wait is bounded by {@code dbtimeout}: getting a connection from the pool
- * (connecting included), checking one that sat idle, and the driver's own timeouts, which {@code raw} sets (for
- * PostgreSQL: {@code loginTimeout}, {@code connectTimeout}, {@code socketTimeout}). A connection that failed or was
- * aborted at a deadline is dropped by the pool, never handed out again.
+ * Database mode's connection pool: the pack's {@link JdbcPool} (shared with the JDBC lookups), named {@code jexim-srs}.
+ * At most {@code dbconnections} connections, opened on first use and closed after a minute idle, so James starts
+ * while the database is down and a restarted database is reconnected; every wait bounded by {@code dbtimeout}.
  */
 public final class SrsConnectionPool {
-    private static final AtomicInteger COUNT = new AtomicInteger();
-
     private SrsConnectionPool() {
     }
 
@@ -30,18 +23,6 @@ public final class SrsConnectionPool {
      * @param timeout the most any wait may take ({@code dbtimeout})
      */
     public static DataSource of(DataSource raw, int size, Duration timeout) {
-        long ms = Math.max(1000, timeout.toMillis());
-        HikariConfig c = new HikariConfig();
-        c.setDataSource(raw);
-        c.setPoolName("jexim-srs-" + COUNT.incrementAndGet());
-        c.setMaximumPoolSize(size);
-        c.setMinimumIdle(0);
-        c.setConnectionTimeout(ms);
-        c.setValidationTimeout(Math.max(250, ms / 2));
-        c.setIdleTimeout(60_000);
-        c.setMaxLifetime(30 * 60_000);
-        c.setInitializationFailTimeout(-1); // James starts without the database
-        c.setRegisterMbeans(false);
-        return new HikariDataSource(c);
+        return JdbcPool.of("jexim-srs", raw, size, timeout);
     }
 }
