@@ -13,8 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -29,6 +27,7 @@ import org.jamesexim.common.config.Secret;
 import org.jamesexim.common.config.SecretFiles;
 import org.jamesexim.common.config.SecretParam;
 import org.jamesexim.common.jdbc.JdbcUrlDataSource;
+import org.jamesexim.common.jdbc.JdbcUrlSecrets;
 import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.metrics.PackMetrics;
 import org.jamesexim.srs.EximNativeSrs;
@@ -133,8 +132,6 @@ public final class SrsSettings {
     /** Longest piece of outside text written to a log line or an SMTP reply, in characters. */
     public static final int LOG_TEXT_LIMIT = 256;
 
-    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)password=([^&;:]+)|//[^/@:]*:([^/@]+)@");
-
     private final SrsEngine engine;
     private final ReloadingFile<SrsEngine> secretsFile;
     private final EximNativeSrs exim;
@@ -219,12 +216,7 @@ public final class SrsSettings {
             hidden.add(eximList(line).get(0)); // its secret (the other fields are never shown in an error)
         }
         String dburl = param.apply("dburl");
-        if (dburl != null) {
-            Matcher m = URL_PASSWORD.matcher(dburl);
-            while (m.find()) {
-                hidden.add(m.group(1) != null ? m.group(1) : m.group(2));
-            }
-        }
+        hidden.addAll(JdbcUrlSecrets.passwords(dburl));
         try {
             ParamValues values = all.read(source);
             for (String w : values.warnings()) {
@@ -523,20 +515,9 @@ public final class SrsSettings {
         return redact(text, hidden);
     }
 
-    /** {@code text} with every hidden value of 4 characters or more replaced by {@code <hidden>}, longest first. */
+    /** {@code text} with every hidden value replaced by {@code <hidden>} ({@link JdbcUrlSecrets#redact}). */
     private static String redact(String text, List<String> hidden) {
-        if (text == null) {
-            return null;
-        }
-        List<String> sorted = new ArrayList<>(hidden);
-        sorted.sort((a, b) -> Integer.compare(b == null ? 0 : b.length(), a == null ? 0 : a.length()));
-        String s = text;
-        for (String h : sorted) {
-            if (h != null && h.length() >= 4 && s.contains(h)) {
-                s = s.replace(h, "<hidden>");
-            }
-        }
-        return s;
+        return JdbcUrlSecrets.redact(text, hidden);
     }
 
     /**

@@ -133,7 +133,12 @@ public final class JdbcCalls implements AutoCloseable {
                     } catch (SQLException | RuntimeException | AbstractMethodError e) {
                         // the driver has no network timeout: the query timeout and the deadline still hold
                     }
-                    return work.run(c, seconds(budget));
+                    try {
+                        return work.run(c, seconds(budget));
+                    } catch (SQLException | RuntimeException e) {
+                        JdbcPool.evict(dataSource, c); // a failed connection is not handed out again
+                        throw e;
+                    }
                 } finally {
                     open.set(null);
                     phase.set(ENDED);
@@ -173,6 +178,7 @@ public final class JdbcCalls implements AutoCloseable {
         Connection c = open.get();
         if (c != null) {
             try {
+                JdbcPool.evict(dataSource, c);
                 c.abort(Runnable::run);
             } catch (SQLException | RuntimeException | AbstractMethodError ignored) {
                 // best effort: the network and query timeouts end it later

@@ -46,6 +46,23 @@ public final class JdbcPool {
         return new HikariDataSource(c);
     }
 
+    /**
+     * Drops {@code c} (taken from {@code ds}) from the pool: it is closed when given back, never handed out again. For a
+     * connection whose call failed: the pool itself only drops one whose error it knows as broken (SQLState 08...,
+     * PostgreSQL's shutdown states), and checks a connection before reuse only after half a second idle, so a dead
+     * connection of another driver (H2 says 90121 after a server restart) would be handed out again and again under
+     * load. Nothing for a DataSource that is not a pool.
+     */
+    public static void evict(DataSource ds, java.sql.Connection c) {
+        if (ds instanceof HikariDataSource && c != null) {
+            try {
+                ((HikariDataSource) ds).evictConnection(c);
+            } catch (RuntimeException ignored) {
+                // the pool is closing: the connection goes with it
+            }
+        }
+    }
+
     /** Closes {@code ds} if it is a pool (or anything closeable); errors while closing are dropped. */
     public static void closeQuietly(DataSource ds) {
         if (ds instanceof AutoCloseable) {
