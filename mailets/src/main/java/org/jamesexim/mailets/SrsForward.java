@@ -1,5 +1,6 @@
 package org.jamesexim.mailets;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +20,9 @@ import org.jamesexim.srs.SrsDomainList;
 import org.jamesexim.srs.SrsForwardResult;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
+import org.jamesexim.common.lookup.Lookup;
+import org.jamesexim.common.lookup.LookupParams;
+import org.jamesexim.common.lookup.LookupResult;
 import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
@@ -46,6 +50,9 @@ import org.slf4j.LoggerFactory;
  *         <!-- or <alias>$original_domain</alias>: the original recipient's domain when it is one of aliasDomains -->
  *         <aliasDomains>example.test, example.org</aliasDomains>   <!-- the domains $original_domain may be -->
  *         <aliasDomainsFile>file://conf/srs-aliases</aliasDomainsFile>  <!-- optional: more of them, one a line, read again when changed -->
+ *         <!-- optional, Exim's expanded srs_alias: the alias looked up from the original recipient's domain, in a file of
+ *              "recipient-domain: alias-domain" lines or a jdbc: URL with aliasLookupQuery (SELECT alias FROM srs_alias WHERE domain = $key) -->
+ *         <aliasLookup>file://conf/srs-alias-by-domain</aliasLookup>
  *         <excludeDomains>spf-allows-us.example</excludeDomains>  <!-- senders never rewritten (*.d: its subdomains) -->
  *         <excludeDomainsFile>file://conf/srs-exclude</excludeDomainsFile>  <!-- optional: the same from a file -->
  *         <scope>all</scope>                  <!-- all (default) or forwarded: not authenticated users' own mail -->
@@ -67,6 +74,13 @@ import org.slf4j.LoggerFactory;
  * sender whose SRS form would exceed 64 octets unless database mode is configured, a sender that cannot be rewritten
  * (no valid domain, control characters, over 512 octets), a database that does not answer within {@code dbtimeout}
  * / {@code dbdeadline}. Mail is never held back or lost by this mailet.</p>
+ *
+ * <p>{@code aliasLookup} is Exim's expanded {@code srs_alias} (e.g. {@code ${lookup{$original_domain}...}}): the
+ * original recipient's domain ({@code jexim.original_domain}) is looked up in a file (reloaded on change; {@code *.d}
+ * wildcards) or a JDBC query ({@code aliasLookupQuery} with {@code $key}, and the shared lookup parameters); the alias
+ * found is used when it is one of ours as for {@code $original_domain} (one of {@code aliasDomains}, or without them
+ * a local domain: SrsReverse must take the bounces back), else, and when nothing is found or the lookup fails (WARN),
+ * the alias as without the lookup. The mail goes on in every case.</p>
  */
 public class SrsForward extends GenericMailet {
 
@@ -84,8 +98,13 @@ public class SrsForward extends GenericMailet {
     public static final Param<String> EXCLUDE_DOMAINS_FILE = Param.text("excludeDomainsFile", null);
     /** {@code scope}: {@code all} mail that reaches the mailet (the default) or only {@code forwarded} mail (see {@link #isForwarded}). */
     public static final Param<String> SCOPE = Param.choice("scope", "all", "all", "forwarded");
+    /** {@code aliasLookup} and its companions: the alias looked up from the original recipient's domain. */
+    public static final LookupParams ALIAS_LOOKUP = LookupParams.of("alias");
     /** Every parameter SrsForward reads: the shared {@link SrsSettings#PARAMETERS} and its own. */
-    public static final ParamSet PARAMETERS = SrsSettings.PARAMETERS.with(ALIAS, EXCLUDE_DOMAINS, EXCLUDE_DOMAINS_FILE, SCOPE);
+    public static final ParamSet PARAMETERS = SrsSettings.PARAMETERS.with(ALIAS, EXCLUDE_DOMAINS, EXCLUDE_DOMAINS_FILE, SCOPE)
+        .with(ALIAS_LOOKUP.params());
+    /** A value of {@code aliasLookup}: a domain name. */
+    static final Lookup.ValueCheck DOMAIN_NAME = v -> isDomainName(v.trim().toLowerCase(Locale.ROOT)) ? null : "not a domain name";
     /** The expansion of {@code alias} that names the original recipient's domain. */
     static final String ORIGINAL_DOMAIN = "$original_domain";
 
@@ -97,6 +116,7 @@ public class SrsForward extends GenericMailet {
     private SrsSettings settings;
     private String alias;
     private boolean aliasFromRecipient;
+    private Lookup aliasLookup;
     private SrsDomainList excluded;
     private boolean forwardedOnly;
     private final AtomicBoolean warnedTooLong = new AtomicBoolean();
@@ -143,9 +163,19 @@ public class SrsForward extends GenericMailet {
             a = postmaster.getDomain().asString();
         }
         alias = a.trim().toLowerCase(Locale.ROOT);
-        if (!alias.matches("[a-z0-9.-]+") || alias.startsWith(".") || alias.endsWith(".")) {
+        if (!isDomainName(alias)) {
             throw new MessagingException("SrsForward: alias must be a domain name, not '" + settings.redact(a) + "'");
         }
+        try {
+            aliasLookup = ALIAS_LOOKUP.open(settings.values(), f -> PackFiles.resolve(fileSystem, f), System::getenv, Duration.ofSeconds(5),
+                DOMAIN_NAME, m -> LOGGER.info("SrsForward: {}", m), m -> LOGGER.warn("SrsForward: {}", m));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("SrsForward: " + settings.redact(e.getMessage()));
+        }
+    }
+
+    private static boolean isDomainName(String d) {
+        return d.matches("[a-z0-9.-]+") && !d.startsWith(".") && !d.endsWith(".") && d.length() <= 253;
     }
 
     /** The alias domain the SRS addresses are made in (with {@code $original_domain}: the one used when no other fits). */
@@ -153,28 +183,44 @@ public class SrsForward extends GenericMailet {
         return alias;
     }
 
-    /** The alias for {@code mail}: {@link #alias()}, or with {@code $original_domain} the original recipient's domain when it may be one. */
+    /**
+     * The alias for {@code mail}: looked up ({@code aliasLookup}) from the original recipient's domain, else
+     * {@link #alias()}, or with {@code $original_domain} that domain when it may be one.
+     */
     String aliasFor(Mail mail) {
-        if (!aliasFromRecipient) {
-            return alias;
-        }
         String domain = mail.getAttribute(SrsAttributes.ORIGINAL_DOMAIN).map(x -> x.getValue().value()).filter(String.class::isInstance)
             .map(String.class::cast).map(x -> x.toLowerCase(Locale.ROOT)).orElse(null);
         if (domain == null || domain.startsWith("*.")) {
             return alias;
         }
-        SrsDomainList ours = settings.aliasDomainList();
-        boolean allowed;
-        if (ours.isEmpty()) {
-            try {
-                allowed = getMailetContext().isLocalServer(org.apache.james.core.Domain.of(domain));
-            } catch (IllegalArgumentException e) {
-                allowed = false;
+        if (aliasLookup != null) {
+            LookupResult r = aliasLookup.find(domain, aliasLookup.deadline());
+            if (r.failed()) {
+                LOGGER.warn("SrsForward: mail={} aliasLookup failed for {} ({}): the alias is {}", mail.getName(), domain,
+                    settings.safe(r.detail()), aliasFromRecipient && mayBeAlias(domain) ? domain : alias);
+            } else if (r.value().isPresent()) {
+                String found = r.value().get().trim().toLowerCase(Locale.ROOT);
+                if (mayBeAlias(found)) {
+                    return found;
+                }
+                LOGGER.warn("SrsForward: mail={} aliasLookup gave {} for {}, which is not one of aliasDomains (or local): not used",
+                    mail.getName(), found, domain);
             }
-        } else {
-            allowed = ours.contains(domain);
         }
-        return allowed ? domain : alias;
+        return aliasFromRecipient && mayBeAlias(domain) ? domain : alias;
+    }
+
+    /** True when SRS addresses in {@code domain} come back to us: one of {@code aliasDomains}, or without them a local domain. */
+    private boolean mayBeAlias(String domain) {
+        SrsDomainList ours = settings.aliasDomainList();
+        if (!ours.isEmpty()) {
+            return ours.contains(domain);
+        }
+        try {
+            return getMailetContext().isLocalServer(org.apache.james.core.Domain.of(domain));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
@@ -279,6 +325,9 @@ public class SrsForward extends GenericMailet {
     public void destroy() {
         if (settings != null) {
             settings.close();
+        }
+        if (aliasLookup != null) {
+            aliasLookup.close();
         }
     }
 

@@ -46,8 +46,9 @@ class DeclaredParametersTest {
     private static DynamicContainer mailet(String name, Supplier<Mailet> factory, ParamSet params, Map<String, String> base,
                                            boolean baseStarts) {
         // SRS database parameters are taken only with dburl (H2 in memory: nothing connects at init)
+        // so are the lookup parameters with their lookup (ParamCases.lookupCompanions)
         java.util.function.Function<String, Map<String, String>> companions = n -> n.startsWith("db") && !n.equals("dburl")
-            ? Map.of("dburl", "jdbc:h2:mem:declared") : Map.of();
+            ? Map.of("dburl", "jdbc:h2:mem:declared") : ParamCases.lookupCompanions(n);
         return DynamicContainer.dynamicContainer(name, ParamCases.of(name, params, base, baseStarts, companions, values -> {
             FakeMailetConfig.Builder b = FakeMailetConfig.builder().mailetName(name)
                 .mailetContext(FakeMailContext.builder().postmaster(new MailAddress("postmaster@example.test")).build());
@@ -71,7 +72,7 @@ class DeclaredParametersTest {
             mailet("SrsForward", SrsForward::new, SrsForward.PARAMETERS, Map.of("secrets", SECRET)),
             mailet("SrsReverse", SrsReverse::new, SrsReverse.PARAMETERS, Map.of("secrets", SECRET)),
             mailet("BmiRun", BmiRun::new, BmiRun.PARAMETERS, Map.of()),
-            mailet("BmiOptinLookup", () -> new BmiOptinLookup(null), BmiOptinLookup.PARAMETERS, Map.of("file", optin.toString())),
+            mailet("BmiOptinLookup", () -> new BmiOptinLookup(null), BmiOptinLookup.PARAMETERS, Map.of("optinLookup", optin.toString())),
             mailet("BmiAddHeaders", BmiAddHeaders::new, BmiAddHeaders.PARAMETERS, Map.of()),
             mailet("BmiToAltLocation", () -> new BmiToAltLocation(null), BmiToAltLocation.PARAMETERS, Map.of()),
             mailet("QueueFile", QueueFile::new, QueueFile.PARAMETERS, Map.of("directory", out.toString())),

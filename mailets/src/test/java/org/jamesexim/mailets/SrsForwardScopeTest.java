@@ -71,6 +71,50 @@ class SrsForwardScopeTest {
         assertThat(domainOf(notLocal)).isEqualTo("example.test"); // the postmaster's
     }
 
+    /** Exim's expanded {@code srs_alias}: the alias looked up from the original recipient's domain, in a file. */
+    @Test
+    void theAliasIsLookedUpFromTheOriginalRecipientsDomainAndUsedOnlyWhenItIsOurs() throws Exception {
+        Path table = Files.writeString(dir.resolve("srs-alias-by-domain"),
+            "# recipient domain: the alias its forwards are made in\nfirst.test: second.test\n*.hosted.test: second.test\n"
+                + "third.test: elsewhere.example\n");
+        SrsForward f = forward("alias", "first.test", "aliasDomains", "first.test, second.test, third.test", "aliasLookup", table.toString());
+        for (String[] c : new String[][] {{"first.test", "second.test"}, {"a.hosted.test", "second.test"},
+            {"third.test", "first.test"}, // the table names a domain that is not ours: bounces would not come back
+            {"second.test", "first.test"}, {null, "first.test"}}) {
+            Mail m = forwarded("alice@origin.example", c[0]);
+            f.service(m);
+            assertThat(m.getMaybeSender().asString()).as(String.valueOf(c[0])).startsWith("SRS0=");
+            assertThat(domainOf(m)).as(String.valueOf(c[0])).isEqualTo(c[1]);
+        }
+        f.destroy();
+        Path bad = Files.writeString(dir.resolve("bad-alias"), "first.test: not a domain!\n");
+        assertThatThrownBy(() -> forward("aliasLookup", bad.toString())).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("aliasLookup").hasMessageContaining("line 1");
+    }
+
+    /** From a JDBC query: a row gives the alias; a failed query leaves the alias as without the lookup, mail goes on. */
+    @Test
+    void aFailedAliasQueryFallsBackAndTheMailGoesOn() throws Exception {
+        String url = "jdbc:h2:mem:srsalias" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE srs_alias (domain VARCHAR(255) PRIMARY KEY, alias VARCHAR(255))");
+            st.execute("INSERT INTO srs_alias VALUES ('first.test', 'second.test')");
+        }
+        SrsForward f = forward("alias", "$original_domain", "aliasDomains", "first.test, second.test", "aliasLookup", url,
+            "aliasLookupQuery", "SELECT alias FROM srs_alias WHERE domain = $key");
+        Mail m = forwarded("alice@origin.example", "first.test");
+        f.service(m);
+        assertThat(domainOf(m)).isEqualTo("second.test");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP TABLE srs_alias");
+        }
+        Mail down = forwarded("alice@origin.example", "first.test");
+        f.service(down);
+        assertThat(down.getMaybeSender().asString()).startsWith("SRS0=");
+        assertThat(domainOf(down)).as("$original_domain, as without the lookup").isEqualTo("first.test");
+        f.destroy();
+    }
+
     @Test
     void excludedSenderDomainsAreNeverRewritten() throws Exception {
         Path file = Files.writeString(dir.resolve("exclude"), "# SPF allows us\nspf-ok.example\n*.hosted.example\n");

@@ -1,6 +1,7 @@
 package org.jamesexim.smtp;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,18 +10,28 @@ import javax.inject.Inject;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.common.lookup.Lookup;
+import org.jamesexim.common.lookup.LookupParams;
+import org.jamesexim.common.lookup.LookupResult;
 import org.jamesexim.dcc.DccDecision;
+import org.jamesexim.dcc.DccOverrideLookup;
 import org.jamesexim.dcc.DccResult;
+import org.jamesexim.mailets.DccAttributes;
 import org.jamesexim.mailets.DccService;
+import org.jamesexim.mailets.PackFiles;
 import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
@@ -43,6 +54,15 @@ import org.slf4j.LoggerFactory;
  * IP sent is the SMTP client's, or {@code jexim.acl_m_dcc_override_client_ip} if an earlier hook set it; the HELO
  * sent is the client's real HELO/EHLO name (Exim hard-codes {@code localhost}).</p>
  *
+ * <p>With {@code overrideClientIpLookup} the override comes from the HELO name, as the spec's
+ * {@code ${lookup{$sender_helo_name}nwildlsearch{/etc/mail/multipleip_sites}{$value}{}}}: a file of
+ * {@code helo-name: ip} lines ({@code *.suffix} wildcards, reloaded on change) or a {@code jdbc:} URL with
+ * {@code overrideClientIpLookupQuery} ({@code SELECT ip FROM multipleip_sites WHERE helo = $key}); the IP found is
+ * set as {@code jexim.acl_m_dcc_override_client_ip} and sent to dccifd. A value that is not an IP address is refused
+ * when the file is read, naming the line. When the lookup fails (database down, {@code overrideClientIpLookupDeadline}
+ * passed) the message is treated as if dccifd were unusable: {@code 451 4.3.0}, or with {@code defer_ok} a WARN and
+ * the message goes on without a DCC verdict.</p>
+ *
  * <p>With {@code skip} (default {@code authenticated}) the messages of SMTP AUTH sessions, or with {@code relaying}
  * also those of clients James lets relay, are not sent to dccifd (no attribute, counted as {@code jexim.dcc.skipped}).
  * Metrics: the timer {@code jexim.dcc.dccifd}, the counters {@code jexim.dcc_result.<result>} (docs/dcc.md).</p>
@@ -53,6 +73,8 @@ import org.slf4j.LoggerFactory;
  *         <defer_ok>true</defer_ok>   <!-- default false: 451 while dccifd is unusable -->
  *         <mode>per_recipient</mode>  <!-- default; overall: as Exim, the per-recipient line is ignored -->
  *         <skip>authenticated</skip>  <!-- none | authenticated (default: SMTP AUTH) | relaying (also authorizedAddresses) -->
+ *         <!-- optional: the client IP sent to dccifd, looked up from the HELO name (file or jdbc: URL) -->
+ *         <overrideClientIpLookup>file://conf/multipleip_sites</overrideClientIpLookup>
  *     </handler>
  *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
  * </handlerchain>
@@ -71,17 +93,27 @@ public class DccHook implements JamesMessageHook {
     /** {@code mode}: {@code per_recipient} (as dccifd(8) asks) or {@code overall} (as Exim). */
     public static final Param<String> MODE = Param.choice("mode", DccDecision.Mode.PER_RECIPIENT.word(),
         DccDecision.Mode.PER_RECIPIENT.word(), DccDecision.Mode.OVERALL.word());
+    /** {@code overrideClientIpLookup} and its companions: the client IP override looked up from the HELO name. */
+    public static final LookupParams OVERRIDE_CLIENT_IP = LookupParams.of("overrideClientIp");
     /** Every parameter DccHook reads; dccifd's address and options are {@link DccService#PARAMETERS} (dcc.properties). */
-    public static final ParamSet PARAMETERS = ParamSet.of(DEFER_OK, MODE, GlueParams.SKIP);
+    public static final ParamSet PARAMETERS = ParamSet.of(DEFER_OK, MODE, GlueParams.SKIP).with(OVERRIDE_CLIENT_IP.params());
 
     private final DccService dcc;
+    private final FileSystem fileSystem;
+    private Lookup overrideClientIp;
     private boolean deferOk;
     private DccDecision.Mode mode = DccDecision.Mode.PER_RECIPIENT;
     private ClientSkip skip = ClientSkip.AUTHENTICATED;
 
     @Inject
-    public DccHook(DccService dcc) {
+    public DccHook(DccService dcc, FileSystem fileSystem) {
         this.dcc = dcc;
+        this.fileSystem = fileSystem;
+    }
+
+    /** Without James's FileSystem: {@code overrideClientIpLookup} then takes absolute paths and jdbc: URLs only. */
+    public DccHook(DccService dcc) {
+        this(dcc, null);
     }
 
     @Override
@@ -90,7 +122,21 @@ public class DccHook implements JamesMessageHook {
         this.deferOk = values.get(DEFER_OK);
         this.mode = DccDecision.Mode.parse(values.get(MODE));
         this.skip = ClientSkip.of(values.get(GlueParams.SKIP));
-        LOGGER.info("DCC hook: defer_ok={}, mode={}, skip={}, {}", deferOk, mode.word(), skip.word(), dcc.settings());
+        try {
+            this.overrideClientIp = OVERRIDE_CLIENT_IP.open(values, spec -> PackFiles.resolve(fileSystem, spec), System::getenv,
+                Duration.ofSeconds(5), DccOverrideLookup.IP_LITERAL, m -> LOGGER.info("DCC hook: {}", m), m -> LOGGER.warn("DCC hook: {}", m));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("DccHook: " + e.getMessage());
+        }
+        LOGGER.info("DCC hook: defer_ok={}, mode={}, skip={}, {}{}", deferOk, mode.word(), skip.word(), dcc.settings(),
+            overrideClientIp == null ? "" : ", overrideClientIpLookup=" + overrideClientIp.describe());
+    }
+
+    @Override
+    public void destroy() {
+        if (overrideClientIp != null) {
+            overrideClientIp.close();
+        }
     }
 
     @Override
@@ -108,7 +154,19 @@ public class DccHook implements JamesMessageHook {
         }
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse("");
         List<MailAddress> recipients = new ArrayList<>(mail.getRecipients());
-        DccResult result = dcc.check(mail, helo, ip, name);
+        DccResult result = null;
+        if (overrideClientIp != null) {
+            LookupResult o = DccOverrideLookup.forHelo(overrideClientIp, helo, overrideClientIp.deadline());
+            if (o.failed()) {
+                result = DccResult.noAnswer("overrideClientIpLookup failed: " + o.detail());
+            } else if (o.value().isPresent()) {
+                mail.setAttribute(new Attribute(DccAttributes.ACL_M_DCC_OVERRIDE_CLIENT_IP, AttributeValue.of(o.value().get())));
+                LOGGER.debug("DCC: HELO {} looked up: client IP override {}", LogText.printable(helo, 256), o.value().get());
+            }
+        }
+        if (result == null) {
+            result = dcc.check(mail, helo, ip, name);
+        }
         dcc.record(mail, result);
         DccDecision decision = DccDecision.of(result, recipients.size(), mode, deferOk);
         String who = "H=[" + ip + "] F=<" + mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("") + ">";

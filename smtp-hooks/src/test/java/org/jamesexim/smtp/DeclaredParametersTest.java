@@ -21,8 +21,9 @@ import org.junit.jupiter.api.TestFactory;
 class DeclaredParametersTest {
     private static DynamicContainer hook(String name, Supplier<ProtocolHandler> factory, ParamSet params, Map<String, String> base) {
         // SRS database parameters are taken only with dburl (nothing connects at init)
+        // so are the lookup parameters with their lookup (ParamCases.lookupCompanions)
         java.util.function.Function<String, Map<String, String>> companions = n -> n.startsWith("db") && !n.equals("dburl")
-            ? Map.of("dburl", "jdbc:h2:mem:declared") : Map.of();
+            ? Map.of("dburl", "jdbc:h2:mem:declared") : ParamCases.lookupCompanions(n);
         return DynamicContainer.dynamicContainer(name, ParamCases.of(name, params, base, true, companions, values -> {
             BaseHierarchicalConfiguration c = new BaseHierarchicalConfiguration();
             c.addProperty("[@class]", "org.jamesexim.smtp." + name);

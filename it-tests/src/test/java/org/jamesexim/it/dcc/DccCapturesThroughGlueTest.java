@@ -213,6 +213,10 @@ class DccCapturesThroughGlueTest {
                     return remote;
                 case "getAttachment":
                     return Optional.of(helo);
+                case "getUsername": // an SMTP client of the outside: not authenticated, not allowed to relay (skip)
+                    return null;
+                case "isRelayingAllowed":
+                    return false;
                 case "toString":
                     return "session of " + c.name;
                 default:

@@ -287,6 +287,89 @@ class DccEndToEndTest {
         }
     }
 
+    /**
+     * The client IP override looked up from the HELO name ({@code overrideClientIpLookup}), as the spec's
+     * {@code ${lookup{$sender_helo_name}nwildlsearch{...}}}, from a file with a wildcard line.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OverrideClientIpFromHeloInAFile {
+        DccifdSimulator sim;
+        JamesHarness james;
+
+        @BeforeAll
+        void boot() throws Exception {
+            sim = new DccifdSimulator().listenTcp();
+            james = JamesHarness.builder()
+                .config("smtpserver.xml", example("dcc-smtpserver.xml").replace("<skip>authenticated</skip>",
+                    "<skip>authenticated</skip><overrideClientIpLookup>file://conf/multipleip_sites</overrideClientIpLookup>"))
+                .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
+                .extraConfig("dcc.properties", "dccifd_address = " + sim.tcpAddress() + "\ndccifd_timeout = 5s\n")
+                .extraConfig("multipleip_sites", "# sites that send from many addresses\n*.example.net: 192.0.2.77\n")
+                .start();
+        }
+
+        @AfterAll
+        void stop() {
+            james.close();
+            sim.close();
+        }
+
+        @Test
+        void aHeloNameInTheFileSendsItsIpToDccifd() throws Exception {
+            assertThat(james.send("alice@sender.example", List.of(DEMO), message("override-file")).code).isEqualTo(250);
+            assertThat(sim.lastRequest().helo).isEqualTo("client.example.net");
+            assertThat(sim.lastRequest().clientIp).isEqualTo("192.0.2.77");
+            assertThat(inbox(james, 1).get(0)).contains("Subject: override-file");
+        }
+    }
+
+    /** The same from a JDBC query (H2): a row's IP is sent; a failed query is a 451, never a verdict on the wrong IP. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OverrideClientIpFromHeloInADatabase {
+        DccifdSimulator sim;
+        JamesHarness james;
+        final String h2 = "jdbc:h2:mem:dccoverride" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+
+        @BeforeAll
+        void boot() throws Exception {
+            sim = new DccifdSimulator().listenTcp();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(h2); java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE multipleip_sites (helo VARCHAR(255) PRIMARY KEY, ip VARCHAR(64))");
+                st.execute("INSERT INTO multipleip_sites VALUES ('client.example.net', '2001:db8::7')");
+            }
+            james = JamesHarness.builder()
+                .config("smtpserver.xml", example("dcc-smtpserver.xml").replace("<defer_ok>true</defer_ok>", "<defer_ok>false</defer_ok>")
+                    .replace("<skip>authenticated</skip>", "<skip>authenticated</skip><overrideClientIpLookup>" + h2
+                        + "</overrideClientIpLookup><overrideClientIpLookupQuery>SELECT ip FROM multipleip_sites WHERE helo = $key"
+                        + "</overrideClientIpLookupQuery>"))
+                .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
+                .extraConfig("dcc.properties", "dccifd_address = " + sim.tcpAddress() + "\ndccifd_timeout = 5s\n")
+                .start();
+        }
+
+        @AfterAll
+        void stop() {
+            james.close();
+            sim.close();
+        }
+
+        @Test
+        void aRowSendsItsIpAndAFailedQueryIs451() throws Exception {
+            assertThat(james.send("alice@sender.example", List.of(DEMO), message("override-db")).code).isEqualTo(250);
+            assertThat(sim.lastRequest().clientIp).isEqualTo("2001:db8::7");
+            int asked = sim.connections();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(h2); java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP TABLE multipleip_sites");
+            }
+            SmtpClient.Reply r = james.send("alice@sender.example", List.of(DEMO), message("override-db-down"));
+            assertThat(r.code).isEqualTo(451);
+            assertThat(r.text()).contains("4.3.0 Temporary local problem");
+            assertThat(sim.connections()).as("dccifd is not asked with the wrong IP").isEqualTo(asked);
+        }
+    }
+
     /** The example hook without defer_ok and no dccifd at all: the client is told to retry (451), nothing is lost. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -40,7 +40,9 @@ class AttributesCrossTheDistributedQueueTest {
             "jexim.srs_status", "jexim.srs_db_key", "jexim.srs_db_address", "jexim.dcc_result", "jexim.dcc_header",
             "jexim.acl_m_dcc_override_client_ip", "jexim.acl_m_dcc_add_header", "jexim.bmi_verdicts",
             "jexim.bmi_inherited_verdict", "jexim.bmi_error", "jexim.queuefile_id", "jexim.host", "jexim.host_address",
-            "jexim.smtp_greeting", "jexim.helo_response", "jexim.dcc_recipients", "jexim.original_domain"}) {
+            "jexim.smtp_greeting", "jexim.helo_response", "jexim.dcc_recipients", "jexim.original_domain", "jexim.arc_ams_selector",
+            "jexim.dmarc_result", "jexim.dmarc_policy", "jexim.dmarc_disposition", "jexim.dmarc_domain", "jexim.dmarc_policy_domain",
+            "jexim.dmarc_override", "jexim.dmarc_reason", "jexim.dmarc_auth_result"}) {
             m.put(s, AttributeValue.of("value of " + s + " \u00e9\r\n"));
         }
         m.put("jexim.arc_oldest_pass", AttributeValue.of(2));

@@ -34,6 +34,7 @@ import ch.qos.logback.core.read.ListAppender;
 class SrsManyDomainsEndToEndTest {
     static final String SECRET = SrsEndToEndTest.fresh();
     static final String SECOND = "second.test";
+    static final String THIRD = "third.test";
     /** The SrsForward parameters docs/srs.md shows for many domains (the example's <alias> line replaced by these). */
     static final String MANY_DOMAINS = "<alias>$original_domain</alias>\n"
         + "                <aliasDomains>example.test, second.test</aliasDomains>\n"
@@ -50,10 +51,12 @@ class SrsManyDomainsEndToEndTest {
         offSite = new CaptureSmtpServer();
         home = SrsEndToEndTest.homeWithSecrets(SECRET);
         Files.writeString(home.resolve("conf/srs-exclude"), "# domains whose SPF allows this server\nspf-ok.test\n*.hosted.test\n");
+        // aliasLookup (Exim's expanded srs_alias): forwards of mail sent to third.test are made in second.test
+        Files.writeString(home.resolve("conf/srs-alias-by-domain"), "# recipient domain: alias\nthird.test: second.test\n");
         Path examples = JamesHarness.defaultConfigDir().resolve("examples");
         String mailets = Files.readString(examples.resolve("srs-mailetcontainer.xml"))
             .replace("<!-- srs-test: gateway -->", "<gateway>127.0.0.1</gateway><gatewayPort>" + offSite.port() + "</gatewayPort>")
-            .replace("<alias>example.test</alias>", MANY_DOMAINS)
+            .replace("<alias>example.test</alias>", MANY_DOMAINS + "\n                <aliasLookup>file://conf/srs-alias-by-domain</aliasLookup>")
             // docs/srs.md "James 3.9": the line that keeps SRS working there; James 3.8.1 ignores it
             .replace("<errorProcessor>rrt-error</errorProcessor>",
                 "<errorProcessor>rrt-error</errorProcessor>\n                <rewriteSenderUponForward>false</rewriteSenderUponForward>");
@@ -68,7 +71,9 @@ class SrsManyDomainsEndToEndTest {
         srsLogger.addAppender(logs);
         james = JamesHarness.builder().workingDirectory(home).config("mailetcontainer.xml", mailets).config("smtpserver.xml", smtp).start();
         james.addDomain(SECOND);
+        james.addDomain(THIRD);
         DataProbeImpl probe = james.server().getProbe(DataProbeImpl.class);
+        probe.addAddressMapping("alias", THIRD, "friend3@remote.test");
         probe.addAddressMapping("alias", JamesHarness.DOMAIN, "friend@remote.test");
         probe.addAddressMapping("alias", SECOND, "friend2@remote.test");
     }
@@ -144,6 +149,16 @@ class SrsManyDomainsEndToEndTest {
             assertThat(c.data("From: MAILER-DAEMON@remote.test\r\nSubject: " + subject + "\r\n\r\nUser unknown\r\n").code).isEqualTo(250);
             c.quit();
         }
+    }
+
+    /** aliasLookup: a domain the table names gets the alias it gives; that alias's bounce comes back. */
+    @Test
+    void theAliasLookedUpForTheRecipientsDomainIsUsedAndItsBounceComesBack() throws Exception {
+        String third = forward("fay@origin.test", "alias@third.test", "friend3@remote.test", "many-3");
+        assertThat(third).matches("SRS0=[A-Za-z0-9+/]{6}=[A-Z2-7]{2}=origin\\.test=fay@second\\.test");
+        bounceTo(third, "many-bounce-3");
+        assertThat(offSite.await(m -> m.data.contains("many-bounce-3"), Duration.ofSeconds(60)).rcptTo).containsExactly("fay@origin.test");
+        assertThat(logLines()).anyMatch(l -> l.contains("aliasLookup") && l.contains("srs-alias-by-domain"));
     }
 
     @Test

@@ -120,6 +120,27 @@ public final class ParamCases {
         }
     }
 
+    private static final java.util.regex.Pattern LOOKUP_COMPANION =
+        java.util.regex.Pattern.compile("([a-z][A-Za-z0-9]*Lookup)(Query|User|Password\\w*|Driver|Timeout|Connections|Deadline)");
+
+    /**
+     * What a parameter of a shared lookup ({@code org.jamesexim.common.lookup.LookupParams}: {@code <word>Lookup...})
+     * is taken with: its {@code <word>Lookup} as an H2 URL (nothing connects at init) and, but for the query itself,
+     * its {@code <word>LookupQuery}; empty for any other parameter.
+     */
+    public static Map<String, String> lookupCompanions(String name) {
+        java.util.regex.Matcher m = LOOKUP_COMPANION.matcher(name);
+        if (!m.matches()) {
+            return Map.of();
+        }
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put(m.group(1), "jdbc:h2:mem:declared");
+        if (!m.group(2).equals("Query")) {
+            c.put(m.group(1) + "Query", "SELECT v FROM t WHERE k = $key");
+        }
+        return c;
+    }
+
     /** {@code base} with one more parameter. */
     public static Map<String, String> with(Map<String, String> base, String name, String value) {
         Map<String, String> m = new LinkedHashMap<>(base);
