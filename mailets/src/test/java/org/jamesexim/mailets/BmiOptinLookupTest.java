@@ -30,13 +30,16 @@ class BmiOptinLookupTest {
     @Test
     void missingOrBadFileStopsInitNamingTheParameter(@TempDir Path dir) throws Exception {
         BmiOptinLookup m = new BmiOptinLookup(null);
-        assertThatThrownBy(() -> m.init(FakeMailetConfig.builder().mailetName("x").build())).hasMessageStartingWith("file: required");
+        assertThatThrownBy(() -> m.init(FakeMailetConfig.builder().mailetName("x").build())).hasMessageStartingWith("optinLookup: required");
         assertThatThrownBy(() -> m.init(FakeMailetConfig.builder().mailetName("x").setProperty("file", dir.resolve("nope").toString()).build()))
-            .hasMessageStartingWith("file: cannot read");
+            .as("the old name file is read as optinLookup").hasMessageStartingWith("optinLookup " + dir.resolve("nope") + ": ")
+            .hasMessageContaining("cannot be read");
         Path bad = dir.resolve("bad.txt");
         Files.writeString(bad, "ok@example.test: a\nbroken line here\n");
-        assertThatThrownBy(() -> m.init(FakeMailetConfig.builder().mailetName("x").setProperty("file", bad.toString()).build()))
-            .hasMessageContaining("file: " + bad + " line 2");
+        assertThatThrownBy(() -> m.init(FakeMailetConfig.builder().mailetName("x").setProperty("optinLookup", bad.toString()).build()))
+            .hasMessageContaining("optinLookup " + bad + " line 2: bad opt-in string 'line here'");
+        assertThatThrownBy(() -> m.init(FakeMailetConfig.builder().mailetName("x").setProperty("optinLookup", bad.toString())
+            .setProperty("file", bad.toString()).build())).hasMessageContaining("optinLookup and its old name file are both given");
     }
 
     @Test
