@@ -41,6 +41,14 @@ public final class BmiAttributes {
      */
     public static final AttributeName BMI_INHERITED_VERDICT = AttributeName.of("jexim.bmi_inherited_verdict");
 
+    /**
+     * Exim's {@code $bmi_deliver} per recipient: a map from the lower-case address of each recipient of this mail copy
+     * to {@code 0} (the verdict says don't deliver) or {@code 1} (deliver; also without a verdict) (Map of Integer).
+     * Set by {@link BmiRun} when it hands the mail on; a copy it makes holds only its own recipients. Addresses that
+     * aliasing produces later are not added: the {@code BmiDeliver} matcher gives them the value they inherit.
+     */
+    public static final AttributeName BMI_DELIVER = AttributeName.of("jexim.bmi_deliver");
+
     /** Why the last scan failed (String), set by {@link BmiRun} when it applies its fail-open or fail-closed path. */
     public static final AttributeName BMI_ERROR = AttributeName.of("jexim.bmi_error");
 
@@ -77,6 +85,35 @@ public final class BmiAttributes {
             }
         }
         return BmiRouting.of(verdicts(mail).forAddress(recipient.asString()));
+    }
+
+    /**
+     * Stores {@link #BMI_DELIVER} for the recipients the mail has now, each from its own {@link #routing} (no other
+     * recipient's value is kept on the mail).
+     */
+    public static void setDeliver(Mail mail) {
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+        for (MailAddress rcpt : mail.getRecipients()) {
+            map.put(rcpt.asString().toLowerCase(Locale.ROOT), AttributeValue.of(routing(mail, rcpt).deliver()));
+        }
+        mail.setAttribute(new Attribute(BMI_DELIVER, AttributeValue.of(map)));
+    }
+
+    /** {@link #BMI_DELIVER} as stored on the mail, by lower-case address (empty when BmiRun has not set it). */
+    public static Map<String, Integer> deliver(Mail mail) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        mail.getAttribute(BMI_DELIVER).ifPresent(a -> {
+            Object v = a.getValue().value();
+            if (v instanceof Map) {
+                ((Map<?, ?>) v).forEach((k, val) -> {
+                    Object i = val instanceof AttributeValue ? ((AttributeValue<?>) val).value() : val;
+                    if (i instanceof Integer) {
+                        out.put(String.valueOf(k), (Integer) i);
+                    }
+                });
+            }
+        });
+        return out;
     }
 
     /** The opt-in profiles stored on the mail, by lower-case address. Bad values are skipped. */

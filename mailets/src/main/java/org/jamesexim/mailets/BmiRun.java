@@ -81,7 +81,13 @@ import org.slf4j.LoggerFactory;
  * without a verdict form their own copy) and each copy carries its verdict in {@code jexim.bmi_inherited_verdict},
  * so addresses that aliasing or forwarding produce later keep the verdict of the address they came from. Without
  * {@code processor}, the mail continues in this processor; the verdict is bound only when all recipients share
- * one.</p>
+ * one. A forward to a remote address comes back here: James's {@code RecipientRewriteTable} sends it as a
+ * {@code Mail.duplicate()} (attributes kept) to root; such a copy is not scanned again and keeps the verdict bound
+ * on it, so its remote recipients inherit it too.</p>
+ *
+ * <p><b>{@code $bmi_deliver}.</b> Each mail copy handed on carries {@code jexim.bmi_deliver}
+ * ({@link BmiAttributes#BMI_DELIVER}): its own recipients' values, {@code 0} or {@code 1}, and no other
+ * recipient's. The {@code BmiDeliver} matcher routes by the same value.</p>
  *
  * <p><b>Metrics</b> (docs/bmi.md): the timer {@code jexim.bmi.rspamd} around each scan (all its requests), the
  * counter {@code jexim.bmi_verdicts.<outcome>} per verdict of a scan ({@code default}, {@code alternate},
@@ -294,6 +300,16 @@ public class BmiRun extends GenericMailet {
 
     /** Binds verdicts for inheritance and, with {@code processor}, splits the mail into one copy per verdict. */
     private void handOn(Mail mail, BmiVerdicts verdicts) throws MessagingException {
+        if (mail.getAttribute(BmiAttributes.BMI_VERDICTS).isPresent() && mail.getAttribute(BmiAttributes.BMI_INHERITED_VERDICT).isPresent()) {
+            // a copy this mailet already handed on, back in this processor: James's RecipientRewriteTable sends a
+            // forward to a remote address as Mail.duplicate() (attributes kept) through MailetContext.sendMail, i.e.
+            // to root again. Its new recipients keep the verdict they inherited, as Exim's top-level ancestor lookup.
+            BmiAttributes.setDeliver(mail);
+            if (processor != null) {
+                mail.setState(processor);
+            }
+            return;
+        }
         Map<String, List<MailAddress>> groups = new LinkedHashMap<>();
         for (MailAddress rcpt : mail.getRecipients()) {
             String key = verdicts.forAddress(rcpt.asString()).map(BmiVerdict::base64).orElse("");
@@ -301,12 +317,14 @@ public class BmiRun extends GenericMailet {
         }
         if (groups.size() == 1) {
             mail.setAttribute(new Attribute(BmiAttributes.BMI_INHERITED_VERDICT, AttributeValue.of(groups.keySet().iterator().next())));
+            BmiAttributes.setDeliver(mail);
             if (processor != null) {
                 mail.setState(processor);
             }
             return;
         }
         if (processor == null) {
+            BmiAttributes.setDeliver(mail);
             return;
         }
         List<Map.Entry<String, List<MailAddress>>> list = new ArrayList<>(groups.entrySet());
@@ -315,12 +333,14 @@ public class BmiRun extends GenericMailet {
             Mail copy = mail.duplicate();
             copy.setRecipients(group.getValue());
             copy.setAttribute(new Attribute(BmiAttributes.BMI_INHERITED_VERDICT, AttributeValue.of(group.getKey())));
+            BmiAttributes.setDeliver(copy);
             enqueue(copy, processor, Duration.ZERO);
             // the recipients now travel in the copy; if a later send fails the original still holds the rest
             remaining.removeAll(group.getValue());
             mail.setRecipients(remaining);
         }
         mail.setAttribute(new Attribute(BmiAttributes.BMI_INHERITED_VERDICT, AttributeValue.of(list.get(0).getKey())));
+        BmiAttributes.setDeliver(mail);
         mail.setState(processor);
     }
 

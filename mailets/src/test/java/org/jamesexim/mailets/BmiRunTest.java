@@ -99,6 +99,65 @@ class BmiRunTest {
     }
 
     @Test
+    void bmiDeliverIsRecordedPerRecipientAndEachCopyHoldsOnlyItsOwn(RspamdFixture rspamd) throws Exception {
+        // no processor: one mail, all three recipients, strict@'s "reject" is 0
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        BmiRun run = mailet(ctx, "endpoint", rspamd.endpoint());
+        FakeMail whole = threeProfiles(RspamdFixture.MARKER);
+        run.service(whole);
+        assertThat(BmiAttributes.deliver(whole))
+            .containsExactly(Map.entry("plain@example.test", 1), Map.entry("strict@example.test", 0), Map.entry("lenient@example.test", 1));
+        run.destroy();
+
+        // with processor: each copy tells only its own recipients' value
+        FakeMailContext split = FakeMailContext.defaultContext();
+        BmiRun splitting = mailet(split, "endpoint", rspamd.endpoint(), "processor", "transport");
+        FakeMail m = threeProfiles(RspamdFixture.MARKER);
+        splitting.service(m);
+        splitting.destroy();
+        assertThat(BmiAttributes.deliver(m)).containsExactly(Map.entry("plain@example.test", 1));
+        for (FakeMailContext.SentMail copy : split.getSentMails()) {
+            FakeMail asMail = FakeMail.builder().name("c").recipients(new java.util.ArrayList<>(copy.getRecipients())).attributes(copy.getAttributes().values()).build();
+            String only = copy.getRecipients().iterator().next().asString();
+            assertThat(BmiAttributes.deliver(asMail)).containsOnlyKeys(only)
+                .containsEntry(only, only.startsWith("strict") ? 0 : 1);
+        }
+    }
+
+    /**
+     * James's RecipientRewriteTable (RecipientRewriteTableProcessor.forwardToRemoteAddress) sends a forward to a
+     * remote address as {@code mail.duplicate()} with the remote recipients, through {@code MailetContext.sendMail}:
+     * the copy keeps the attributes and starts again in root, where BmiRun sees it a second time.
+     */
+    @Test
+    void aForwardedCopyBackInRootKeepsTheVerdictItInherited(RspamdFixture rspamd) throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        BmiRun run = mailet(ctx, "endpoint", rspamd.endpoint(), "processor", "transport");
+        FakeMail m = threeProfiles(RspamdFixture.MARKER);
+        run.service(m);
+        MailAddress strict = new MailAddress("strict@example.test");
+        FakeMailContext.SentMail strictCopy = ctx.getSentMails().stream()
+            .filter(s -> s.getRecipients().contains(strict)).findFirst().orElseThrow();
+        int sentBefore = ctx.getSentMails().size();
+
+        FakeMail plainForward = FakeMail.builder().name("f1").recipients("outside@remote.example").mimeMessage(m.getMessage())
+            .attributes(m.attributes().collect(java.util.stream.Collectors.toList())).build();
+        FakeMail strictForward = FakeMail.builder().name("f2").recipients("outside@remote.example").mimeMessage(m.getMessage())
+            .attributes(strictCopy.getAttributes().values()).build();
+        run.service(plainForward);
+        run.service(strictForward);
+        run.destroy();
+
+        MailAddress outside = new MailAddress("outside@remote.example");
+        assertThat(BmiAttributes.routing(plainForward, outside).deliverAlternate()).isTrue();
+        assertThat(BmiAttributes.deliver(plainForward)).containsExactly(Map.entry("outside@remote.example", 1));
+        assertThat(BmiAttributes.routing(strictForward, outside).dontDeliver()).isTrue();
+        assertThat(BmiAttributes.deliver(strictForward)).containsExactly(Map.entry("outside@remote.example", 0));
+        assertThat(plainForward.getState()).isEqualTo("transport");
+        assertThat(ctx.getSentMails()).hasSize(sentBefore);
+    }
+
+    @Test
     void cleanMailSingleVerdictIsBound(RspamdFixture rspamd) throws Exception {
         FakeMailContext ctx = FakeMailContext.defaultContext();
         BmiRun run = mailet(ctx, "endpoint", rspamd.endpoint());

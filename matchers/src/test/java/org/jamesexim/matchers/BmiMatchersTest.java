@@ -51,6 +51,32 @@ class BmiMatchersTest {
     }
 
     @Test
+    void bmiDeliverMatchesTheRecipientsWhoseValueIsTheCondition() throws Exception {
+        FakeMail m = scanned();
+        assertThat(init(new BmiDeliver(), "BmiDeliver", "0").match(m)).containsExactly(new MailAddress("Drop@Example.test"));
+        assertThat(init(new BmiDeliver(), "BmiDeliver", " 1 ").match(m)).containsExactly(new MailAddress("junk@example.test"),
+            new MailAddress("ok@example.test"), new MailAddress("unscanned@example.test"));
+        // without a scan: $bmi_deliver is 1 for all
+        FakeMail none = FakeMail.builder().name("n").recipients("a@example.test").build();
+        assertThat(init(new BmiDeliver(), "BmiDeliver", "0").match(none)).isEmpty();
+        assertThat(init(new BmiDeliver(), "BmiDeliver", "1").match(none)).hasSize(1);
+        // an alias child inherits 0 from the bound verdict
+        FakeMail alias = FakeMail.builder().name("a").recipients("alias-of-drop@example.test")
+            .attribute(new Attribute(BmiAttributes.BMI_VERDICTS, AttributeValue.of(BmiVerdicts.of(List.of(DROP)).encode())))
+            .attribute(new Attribute(BmiAttributes.BMI_INHERITED_VERDICT, AttributeValue.of(DROP.base64())))
+            .build();
+        assertThat(init(new BmiDeliver(), "BmiDeliver", "0").match(alias)).hasSize(1);
+    }
+
+    @Test
+    void bmiDeliverRefusesAConditionOtherThan0Or1NamingIt() {
+        assertThatThrownBy(() -> init(new BmiDeliver(), "BmiDeliver", "2"))
+            .hasMessageStartingWith("BmiDeliver condition").hasMessageContaining("'2'");
+        assertThatThrownBy(() -> init(new BmiDeliver(), "BmiDeliver", "yes")).hasMessageContaining("'yes'");
+        assertThatThrownBy(() -> init(new BmiDeliver(), "BmiDeliver", null)).hasMessageStartingWith("BmiDeliver condition");
+    }
+
+    @Test
     void withoutScanTheSpecDefaultsApply() throws Exception {
         FakeMail m = FakeMail.builder().name("m").recipients("a@example.test", "b@example.test").build();
         assertThat(init(new BmiDeliverDefault(), "BmiDeliverDefault", null).match(m)).hasSize(2);

@@ -37,6 +37,7 @@ class DeclaredConditionsTest {
             matcher("DmarcResult", DmarcResult::new, DmarcResult.CONDITION, "fail/quarantine,temperror"),
             matcher("SrsStatus", SrsStatus::new, SrsStatus.CONDITION, "bad hash,expired"),
             matcher("BmiRule", BmiRule::new, BmiRule.CONDITION, "5:8:GTUBE"),
+            matcher("BmiDeliver", BmiDeliver::new, BmiDeliver.CONDITION, "0"),
             matcher("Dcc", () -> new Dcc(new DccService(new Properties())), Dcc.CONDITION, "discard/defer_ok"),
             noCondition("BmiDeliverDefault", BmiDeliverDefault::new),
             noCondition("BmiDeliverAlternate", BmiDeliverAlternate::new),
