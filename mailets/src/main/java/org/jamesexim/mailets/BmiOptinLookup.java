@@ -71,8 +71,10 @@ import org.slf4j.LoggerFactory;
  *     <optinLookup>jdbc:postgresql://db.example/mail</optinLookup>
  *     <optinLookupQuery>SELECT profile FROM bmi_optin WHERE address = $key</optinLookupQuery>
  *     <optinLookupUser>james</optinLookupUser>
- *     <optinLookupPasswordFile>file://conf/optin-db.password</optinLookupPasswordFile> <!-- mode 0600 -->
- *     <optinLookupTimeout>2s</optinLookupTimeout>   <!-- per query -->
+ *     <optinLookupPasswordFile>file://conf/optin-db.password</optinLookupPasswordFile> <!-- mode 0600; or ...Env, ...Property -->
+ *     <optinLookupDriver>org.postgresql.Driver</optinLookupDriver> <!-- only when the URL does not find the driver -->
+ *     <optinLookupTimeout>2s</optinLookupTimeout>   <!-- per query, connecting included -->
+ *     <optinLookupConnections>4</optinLookupConnections> <!-- queries at a time; more fail at once -->
  *     <optinLookupDeadline>5s</optinLookupDeadline> <!-- all recipients of one mail -->
  * </mailet>
  * }</pre>
