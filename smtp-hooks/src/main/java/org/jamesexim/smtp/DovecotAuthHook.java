@@ -10,6 +10,7 @@ import javax.inject.Inject;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.Username;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.OidcSASLConfiguration;
 import org.apache.james.protocols.smtp.SMTPSession;
@@ -17,15 +18,21 @@ import org.apache.james.protocols.smtp.hook.AuthHook;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.jamesexim.common.Endpoint;
+import org.jamesexim.common.LogText;
+import org.jamesexim.common.lookup.Lookup;
+import org.jamesexim.common.lookup.LookupParams;
+import org.jamesexim.common.lookup.LookupResult;
 import org.jamesexim.dovecot.AuthRequest;
 import org.jamesexim.dovecot.AuthResult;
 import org.jamesexim.dovecot.DovecotAuthClient;
 import org.jamesexim.dovecot.DovecotAuthConfig;
+import org.jamesexim.dovecot.ServerCondition;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.Secret;
 import org.jamesexim.common.config.SecretParam;
 import org.jamesexim.common.config.ParamValues;
+import org.jamesexim.mailets.PackFiles;
 import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
@@ -86,6 +93,10 @@ import org.slf4j.LoggerFactory;
  *         -->
  *         <!-- true: an OK carrying Dovecot's nologin flag is refused with 535 (Exim and Postfix accept it):
  *         <reject_nologin>false</reject_nologin> -->
+ *         <!-- Exim's server_condition as a lookup, a veto after Dovecot's OK: the SMTP identity looked up in a file of
+ *              "user@domain: yes" lines (or a jdbc: URL with serverConditionLookupQuery); yes/true/1 allow, no/false/0,
+ *              empty or absent refuse (535), anything else or a failed lookup defers (454):
+ *         <serverConditionLookup>file://conf/smtp-users</serverConditionLookup> -->
  *         <!-- the service= sent to Dovecot (default smtp); false: TLS without checking the certificate's name:
  *         <service>smtp</service>
  *         <server_tls_verify_hostname>true</server_tls_verify_hostname> -->
@@ -108,6 +119,8 @@ public class DovecotAuthHook implements AuthHook {
     public static final String AUTH_COUNTER = "jexim.dovecot_auth";
 
     private final MetricFactory metrics;
+    private final FileSystem fileSystem;
+    private Lookup serverCondition;
 
     private DovecotAuthClient client;
     private SetId setId = SetId.USER;
@@ -139,19 +152,28 @@ public class DovecotAuthHook implements AuthHook {
     public static final Param<String> SERVER_TLS_NAME = Param.text("server_tls_name", null);
     public static final Param<Boolean> SERVER_TLS_VERIFY_HOSTNAME = Param.bool("server_tls_verify_hostname", true).legacyYesNo();
     public static final Param<Boolean> REJECT_NOLOGIN = Param.bool("reject_nologin", false).legacyYesNo();
+    /** {@code serverConditionLookup} and its companions: Exim's {@code server_condition}, a veto after Dovecot's OK ({@link ServerCondition}). */
+    public static final LookupParams SERVER_CONDITION = LookupParams.of("serverCondition");
     /** Every parameter DovecotAuthHook reads (Exim's dovecot authenticator names where Exim has one). */
     public static final ParamSet PARAMETERS = ParamSet.of(SERVER_SOCKET, SERVER_SET_ID, CONNECT_TIMEOUT, TIMEOUT, POOL_SIZE, MAX_PENDING,
         BACKOFF_MAX, USER_DOMAIN, SERVICE, SERVER_TLS, SERVER_TLS_TRUST_STORE, SERVER_TLS_TRUST_STORE_TYPE,
-        SERVER_TLS_NAME, SERVER_TLS_VERIFY_HOSTNAME, REJECT_NOLOGIN).with(SERVER_TLS_TRUST_STORE_PASSWORD);
+        SERVER_TLS_NAME, SERVER_TLS_VERIFY_HOSTNAME, REJECT_NOLOGIN).with(SERVER_TLS_TRUST_STORE_PASSWORD)
+        .with(SERVER_CONDITION.params());
 
     /** Without James's metrics (plain tests). */
     public DovecotAuthHook() {
         this(PackMetrics.NONE);
     }
 
-    @Inject
+    /** Without James's FileSystem: {@code serverConditionLookup} then takes absolute paths and jdbc: URLs only. */
     public DovecotAuthHook(MetricFactory metrics) {
+        this(metrics, null);
+    }
+
+    @Inject
+    public DovecotAuthHook(MetricFactory metrics, FileSystem fileSystem) {
         this.metrics = metrics;
+        this.fileSystem = fileSystem;
     }
 
     @Override
@@ -161,6 +183,8 @@ public class DovecotAuthHook implements AuthHook {
             setId = v.get(SERVER_SET_ID).equals("login") ? SetId.LOGIN : SetId.USER;
             userDomain = v.get(USER_DOMAIN);
             rejectNologin = v.get(REJECT_NOLOGIN);
+            serverCondition = SERVER_CONDITION.open(v, spec -> PackFiles.resolve(fileSystem, spec), System::getenv, Duration.ofSeconds(5),
+                Lookup.ValueCheck.ANY, m -> LOGGER.info("DovecotAuthHook: {}", m), m -> LOGGER.warn("DovecotAuthHook: {}", m));
             client = new DovecotAuthClient(clientConfig(v));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("DovecotAuthHook: " + e.getMessage(), e);
@@ -240,6 +264,21 @@ public class DovecotAuthHook implements AuthHook {
                             + "James refuses every MAIL FROM of such a session: set user_domain", id);
                     }
                 }
+                if (serverCondition != null) {
+                    LookupResult c = serverCondition.find(id, serverCondition.deadline());
+                    switch (ServerCondition.of(c)) {
+                        case REFUSE:
+                            LOGGER.info("Dovecot AUTH refused: login={} server_set_id={} rip={} by serverConditionLookup ({})", login, id, rip,
+                                c.value().isPresent() ? "'" + LogText.printable(c.value().get(), 64) + "'" : "not found");
+                            return invalidCredentials();
+                        case DEFER:
+                            LOGGER.warn("Dovecot AUTH deferred: login={} server_set_id={} rip={}: serverConditionLookup {}", login, id, rip,
+                                c.failed() ? "failed: " + c.detail() : "gave a value that is neither yes nor no");
+                            return temporaryFailure();
+                        default:
+                            break;
+                    }
+                }
                 Username user;
                 try {
                     user = Username.of(id);
@@ -261,12 +300,16 @@ public class DovecotAuthHook implements AuthHook {
                 return invalidCredentials();
             default:
                 LOGGER.warn("Dovecot AUTH temporary failure: login={} rip={} reason={}", login, rip, result.reason());
-                return HookResult.builder()
-                    .hookReturnCode(HookReturnCode.denySoft())
-                    .smtpReturnCode("454")
-                    .smtpDescription("4.7.0 Temporary authentication failure")
-                    .build();
+                return temporaryFailure();
         }
+    }
+
+    private static HookResult temporaryFailure() {
+        return HookResult.builder()
+            .hookReturnCode(HookReturnCode.denySoft())
+            .smtpReturnCode("454")
+            .smtpDescription("4.7.0 Temporary authentication failure")
+            .build();
     }
 
     private static HookResult invalidCredentials() {
@@ -287,6 +330,9 @@ public class DovecotAuthHook implements AuthHook {
     public void destroy() {
         if (client != null) {
             client.close();
+        }
+        if (serverCondition != null) {
+            serverCondition.close();
         }
     }
 }

@@ -135,6 +135,44 @@ class DovecotAuthHookTest {
         }
     }
 
+    /** Exim's server_condition as serverConditionLookup: after Dovecot's OK, yes allows, no refuses, the rest defers. */
+    @Test
+    void serverConditionLookupVetoesAfterDovecotsOk(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path users = java.nio.file.Files.writeString(dir.resolve("smtp-users"),
+            "# who may send through us\nbob@example.test: yes\nalice@example.test: no\ndave@example.test: maybe\n");
+        DovecotAuthHook hook = hook("user_domain", "example.test", "serverConditionLookup", users.toString());
+        try {
+            Map<String, Object> bob = new HashMap<>();
+            assertThat(hook.doAuth(session("192.0.2.81", false, bob), Username.of("bob"), RealDovecot.PASSWORD).getSmtpRetCode()).isEqualTo("235");
+            assertThat(((Username) bob.get("user")).asString()).isEqualTo("bob@example.test");
+            Map<String, Object> alice = new HashMap<>();
+            HookResult no = hook.doAuth(session("192.0.2.82", false, alice), Username.of("alice"), RealDovecot.PASSWORD);
+            assertThat(no.getResult()).isEqualTo(HookReturnCode.deny());
+            assertThat(no.getSmtpRetCode()).isEqualTo("535");
+            assertThat(alice).doesNotContainKey("user").doesNotContainKey("relay");
+            Map<String, Object> dave = new HashMap<>();
+            HookResult maybe = hook.doAuth(session("192.0.2.83", false, dave), Username.of("dave"), RealDovecot.PASSWORD);
+            assertThat(maybe.getResult()).isEqualTo(HookReturnCode.denySoft());
+            assertThat(maybe.getSmtpRetCode()).isEqualTo("454");
+            assertThat(dave).doesNotContainKey("user");
+            // a wrong password is Dovecot's FAIL: the condition is never asked
+            assertThat(hook.doAuth(session("192.0.2.84", false, new HashMap<>()), Username.of("bob"), "wrong").getSmtpRetCode()).isEqualTo("535");
+        } finally {
+            hook.destroy();
+        }
+        // a lookup that cannot be done (here: no driver for the URL) defers, never 535
+        DovecotAuthHook down = hook("serverConditionLookup", "jdbc:nosuchdb://127.0.0.1/users", "serverConditionLookupQuery",
+            "SELECT allowed FROM users WHERE login = $key");
+        try {
+            Map<String, Object> s = new HashMap<>();
+            HookResult r = down.doAuth(session("192.0.2.85", false, s), Username.of("bob"), RealDovecot.PASSWORD);
+            assertThat(r.getSmtpRetCode()).isEqualTo("454");
+            assertThat(s).doesNotContainKey("user").doesNotContainKey("relay");
+        } finally {
+            down.destroy();
+        }
+    }
+
     @Test
     void rejectNologin() throws Exception {
         DovecotAuthHook parity = hook();
