@@ -53,6 +53,12 @@ import org.slf4j.LoggerFactory;
  *         <!-- optional, Exim's expanded srs_alias: the alias looked up from the original recipient's domain, in a file of
  *              "recipient-domain: alias-domain" lines or a jdbc: URL with aliasLookupQuery (SELECT alias FROM srs_alias WHERE domain = $key) -->
  *         <aliasLookup>file://conf/srs-alias-by-domain</aliasLookup>
+ *         <!-- or a database: <aliasLookup>jdbc:postgresql://db.example/mail</aliasLookup>
+ *              <aliasLookupQuery>SELECT alias FROM srs_alias WHERE domain = $key</aliasLookupQuery>
+ *              <aliasLookupUser>james</aliasLookupUser>
+ *              <aliasLookupPasswordFile>file://conf/lookup-db.password</aliasLookupPasswordFile> (mode 0600; or ...Env, ...Property)
+ *              <aliasLookupDriver>org.postgresql.Driver</aliasLookupDriver> (only when the URL does not find the driver)
+ *              <aliasLookupTimeout>2s</aliasLookupTimeout> <aliasLookupConnections>4</aliasLookupConnections> <aliasLookupDeadline>5s</aliasLookupDeadline> -->
  *         <excludeDomains>spf-allows-us.example</excludeDomains>  <!-- senders never rewritten (*.d: its subdomains) -->
  *         <excludeDomainsFile>file://conf/srs-exclude</excludeDomainsFile>  <!-- optional: the same from a file -->
  *         <scope>all</scope>                  <!-- all (default) or forwarded: not authenticated users' own mail -->

@@ -75,6 +75,12 @@ import org.slf4j.LoggerFactory;
  *         <skip>authenticated</skip>  <!-- none | authenticated (default: SMTP AUTH) | relaying (also authorizedAddresses) -->
  *         <!-- optional: the client IP sent to dccifd, looked up from the HELO name (file or jdbc: URL) -->
  *         <overrideClientIpLookup>file://conf/multipleip_sites</overrideClientIpLookup>
+ *         <!-- or a database: <overrideClientIpLookup>jdbc:postgresql://db.example/mail</overrideClientIpLookup>
+ *              <overrideClientIpLookupQuery>SELECT ip FROM multipleip_sites WHERE helo = $key</overrideClientIpLookupQuery>
+ *              <overrideClientIpLookupUser>james</overrideClientIpLookupUser>
+ *              <overrideClientIpLookupPasswordFile>file://conf/lookup-db.password</overrideClientIpLookupPasswordFile> (mode 0600; or ...Env, ...Property)
+ *              <overrideClientIpLookupDriver>org.postgresql.Driver</overrideClientIpLookupDriver> (only when the URL does not find the driver)
+ *              <overrideClientIpLookupTimeout>2s</overrideClientIpLookupTimeout> <overrideClientIpLookupConnections>4</overrideClientIpLookupConnections> <overrideClientIpLookupDeadline>5s</overrideClientIpLookupDeadline> -->
  *     </handler>
  *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
  * </handlerchain>

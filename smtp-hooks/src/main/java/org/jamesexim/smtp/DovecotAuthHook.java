@@ -97,6 +97,12 @@ import org.slf4j.LoggerFactory;
  *              "user@domain: yes" lines (or a jdbc: URL with serverConditionLookupQuery); yes/true/1 allow, no/false/0,
  *              empty or absent refuse (535), anything else or a failed lookup defers (454):
  *         <serverConditionLookup>file://conf/smtp-users</serverConditionLookup> -->
+ *         <!-- or a database: <serverConditionLookup>jdbc:postgresql://db.example/mail</serverConditionLookup>
+ *              <serverConditionLookupQuery>SELECT allowed FROM smtp_users WHERE login = $key</serverConditionLookupQuery>
+ *              <serverConditionLookupUser>james</serverConditionLookupUser>
+ *              <serverConditionLookupPasswordFile>file://conf/lookup-db.password</serverConditionLookupPasswordFile> (mode 0600; or ...Env, ...Property)
+ *              <serverConditionLookupDriver>org.postgresql.Driver</serverConditionLookupDriver> (only when the URL does not find the driver)
+ *              <serverConditionLookupTimeout>2s</serverConditionLookupTimeout> <serverConditionLookupConnections>4</serverConditionLookupConnections> <serverConditionLookupDeadline>5s</serverConditionLookupDeadline> -->
  *         <!-- the service= sent to Dovecot (default smtp); false: TLS without checking the certificate's name:
  *         <service>smtp</service>
  *         <server_tls_verify_hostname>true</server_tls_verify_hostname> -->
