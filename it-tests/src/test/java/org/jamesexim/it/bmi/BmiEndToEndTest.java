@@ -11,19 +11,24 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.james.core.MailAddress;
+import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.MailRepositoryProbeImpl;
 import org.jamesexim.bmi.BmiOutcome;
 import org.jamesexim.bmi.BmiVerdict;
 import org.jamesexim.bmi.testing.RspamdFixture;
+import org.apache.mailet.Mail;
 import org.jamesexim.it.CaptureSmtpServer;
 import org.jamesexim.it.ImapReader;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
+import org.jamesexim.mailets.BmiAttributes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +39,12 @@ import org.junit.jupiter.api.Test;
  * endpoint changed and an opt-in file, mail sent over SMTP and read back over IMAP.
  */
 class BmiEndToEndTest {
-    static final String OPTINS = "strict@example.test: strict\nlenient@example.test: lenient\nteam@example.test: lenient\n";
+    static final String OPTINS = "strict@example.test: strict\nlenient@example.test: lenient\nteam@example.test: lenient\n"
+        + "fwd@example.test: lenient\n";
     static final MailRepositoryUrl DONT_DELIVER = MailRepositoryUrl.from("memory://var/mail/bmi-dont-deliver/");
+    /** Where this test's BmiDeliver=0 (added before the sample's BmiDontDeliver, passThrough) keeps a copy. */
+    static final MailRepositoryUrl DELIVER_0 = MailRepositoryUrl.from("memory://var/mail/bmi-deliver-0/");
+    static final String DONT_DELIVER_MAILET = "<mailet match=\"org.jamesexim.matchers.BmiDontDeliver\" class=\"ToRepository\">";
 
     private static RspamdFixture rspamd;
     private static JamesHarness james;
@@ -57,6 +66,9 @@ class BmiEndToEndTest {
         String relay = "<bounceProcessor>bounces</bounceProcessor>";
         String xml = sampleMailetContainer(rspamd.endpoint(), "");
         assertThat(xml).contains(relay);
+        assertThat(xml).contains(DONT_DELIVER_MAILET);
+        xml = xml.replace(DONT_DELIVER_MAILET, "<mailet match=\"org.jamesexim.matchers.BmiDeliver=0\" class=\"ToRepository\"><repositoryPath>"
+            + DELIVER_0.asString() + "</repositoryPath><passThrough>true</passThrough></mailet>" + DONT_DELIVER_MAILET);
         james = JamesHarness.builder()
             .config("mailetcontainer.xml", xml.replace(relay, relay + "<gateway>127.0.0.1</gateway><gatewayPort>" + remote.port() + "</gatewayPort>"))
             .config("bmi_optin.txt", OPTINS)
@@ -65,6 +77,8 @@ class BmiEndToEndTest {
         james.addUser("lenient@example.test", "secret");
         james.addUser("quiet@example.test", "secret");
         james.server().getProbe(DataProbeImpl.class).addAddressMapping("team", "example.test", JamesHarness.DEMO_USER);
+        // fwd@ (lenient profile) forwards to a remote address: James's RecipientRewriteTable sends that as a new mail
+        james.server().getProbe(DataProbeImpl.class).addAddressMapping("fwd", "example.test", "outside@remote.example");
     }
 
     @AfterAll
@@ -153,6 +167,18 @@ class BmiEndToEndTest {
             Thread.sleep(100);
         }
         assertThat(james.server().getProbe(MailRepositoryProbeImpl.class).getRepositoryMailCount(DONT_DELIVER)).isEqualTo(keptBefore + 1);
+        // $bmi_deliver: BmiDeliver=0 picked strict@ alone, whose copy records 0 for strict@ and no other recipient
+        Mail zero = null;
+        MailRepositoryProbeImpl repos = james.server().getProbe(MailRepositoryProbeImpl.class);
+        for (MailKey key : repos.listMailKeys(DELIVER_0)) {
+            Mail kept = repos.getMail(DELIVER_0, key);
+            if (kept.getMessage().getSubject().equals(subject)) {
+                zero = kept;
+            }
+        }
+        assertThat(zero).as("the copy BmiDeliver=0 kept").isNotNull();
+        assertThat(zero.getRecipients()).extracting(MailAddress::asString).containsExactly("strict@example.test");
+        assertThat(BmiAttributes.deliver(zero)).containsExactly(Map.entry("strict@example.test", 0));
         assertThat(await(james, "strict@example.test", "secret", "INBOX", subject, 1, Duration.ofSeconds(1))).isEmpty();
         assertThat(await(james, "strict@example.test", "secret", "Junk", subject, 1, Duration.ofMillis(200))).isEmpty();
         // and demo got it only in Junk, not in the INBOX
@@ -183,6 +209,24 @@ class BmiEndToEndTest {
         assertThat(junk).hasSize(1);
         assertThat(verdictHeader(inbox.get(0)).profile()).isEqualTo("lenient");
         assertThat(verdictHeader(junk.get(0)).profile()).isEmpty();
+    }
+
+    /**
+     * A forward to a remote address: James's RecipientRewriteTable sends it as {@code mail.duplicate()} (attributes
+     * kept) to root, where BmiRun sees it again. The relayed copy carries the verdict of fwd@ (lenient profile); without
+     * inheritance it would have no verdict and so no X-Brightmail-Verdict header.
+     */
+    @Test
+    void remoteForwardInheritsTheVerdictOfTheAddressItCameFrom() throws Exception {
+        String subject = "forward-" + System.nanoTime();
+        assertThat(james.send("alice@example.com", List.of("fwd@example.test"),
+            message(List.of("fwd@example.test"), subject, RspamdFixture.MARKER)).code).isEqualTo(250);
+        CaptureSmtpServer.Received out = remote.await(r -> r.data.contains(subject), Duration.ofSeconds(60));
+        assertThat(out.rcptTo).containsExactly("outside@remote.example");
+        BmiVerdict forwarded = verdictHeader(out.data);
+        assertThat(forwarded.profile()).isEqualTo("lenient");
+        assertThat(forwarded.outcome()).isEqualTo(BmiOutcome.DELIVER_DEFAULT);
+        assertThat(forwarded.rules()).contains("BMI_TEST_MARKER");
     }
 
     @Test
