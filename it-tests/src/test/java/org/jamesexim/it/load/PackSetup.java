@@ -276,7 +276,7 @@ final class PackSetup implements AutoCloseable {
         if (features.contains(Feature.BMI)) {
             // docs/bmi.md (the sample james-config/mailetcontainer.xml)
             String endpoint = hostile != null ? hostile.bmiEndpoint : instantBmi ? instantRspamd.endpoint() : rspamd.endpoint();
-            scan.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.BmiOptinLookup\">\n  <file>file://conf/bmi_optin.txt</file>\n"
+            scan.append("<mailet match=\"All\" class=\"org.jamesexim.mailets.BmiOptinLookup\">\n  <optinLookup>file://conf/bmi_optin.txt</optinLookup>\n"
                 + "</mailet>\n<mailet match=\"All\" class=\"org.jamesexim.mailets.BmiRun\">\n  <endpoint>" + endpoint + "</endpoint>\n"
                 + "  <connect_timeout>2s</connect_timeout>\n  <timeout>5s</timeout>\n  <on_error>fail_open</on_error>\n"
                 + "  <processor>transport</processor>\n</mailet>\n");
