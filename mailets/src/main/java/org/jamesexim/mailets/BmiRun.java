@@ -83,7 +83,8 @@ import org.slf4j.LoggerFactory;
  * {@code processor}, the mail continues in this processor; the verdict is bound only when all recipients share
  * one. A forward to a remote address comes back here: James's {@code RecipientRewriteTable} sends it as a
  * {@code Mail.duplicate()} (attributes kept) to root; such a copy is not scanned again and keeps the verdict bound
- * on it, so its remote recipients inherit it too.</p>
+ * on it, so its remote recipients inherit it too. A bounce (null sender; James's {@code DSNBounce} copies the
+ * attributes as well) inherits nothing: it is a new message, as in Exim.</p>
  *
  * <p><b>{@code $bmi_deliver}.</b> Each mail copy handed on carries {@code jexim.bmi_deliver}
  * ({@link BmiAttributes#BMI_DELIVER}): its own recipients' values, {@code 0} or {@code 1}, and no other
@@ -300,10 +301,13 @@ public class BmiRun extends GenericMailet {
 
     /** Binds verdicts for inheritance and, with {@code processor}, splits the mail into one copy per verdict. */
     private void handOn(Mail mail, BmiVerdicts verdicts) throws MessagingException {
-        if (mail.getAttribute(BmiAttributes.BMI_VERDICTS).isPresent() && mail.getAttribute(BmiAttributes.BMI_INHERITED_VERDICT).isPresent()) {
+        if (mail.getAttribute(BmiAttributes.BMI_VERDICTS).isPresent() && mail.getAttribute(BmiAttributes.BMI_INHERITED_VERDICT).isPresent()
+            && !mail.getMaybeSender().isNullSender()) {
             // a copy this mailet already handed on, back in this processor: James's RecipientRewriteTable sends a
             // forward to a remote address as Mail.duplicate() (attributes kept) through MailetContext.sendMail, i.e.
             // to root again. Its new recipients keep the verdict they inherited, as Exim's top-level ancestor lookup.
+            // Not a bounce (null sender): DSNBounce also copies the attributes, but a bounce is a new message that
+            // Exim never scans, so it is bound below by its own recipients like any mail.
             BmiAttributes.setDeliver(mail);
             if (processor != null) {
                 mail.setState(processor);

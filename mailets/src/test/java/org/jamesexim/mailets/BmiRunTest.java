@@ -140,9 +140,9 @@ class BmiRunTest {
             .filter(s -> s.getRecipients().contains(strict)).findFirst().orElseThrow();
         int sentBefore = ctx.getSentMails().size();
 
-        FakeMail plainForward = FakeMail.builder().name("f1").recipients("outside@remote.example").mimeMessage(m.getMessage())
+        FakeMail plainForward = FakeMail.builder().name("f1").sender("alice@example.com").recipients("outside@remote.example").mimeMessage(m.getMessage())
             .attributes(m.attributes().collect(java.util.stream.Collectors.toList())).build();
-        FakeMail strictForward = FakeMail.builder().name("f2").recipients("outside@remote.example").mimeMessage(m.getMessage())
+        FakeMail strictForward = FakeMail.builder().name("f2").sender("alice@example.com").recipients("outside@remote.example").mimeMessage(m.getMessage())
             .attributes(strictCopy.getAttributes().values()).build();
         run.service(plainForward);
         run.service(strictForward);
@@ -155,6 +155,28 @@ class BmiRunTest {
         assertThat(BmiAttributes.deliver(strictForward)).containsExactly(Map.entry("outside@remote.example", 0));
         assertThat(plainForward.getState()).isEqualTo("transport");
         assertThat(ctx.getSentMails()).hasSize(sentBefore);
+    }
+
+    /**
+     * James's DSNBounce also copies the attributes (MailImpl.duplicateWithoutMessage) and sends the bounce, null
+     * sender, to the original sender through root: a bounce is a new message and inherits no verdict.
+     */
+    @Test
+    void aBounceOfAScannedCopyInheritsNoVerdict(RspamdFixture rspamd) throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        BmiRun run = mailet(ctx, "endpoint", rspamd.endpoint(), "processor", "transport");
+        FakeMail m = mail(RspamdFixture.MARKER, "plain@example.test");
+        run.service(m);
+        assertThat(BmiAttributes.routing(m, new MailAddress("plain@example.test")).deliverAlternate()).isTrue();
+
+        FakeMail bounce = FakeMail.builder().name("b").sender(org.apache.james.core.MaybeSender.nullSender()).recipients("alice@example.com")
+            .mimeMessage(m.getMessage()).attributes(m.attributes().collect(java.util.stream.Collectors.toList())).build();
+        run.service(bounce);
+        run.destroy();
+        MailAddress alice = new MailAddress("alice@example.com");
+        assertThat(BmiAttributes.routing(bounce, alice).verdict()).isEmpty();
+        assertThat(BmiAttributes.routing(bounce, alice).deliverDefault()).isTrue();
+        assertThat(BmiAttributes.deliver(bounce)).containsExactly(Map.entry("alice@example.com", 1));
     }
 
     @Test
