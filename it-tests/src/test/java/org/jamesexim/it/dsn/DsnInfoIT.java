@@ -19,10 +19,60 @@ import org.junit.jupiter.params.provider.CsvSource;
  * reaches the sender's mailbox, read over IMAP, with the four fields holding what that server really said.
  */
 class DsnInfoIT {
+    /** The delivery lines (Exim's {@code =>}/{@code **}/{@code ==} with {@code PS=}) logged while it is open. */
+    static final class DeliveryLog implements AutoCloseable {
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        final ch.qos.logback.classic.Logger logger;
+
+        DeliveryLog() {
+            ch.qos.logback.classic.LoggerContext ctx = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+            logs.setContext(ctx);
+            logs.start();
+            logger = ctx.getLogger("org.jamesexim.mailets.dsn.DsnInfoMailDelivrerToHost");
+            logger.addAppender(logs);
+        }
+
+        synchronized List<String> lines() {
+            List<String> out = new java.util.ArrayList<>();
+            for (ch.qos.logback.classic.spi.ILoggingEvent e : new java.util.ArrayList<>(logs.list)) {
+                if (e.getFormattedMessage().startsWith("delivery mail=")) {
+                    out.add(e.getFormattedMessage().replaceFirst("^delivery mail=\\S+ ", ""));
+                }
+            }
+            return out;
+        }
+
+        /** The lines, once there are at least {@code n} (60 s at most). */
+        List<String> await(int n) throws InterruptedException {
+            for (int i = 0; i < 600 && lines().size() < n; i++) {
+                Thread.sleep(100);
+            }
+            return lines();
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(logs);
+        }
+    }
+
+    /** A host that takes the mail: one {@code =>} line with the protocol steps, {@code PS=e} (EHLO, no TLS). */
+    @Test
+    void aDeliveredMailIsOneLineWithItsProtocolSteps() throws Exception {
+        try (SmtpSink sink = SmtpSink.start("mx.sink.test");
+             JamesHarness james = JamesHarness.builder().config("mailetcontainer.xml", sampleWithGateway(sink.port())).start();
+             DeliveryLog log = new DeliveryLog()) {
+            assertThat(james.send(JamesHarness.DEMO_USER, List.of("a@remote.test", "b@remote.test"), "Subject: out\r\n\r\nhello\r\n").code)
+                .isEqualTo(250);
+            assertThat(log.await(1)).containsExactly("=> a@remote.test,b@remote.test H=[127.0.0.1]:" + sink.port() + " PS=e");
+        }
+    }
+
     @Test
     void bounceOfARefusedRecipientCarriesTheRemoteServersAddressGreetingEhloReplyAndError() throws Exception {
         try (SmtpSink sink = SmtpSink.start("mx.sink.test", "-f", "rcpt");
-             JamesHarness james = JamesHarness.builder().config("mailetcontainer.xml", sampleWithGateway(sink.port())).start()) {
+             JamesHarness james = JamesHarness.builder().config("mailetcontainer.xml", sampleWithGateway(sink.port())).start();
+             DeliveryLog log = new DeliveryLog()) {
             SmtpClient.Reply accepted = james.send(JamesHarness.DEMO_USER, List.of("nobody@remote.test"),
                 "From: demo@example.test\r\nTo: nobody@remote.test\r\nSubject: to be refused\r\nMessage-ID: <dsn-it@example.test>\r\n\r\nhello\r\n");
             assertThat(accepted.code).isEqualTo(250);
@@ -44,6 +94,7 @@ class DsnInfoIT {
                 + "Diagnostic-Code: smtp; 500 5.3.0 Error: command failed\r\n");
             // the original's header comes back too
             assertThat(bounce).contains("Content-Type: text/rfc822-headers").contains("Message-ID: <dsn-it@example.test>");
+            assertThat(log.lines()).containsExactly("** nobody@remote.test H=[127.0.0.1]:" + sink.port() + " PS=e");
         }
     }
 
@@ -55,12 +106,12 @@ class DsnInfoIT {
      */
     @ParameterizedTest(name = "smtp-sink -f {0}")
     @CsvSource(delimiter = '|', value = {
-        "mail|MAIL FROM:<demo@example.test>|true",
-        "data|DATA|true",
-        "connect|initial connection|false",
-        "ehlo,helo|HELO \\S+|true"})
-    void otherRefusalsNameTheRefusedCommand(String refused, String commandPattern, boolean heloKnown) throws Exception {
-        try (SmtpSink sink = SmtpSink.start("mx.sink.test", "-f", refused);
+        "mail|MAIL FROM:<demo@example.test>|true|PS=e",
+        "data|DATA|true|PS=e",
+        "connect|initial connection|false|",
+        "ehlo,helo|HELO \\S+|true|PS=eh"})
+    void otherRefusalsNameTheRefusedCommand(String refused, String commandPattern, boolean heloKnown, String ps) throws Exception {
+        try (DeliveryLog log = new DeliveryLog(); SmtpSink sink = SmtpSink.start("mx.sink.test", "-f", refused);
              JamesHarness james = JamesHarness.builder().config("mailetcontainer.xml", sampleWithGateway(sink.port())
                  .replace("<delayTime>5000, 100000, 500000</delayTime>", "<delayTime>300</delayTime>")
                  .replace("<maxRetries>3</maxRetries>", "<maxRetries>1</maxRetries>")).start()) {
@@ -82,6 +133,8 @@ class DsnInfoIT {
             }
             assertThat(unfolded).containsPattern("X-James-Exim-Diagnostic: X-str; SMTP error from remote mail server after "
                 + commandPattern + ": " + reply + "\r\nDiagnostic-Code: smtp; " + reply + "\r\n");
+            // each attempt's line: refused for good by its reply (5xx), with the steps taken (Exim's PS=eh: EHLO refused, then HELO)
+            assertThat(log.lines()).isNotEmpty().allMatch(l -> l.equals("** nobody@remote.test H=[127.0.0.1]:" + sink.port() + (ps == null ? "" : " " + ps)));
         }
     }
 

@@ -1,7 +1,9 @@
 package org.jamesexim.mailets.dsn;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,6 +19,7 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.HostAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
+import org.jamesexim.dsn.ProtocolSteps;
 import org.jamesexim.dsn.SmtpFailure;
 import org.jamesexim.mailets.DsnInfoRemoteDelivery;
 import org.jamesexim.mailets.metrics.PackMetrics;
@@ -81,8 +84,11 @@ public class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
         thread.setContextClassLoader(loader);
         recording.bind();
         org.apache.james.metrics.api.TimeMetric timer = metrics.timer(HOST_TIMER);
+        boolean delivered = false;
         try {
-            return super.tryDeliveryToHost(mail, addr, outgoingMailServer);
+            ExecutionResult result = super.tryDeliveryToHost(mail, addr, outgoingMailServer);
+            delivered = result.getExecutionState() == ExecutionResult.ExecutionState.SUCCESS;
+            return result;
         } catch (MessagingException e) {
             recordFailures(recording, e, addr);
             recording.failures().values().forEach(f -> PackMetrics.count(metrics,
@@ -99,6 +105,39 @@ public class DsnInfoMailDelivrerToHost extends MailDelivrerToHost {
             recording.unbind();
             thread.setContextClassLoader(previous);
             write(mail, recording, outgoingMailServer);
+            logDelivery(mail, recording, addr, outgoingMailServer, delivered);
+        }
+    }
+
+    /**
+     * One INFO line per outcome of this attempt, in the shape of Exim's delivery lines with its {@code PS=}
+     * (docs/dsn-protocol-detail.md): {@code =>} the recipients the host took, {@code **} those it refused for good
+     * (5xx), {@code ==} those deferred. Nothing when the host never greeted (Exim logs no host then either).
+     */
+    private static void logDelivery(Mail mail, DsnInfoRecording recording, Collection<InternetAddress> addr, HostAddress host, boolean delivered) {
+        if (!recording.wasTransportUsed() || recording.greeting() == null) {
+            return;
+        }
+        List<String> ok = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        List<String> deferred = new ArrayList<>();
+        for (InternetAddress a : addr) {
+            SmtpFailure f = recording.failures().get(a.getAddress());
+            if (f != null) {
+                (f.reply().startsWith("5") ? refused : deferred).add(a.getAddress());
+            } else {
+                (delivered ? ok : deferred).add(a.getAddress());
+            }
+        }
+        String ps = recording.protocolSteps();
+        logLine(mail, "=>", ok, host, ps);
+        logLine(mail, "**", refused, host, ps);
+        logLine(mail, "==", deferred, host, ps);
+    }
+
+    private static void logLine(Mail mail, String kind, List<String> rcpts, HostAddress host, String ps) {
+        if (!rcpts.isEmpty()) {
+            LOGGER.info("delivery mail={} {}", mail.getName(), ProtocolSteps.line(kind, rcpts, host.getHostName(), host.getHost(), port(host), ps));
         }
     }
 

@@ -14,6 +14,7 @@ final class DsnInfoRecording {
     /** Longest value kept of a greeting, EHLO reply or error reply (the bounce uses far less of it). */
     static final int RECORDED_MAX = 4096;
     private static final ThreadLocal<DsnInfoRecording> CURRENT = new ThreadLocal<>();
+    private final org.jamesexim.dsn.ProtocolSteps steps = new org.jamesexim.dsn.ProtocolSteps();
 
     private final long deadline;
     private volatile java.net.Socket socket;
@@ -95,6 +96,7 @@ final class DsnInfoRecording {
     }
 
     void reply(String reply) {
+        steps.reply(reply);
         String kept = capped(reply);
         if (greeting == null) {
             greeting = kept;
@@ -111,6 +113,7 @@ final class DsnInfoRecording {
      * message line is ever kept.
      */
     void command(String command) {
+        steps.command(command);
         String upper = command.toUpperCase(Locale.ROOT);
         if (upper.startsWith("MAIL FROM:") || upper.startsWith("RCPT TO:") || upper.startsWith("EHLO ") || upper.startsWith("HELO ")
             || upper.equals("DATA") || upper.startsWith("BDAT") || upper.equals("RSET") || upper.equals("QUIT")
@@ -125,6 +128,11 @@ final class DsnInfoRecording {
 
     String greeting() {
         return greeting;
+    }
+
+    /** Exim's {@code PS=} letters of this attempt ({@link ProtocolSteps}). */
+    String protocolSteps() {
+        return steps.letters();
     }
 
     String heloResponse() {
