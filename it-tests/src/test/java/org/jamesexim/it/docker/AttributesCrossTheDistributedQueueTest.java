@@ -42,7 +42,7 @@ class AttributesCrossTheDistributedQueueTest {
             "jexim.bmi_inherited_verdict", "jexim.bmi_error", "jexim.queuefile_id", "jexim.host", "jexim.host_address",
             "jexim.smtp_greeting", "jexim.helo_response", "jexim.dcc_recipients", "jexim.original_domain", "jexim.arc_ams_selector",
             "jexim.dmarc_result", "jexim.dmarc_policy", "jexim.dmarc_disposition", "jexim.dmarc_domain", "jexim.dmarc_policy_domain",
-            "jexim.dmarc_override", "jexim.dmarc_reason", "jexim.dmarc_auth_result"}) {
+            "jexim.dmarc_override", "jexim.dmarc_reason", "jexim.dmarc_auth_result", "jexim.bmi_optin_error"}) {
             m.put(s, AttributeValue.of("value of " + s + " \u00e9\r\n"));
         }
         m.put("jexim.arc_oldest_pass", AttributeValue.of(2));
@@ -50,6 +50,7 @@ class AttributesCrossTheDistributedQueueTest {
         m.put("jexim.srs_defer_count", AttributeValue.of(1));
         m.put("jexim.host_port", AttributeValue.of(25));
         m.put("jexim.bmi_optin", AttributeValue.of(Map.of("alice@example.test", AttributeValue.of("OPT1:OPT2"))));
+        m.put("jexim.bmi_deliver", AttributeValue.of(Map.of("alice@example.test", AttributeValue.of(0))));
         m.put("jexim.smtp_failed_command", AttributeValue.of(Map.of("bob@example.test", AttributeValue.of("RCPT TO:<bob@example.test>"))));
         m.put("jexim.smtp_failed_reply", AttributeValue.of(Map.of("bob@example.test", AttributeValue.of("550 5.1.1 no such user"))));
         return m;
