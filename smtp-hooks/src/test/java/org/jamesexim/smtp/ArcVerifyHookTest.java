@@ -29,6 +29,7 @@ import org.apache.mailet.base.test.FakeMail;
 import org.jamesexim.mailets.ArcAttributes;
 import org.jamesexim.mailets.ArcSettings;
 import org.jamesexim.smtp.testing.RecordingLogs;
+import org.jamesexim.smtp.testing.TestSessions;
 import org.junit.jupiter.api.Test;
 
 class ArcVerifyHookTest {
@@ -62,8 +63,7 @@ class ArcVerifyHookTest {
     }
 
     static SMTPSession session() {
-        return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
-                (p, m, a) -> m.getName().equals("getSessionID") ? "s1" : null);
+        return TestSessions.builder().build();
     }
 
     static FakeMail mail(String raw) throws Exception {

@@ -2,8 +2,6 @@ package org.jamesexim.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +15,7 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.jamesexim.dovecot.testing.RealDovecot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.jamesexim.smtp.testing.TestSessions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,23 +36,9 @@ class DovecotAuthHookTest {
         dovecot.close();
     }
 
-    /** An SMTPSession that answers the hook's questions and records what it sets. */
+    /** A session from {@code remoteIp} to port 587 that records what the hook sets into {@code state} ({@code user}, {@code relay}). */
     static SMTPSession session(String remoteIp, boolean tls, Map<String, Object> state) {
-        return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
-            (proxy, method, args) -> {
-                switch (method.getName()) {
-                    case "getLocalAddress": return new InetSocketAddress("127.0.0.1", 587);
-                    case "getRemoteAddress": return new InetSocketAddress(remoteIp, 40123);
-                    case "isTLSStarted": return tls;
-                    case "getSessionID": return "S-" + remoteIp;
-                    case "setUsername": state.put("user", args[0]); return null;
-                    case "getUsername": return state.get("user");
-                    case "setRelayingAllowed": state.put("relay", args[0]); return null;
-                    case "isRelayingAllowed": return state.getOrDefault("relay", false);
-                    case "toString": return "session " + remoteIp;
-                    default: throw new UnsupportedOperationException(method.getName());
-                }
-            });
+        return TestSessions.builder().state(state).id("S-" + remoteIp).local("127.0.0.1", 587).remote(remoteIp, 40123).tls(tls).build();
     }
 
     private static DovecotAuthHook hook(String... extra) throws Exception {

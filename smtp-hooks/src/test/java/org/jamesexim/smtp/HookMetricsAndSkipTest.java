@@ -3,7 +3,6 @@ package org.jamesexim.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.util.Map;
 import java.util.Properties;
@@ -19,6 +18,7 @@ import org.jamesexim.mailets.ArcAttributes;
 import org.jamesexim.mailets.ArcSettings;
 import org.jamesexim.mailets.DccAttributes;
 import org.jamesexim.mailets.DccService;
+import org.jamesexim.smtp.testing.TestSessions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,21 +30,7 @@ class HookMetricsAndSkipTest {
 
     /** A session of a client that did (or did not) SMTP AUTH and that James lets (or does not let) relay. */
     static SMTPSession session(String user, boolean relayingAllowed) {
-        return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
-            (p, m, a) -> {
-                switch (m.getName()) {
-                    case "getSessionID":
-                        return "s1";
-                    case "getUsername":
-                        return user == null ? null : Username.of(user);
-                    case "isRelayingAllowed":
-                        return relayingAllowed;
-                    case "getAttachment":
-                        return java.util.Optional.empty();
-                    default:
-                        return m.getReturnType() == boolean.class ? Boolean.FALSE : null;
-                }
-            });
+        return TestSessions.builder().user(user).relaying(relayingAllowed).build();
     }
 
     static ArcVerifyHook arcHook(RecordingMetricFactory metrics, boolean dnsDown, String skip) throws Exception {

@@ -9,9 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +29,7 @@ import org.jamesexim.srs.SrsConfig;
 import org.jamesexim.srs.SrsEngine;
 import org.jamesexim.srs.SrsSecrets;
 import org.jamesexim.smtp.testing.RecordingLogs;
+import org.jamesexim.smtp.testing.TestSessions;
 import org.junit.jupiter.api.Test;
 
 class SrsRcptHookTest {
@@ -163,16 +162,15 @@ class SrsRcptHookTest {
         SrsRcptHook h = hook("dburl", "jdbc:jexim-no-such-driver://127.0.0.1:1/srs", "dbtimeout", "1", "dbdeadline", "2");
         String signed = new SrsEngine(CONFIG, Clock.systemUTC(), new Memory(), SrsEngine.DbMode.ALWAYS)
             .forward("dave@origin.test", "example.test").address();
-        Map<String, Object> state = new HashMap<>();
-        List<String> sets = new ArrayList<>();
-        SMTPSession session = session(state, sets);
+        TestSessions fake = TestSessions.builder();
+        SMTPSession session = fake.build();
         for (int i = 0; i < 3; i++) {
             HookResult r = h.doRcpt(session, BOUNCE, new MailAddress(signed));
             assertThat(r.getResult()).isEqualTo(HookReturnCode.denySoft());
             assertThat(r.getSmtpRetCode()).isEqualTo("451");
             assertThat(r.getSmtpDescription()).startsWith("4.3.0");
         }
-        assertThat(sets).as("one deadline for the transaction").containsExactly("jexim.srs_deadline");
+        assertThat(fake.attachmentsSet()).as("one deadline for the transaction").containsExactly("jexim.srs_deadline");
     }
 
     @Test
@@ -199,25 +197,6 @@ class SrsRcptHookTest {
         assertThatThrownBy(() -> hook("dburl", "jdbc:x:y", "dbdeadline", "301")).hasMessageContaining("dbdeadline must be 1..300");
         assertThatThrownBy(() -> hook("dburl", "jdbc:x:y", "dbconnections", "65")).hasMessageContaining("dbconnections must be 1..64");
         assertThat(SrsSecrets.MIN_OCTETS).isEqualTo(16);
-    }
-
-    /** An SMTPSession holding attachments, recording which keys are set. */
-    static SMTPSession session(Map<String, Object> state, List<String> sets) {
-        return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class}, (p, m, a) -> {
-            switch (m.getName()) {
-                case "getAttachment":
-                    return Optional.ofNullable(state.get(a[0].toString()));
-                case "setAttachment":
-                    sets.add(((org.apache.james.protocols.api.ProtocolSession.AttachmentKey<?>) a[0]).asString());
-                    return Optional.ofNullable(state.put(a[0].toString(), a[1]));
-                case "getSessionID":
-                    return "S1";
-                case "toString":
-                    return "session";
-                default:
-                    throw new UnsupportedOperationException(m.getName());
-            }
-        });
     }
 
     /** A map, to sign database-mode addresses. */

@@ -3,7 +3,6 @@ package org.jamesexim.it.dcc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 
 import javax.mail.Session;
@@ -207,21 +205,6 @@ class DccCapturesThroughGlueTest {
         InetAddress ip = InetAddress.getByName(client[0]);
         InetSocketAddress remote = new InetSocketAddress(client[1] == null ? ip : InetAddress.getByAddress(client[1], ip.getAddress()), 25);
         String helo = c.requestLine(3);
-        return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class}, (p, m, a) -> {
-            switch (m.getName()) {
-                case "getRemoteAddress":
-                    return remote;
-                case "getAttachment":
-                    return Optional.of(helo);
-                case "getUsername": // an SMTP client of the outside: not authenticated, not allowed to relay (skip)
-                    return null;
-                case "isRelayingAllowed":
-                    return false;
-                case "toString":
-                    return "session of " + c.name;
-                default:
-                    throw new UnsupportedOperationException(m.getName());
-            }
-        });
+        return org.jamesexim.smtp.testing.TestSessions.builder().remote(remote).helo(helo).id(c.name).build();
     }
 }
