@@ -4,15 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.Security;
 import java.util.concurrent.TimeUnit;
 
+import org.jamesexim.bench.CpuClock;
 import org.jamesexim.arc.ArcSealResult;
 import org.jamesexim.arc.ArcSealer;
 import org.jamesexim.arc.ArcState;
 import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.MailMessage;
-import java.lang.management.ManagementFactory;
 
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -84,34 +83,6 @@ public class ArcBenchmark {
     private static void check(boolean ok, String what) {
         if (!ok) {
             throw new IllegalStateException("benchmark input broken: " + what);
-        }
-    }
-
-    /**
-     * Per-iteration CPU time of the whole benchmark JVM (all threads, so GC and JIT are paid for, as the peers'
-     * process CPU time includes theirs), and the number of calls it covers.
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class CpuClock {
-        private static final com.sun.management.OperatingSystemMXBean OS =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        public long calls;
-        public long cpuNanos;
-        private long last;
-
-        @Setup(Level.Iteration)
-        public void start() {
-            calls = 0;
-            cpuNanos = 0;
-            last = OS.getProcessCpuTime();
-        }
-
-        void tick() {
-            long now = OS.getProcessCpuTime();
-            cpuNanos += now - last;
-            last = now;
-            calls++;
         }
     }
 

@@ -40,7 +40,7 @@ public class RsaSignCeiling {
     }
 
     @Benchmark
-    public byte[] sign(ArcBenchmark.CpuClock clock) throws Exception {
+    public byte[] sign(org.jamesexim.bench.CpuClock clock) throws Exception {
         Signature s = Signature.getInstance("SHA256withRSA");
         s.initSign(kp.getPrivate());
         s.update(data);

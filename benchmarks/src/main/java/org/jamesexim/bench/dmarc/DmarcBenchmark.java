@@ -1,13 +1,12 @@
 package org.jamesexim.bench.dmarc;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
+import org.jamesexim.bench.CpuClock;
 import org.jamesexim.dmarc.DmarcInput;
 import org.jamesexim.dmarc.DmarcRecord;
 import org.jamesexim.dmarc.DmarcResult;
 import org.jamesexim.dmarc.DmarcVerifier;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -41,30 +40,6 @@ public class DmarcBenchmark {
         DmarcResult r = verifier.verify(input);
         if (r.status() == null || r.fromDomain().isEmpty()) {
             throw new IllegalStateException("bad case " + kind + ": " + r);
-        }
-    }
-
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class CpuClock {
-        private static final com.sun.management.OperatingSystemMXBean OS =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        public long calls;
-        public long cpuNanos;
-        private long last;
-
-        @Setup(Level.Iteration)
-        public void start() {
-            calls = 0;
-            cpuNanos = 0;
-            last = OS.getProcessCpuTime();
-        }
-
-        void tick() {
-            long now = OS.getProcessCpuTime();
-            cpuNanos += now - last;
-            last = now;
-            calls++;
         }
     }
 
