@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
+import org.jamesexim.common.mail.CommentsAndQuotes;
+
 /**
  * A leniently parsed Authentication-Results value (RFC 8601): the authserv-id and the list of results
  * ({@code method=result props...}), each with whitespace unfolded and compressed. Comments (CFWS) and an
@@ -190,33 +192,13 @@ public final class AuthResults {
         }
         i++;
         int start = i;
-        int depth = 0;
-        boolean quoted = false;
+        CommentsAndQuotes lexer = new CommentsAndQuotes();
         for (; i <= n; i++) {
             char c = i < n ? v.charAt(i) : ';';
-            if (quoted) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                }
+            if (!lexer.outside(c)) {
                 continue;
             }
-            if (depth > 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '(') {
-                    depth++;
-                } else if (c == ')') {
-                    depth--;
-                }
-                continue;
-            }
-            if (c == '"') {
-                quoted = true;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ';') {
+            if (c == ';') {
                 String r = compress(v.substring(start, Math.min(i, n)));
                 if (!r.isEmpty() && !r.equalsIgnoreCase("none")) {
                     if (results.size() == maxResults) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import org.jamesexim.common.mail.CommentsAndQuotes;
+
 /**
  * The RFC5322.From domains of a message (RFC 7489 §6.6.1): the domains of the addresses of the From field values,
  * read in one pass past comments, quoted strings, display names and groups; each lower case, IDNs in their ASCII
@@ -24,36 +26,14 @@ public final class FromDomains {
         StringBuilder token = new StringBuilder();
         StringBuilder angle = null;
         String lastAngle = null;
-        int depth = 0;
-        boolean quoted = false;
+        CommentsAndQuotes lexer = new CommentsAndQuotes();
         int addresses = 0;
         for (int i = 0; i <= value.length() && addresses < MAX_ADDRESSES; i++) {
             char c = i < value.length() ? value.charAt(i) : ',';
-            if (quoted) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                }
-                continue;
-            }
-            if (depth > 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '(') {
-                    depth++;
-                } else if (c == ')') {
-                    depth--;
-                }
+            if (!lexer.outside(c)) {
                 continue;
             }
             switch (c) {
-                case '"':
-                    quoted = true;
-                    break;
-                case '(':
-                    depth = 1;
-                    break;
                 case '<':
                     angle = new StringBuilder();
                     break;
