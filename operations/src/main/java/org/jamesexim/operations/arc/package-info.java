@@ -1,0 +1,4 @@
+/**
+ * WebAdmin route of ARC: {@code POST /arc/verify} verifies a message as the configured ArcVerifyHook would.
+ */
+package org.jamesexim.operations.arc;
