@@ -17,10 +17,8 @@ import java.util.regex.Pattern;
 
 import javax.mail.internet.MimeMessage;
 
-import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.utils.MailRepositoryProbeImpl;
-import org.apache.mailet.Mail;
 import org.jamesexim.dovecot.testing.RealDovecot;
 import org.jamesexim.it.ImapReader;
 import org.jamesexim.it.JamesHarness;
@@ -435,19 +433,15 @@ public final class FaultRun {
         Map<String, Integer> local = new HashMap<>();
         Map<String, Integer> remote = new HashMap<>();
         boxes.collect(local, report);
-        MailRepositoryProbeImpl probe = james.server().getProbe(MailRepositoryProbeImpl.class);
-        for (MailRepositoryUrl url : probe.listRepositoryUrls()) {
-            for (MailKey key : probe.listMailKeys(url)) {
-                Mail mail = probe.getMail(url, key);
-                MimeMessage msg = mail.getMessage();
-                String id = msg.getMessageID() == null ? "" : msg.getMessageID().replaceAll("^<|>$", "");
-                report.problems.add("note: in repository " + url.asString() + ": " + id + " to " + mail.getRecipients());
-                for (org.apache.james.core.MailAddress rcpt : mail.getRecipients()) {
-                    (rcpt.getDomain().asString().equals("example.test") ? local : remote).merge(id, 1, Integer::sum);
-                    report.inRepositories++;
-                }
+        RepositoryMails.forEach(james, (url, mail) -> {
+            MimeMessage msg = mail.getMessage();
+            String id = msg.getMessageID() == null ? "" : msg.getMessageID().replaceAll("^<|>$", "");
+            report.problems.add("note: in repository " + url.asString() + ": " + id + " to " + mail.getRecipients());
+            for (org.apache.james.core.MailAddress rcpt : mail.getRecipients()) {
+                (rcpt.getDomain().asString().equals("example.test") ? local : remote).merge(id, 1, Integer::sum);
+                report.inRepositories++;
             }
-        }
+        });
         services.sink.received.forEach((id, n) -> remote.merge(id, n, Integer::sum));
         services.sink.bounced.forEach((id, n) -> remote.merge(id, n, Integer::sum));
         for (String id : o.accepted) {

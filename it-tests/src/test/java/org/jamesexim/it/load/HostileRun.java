@@ -24,10 +24,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.james.core.MailAddress;
-import org.apache.james.mailrepository.api.MailKey;
-import org.apache.james.mailrepository.api.MailRepositoryUrl;
-import org.apache.james.utils.MailRepositoryProbeImpl;
-import org.apache.mailet.Mail;
 import org.jamesexim.dovecot.testing.RealDovecot;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
@@ -490,33 +486,29 @@ public final class HostileRun {
                 inspect(block, id, e.getKey(), byId, report);
             }
         }
-        MailRepositoryProbeImpl probe = james.server().getProbe(MailRepositoryProbeImpl.class);
         Map<String, Integer> remote = new HashMap<>();
-        for (MailRepositoryUrl url : probe.listRepositoryUrls()) {
-            for (MailKey key : probe.listMailKeys(url)) {
-                Mail mail = probe.getMail(url, key);
-                String id = mail.getMessage().getMessageID() == null ? "(no Message-ID)" : mail.getMessage().getMessageID().replaceAll("^<|>$", "");
-                if (url.asString().contains("/error")) {
-                    String why = String.valueOf(mail.getErrorMessage());
-                    if (why.contains("org.jamesexim")) {
-                        report.crashes++;
-                        report.problem("in the error repository: " + id + " to " + mail.getRecipients() + ": " + why);
-                    } else {
-                        // kept in the error repository by a failure of James's own code, on an address James accepted
-                        report.jamesErrors++;
-                        report.problem("note: James's own code sent " + id + " to " + mail.getRecipients() + " to the error repository: "
-                            + why.lines().findFirst().orElse(""));
-                    }
-                }
-                for (MailAddress rcpt : mail.getRecipients()) {
-                    if (rcpt.getDomain().asString().equals("example.test")) {
-                        local.merge(rcpt.asString().toLowerCase(Locale.ROOT) + " " + id, 1, Integer::sum);
-                    } else {
-                        remote.merge(id, 1, Integer::sum);
-                    }
+        RepositoryMails.forEach(james, (url, mail) -> {
+            String id = mail.getMessage().getMessageID() == null ? "(no Message-ID)" : mail.getMessage().getMessageID().replaceAll("^<|>$", "");
+            if (url.asString().contains("/error")) {
+                String why = String.valueOf(mail.getErrorMessage());
+                if (why.contains("org.jamesexim")) {
+                    report.crashes++;
+                    report.problem("in the error repository: " + id + " to " + mail.getRecipients() + ": " + why);
+                } else {
+                    // kept in the error repository by a failure of James's own code, on an address James accepted
+                    report.jamesErrors++;
+                    report.problem("note: James's own code sent " + id + " to " + mail.getRecipients() + " to the error repository: "
+                        + why.lines().findFirst().orElse(""));
                 }
             }
-        }
+            for (MailAddress rcpt : mail.getRecipients()) {
+                if (rcpt.getDomain().asString().equals("example.test")) {
+                    local.merge(rcpt.asString().toLowerCase(Locale.ROOT) + " " + id, 1, Integer::sum);
+                } else {
+                    remote.merge(id, 1, Integer::sum);
+                }
+            }
+        });
         for (CountingSink.Received got : services.sink.envelopes) {
             if (got.controlOctets > 0 || got.size > 4 * 1024 * 1024) {
                 report.unsafeOutput++;
