@@ -205,6 +205,23 @@ class DccCapturesThroughGlueTest {
         InetAddress ip = InetAddress.getByName(client[0]);
         InetSocketAddress remote = new InetSocketAddress(client[1] == null ? ip : InetAddress.getByAddress(client[1], ip.getAddress()), 25);
         String helo = c.requestLine(3);
-        return org.jamesexim.smtp.testing.TestSessions.builder().remote(remote).helo(helo).id(c.name).build();
+        // not smtp-hooks' TestSessions: its test jar carries a logging stand-in that must not reach a real James
+        return (SMTPSession) java.lang.reflect.Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
+            (p, m, a) -> {
+                switch (m.getName()) {
+                    case "getRemoteAddress":
+                        return remote;
+                    case "getAttachment":
+                        return java.util.Optional.of(helo);
+                    case "getUsername": // an SMTP client of the outside: not authenticated, not allowed to relay (skip)
+                        return null;
+                    case "isRelayingAllowed":
+                        return false;
+                    case "toString":
+                        return "session of " + c.name;
+                    default:
+                        throw new UnsupportedOperationException(m.getName());
+                }
+            });
     }
 }
