@@ -1,6 +1,5 @@
 package org.jamesexim.mailets;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -173,8 +172,7 @@ public class SrsForward extends GenericMailet {
             throw new MessagingException("SrsForward: alias must be a domain name, not '" + settings.redact(a) + "'");
         }
         try {
-            aliasLookup = ALIAS_LOOKUP.open(settings.values(), f -> PackFiles.resolve(fileSystem, f), System::getenv, Duration.ofSeconds(5),
-                DOMAIN_NAME, m -> LOGGER.info("SrsForward: {}", m), m -> LOGGER.warn("SrsForward: {}", m));
+            aliasLookup = PackLookups.open(ALIAS_LOOKUP, settings.values(), fileSystem, DOMAIN_NAME, LOGGER, "SrsForward: ");
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SrsForward: " + settings.redact(e.getMessage()));
         }

@@ -1,7 +1,6 @@
 package org.jamesexim.smtp;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +30,7 @@ import org.jamesexim.dcc.DccOverrideLookup;
 import org.jamesexim.dcc.DccResult;
 import org.jamesexim.mailets.DccAttributes;
 import org.jamesexim.mailets.DccService;
-import org.jamesexim.mailets.PackFiles;
+import org.jamesexim.mailets.PackLookups;
 import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
@@ -129,8 +128,7 @@ public class DccHook implements JamesMessageHook {
         this.mode = DccDecision.Mode.parse(values.get(MODE));
         this.skip = ClientSkip.of(values.get(GlueParams.SKIP));
         try {
-            this.overrideClientIp = OVERRIDE_CLIENT_IP.open(values, spec -> PackFiles.resolve(fileSystem, spec), System::getenv,
-                Duration.ofSeconds(5), DccOverrideLookup.IP_LITERAL, m -> LOGGER.info("DCC hook: {}", m), m -> LOGGER.warn("DCC hook: {}", m));
+            this.overrideClientIp = PackLookups.open(OVERRIDE_CLIENT_IP, values, fileSystem, DccOverrideLookup.IP_LITERAL, LOGGER, "DCC hook: ");
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("DccHook: " + e.getMessage());
         }

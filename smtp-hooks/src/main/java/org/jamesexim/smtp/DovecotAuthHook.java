@@ -32,7 +32,7 @@ import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.Secret;
 import org.jamesexim.common.config.SecretParam;
 import org.jamesexim.common.config.ParamValues;
-import org.jamesexim.mailets.PackFiles;
+import org.jamesexim.mailets.PackLookups;
 import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.metrics.PackMetrics;
 import org.slf4j.Logger;
@@ -189,8 +189,7 @@ public class DovecotAuthHook implements AuthHook {
             setId = v.get(SERVER_SET_ID).equals("login") ? SetId.LOGIN : SetId.USER;
             userDomain = v.get(USER_DOMAIN);
             rejectNologin = v.get(REJECT_NOLOGIN);
-            serverCondition = SERVER_CONDITION.open(v, spec -> PackFiles.resolve(fileSystem, spec), System::getenv, Duration.ofSeconds(5),
-                Lookup.ValueCheck.ANY, m -> LOGGER.info("DovecotAuthHook: {}", m), m -> LOGGER.warn("DovecotAuthHook: {}", m));
+            serverCondition = PackLookups.open(SERVER_CONDITION, v, fileSystem, Lookup.ValueCheck.ANY, LOGGER, "DovecotAuthHook: ");
             client = new DovecotAuthClient(clientConfig(v));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("DovecotAuthHook: " + e.getMessage(), e);
