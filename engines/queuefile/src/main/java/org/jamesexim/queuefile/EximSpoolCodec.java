@@ -233,7 +233,7 @@ public final class EximSpoolCodec {
         } catch (IllegalArgumentException e) {
             throw new SpoolFormatException(source + ": " + SafeText.escape(e.getMessage(), 300));
         }
-        return new SpooledMessage(h.id(), envelope, out.toByteArray());
+        return new SpooledMessage(h.id(), envelope, out.toByteArray(), h.hasOption("frozen"));
     }
 
     private static String utf8Value(EximHeaderFile h, String name) {

@@ -169,7 +169,7 @@ public final class Requeuer {
         public Map<String, String> failed() { return failed; }
         /** Ids left where they are after a temporary failure (the sink, the disk), with the reason; retried at every scan. */
         public Map<String, String> retrying() { return retrying; }
-        /** Ids newly seen waiting (a commit file without its data file, a file with a second link), with the reason; each reported once. */
+        /** Ids newly seen waiting (a commit file without its data file, a file with a second link, a frozen message), with the reason; each reported once. */
         public Map<String, String> waiting() { return waiting; }
 
         @Override
@@ -418,7 +418,6 @@ public final class Requeuer {
             } catch (NoSuchFileException e) {
                 return; // someone else took it
             }
-            reportedWaiting.remove(id);
             process(id, false, s);
         } catch (IOException e) {
             s.retry(id, e);
@@ -488,7 +487,7 @@ public final class Requeuer {
         SpooledMessage m;
         try {
             m = SpoolDirectory.read(format, claimed.resolve(c), incoming.resolve(d), id, settings.maxMessageSize());
-            m = new SpooledMessage(id, EnvelopeTrust.apply(m.envelope(), settings), m.content());
+            m = new SpooledMessage(id, EnvelopeTrust.apply(m.envelope(), settings), m.content(), m.frozen());
         } catch (SpoolFileChangedException e) {
             s.retry(id, e);
             return;
@@ -496,6 +495,11 @@ public final class Requeuer {
             refuse(id, claimed, true, e.getMessage(), s);
             return;
         }
+        if (m.frozen()) {
+            hold(id, c, s);
+            return;
+        }
+        reportedWaiting.remove(id);
         String key = key(id);
         try {
             if (!(mayBeEnqueued && sink.contains(key))) {
@@ -576,6 +580,22 @@ public final class Requeuer {
             DurableFiles.syncDirectory(incoming);
         }
         return removed;
+    }
+
+    /**
+     * A frozen message (Exim's {@code -frozen} in its -H) is held as Exim holds it: its claim goes back to incoming/,
+     * where it waits, reported once, until it is thawed ({@code exim -Mt} removes {@code -frozen} and adds
+     * {@code -manual_thaw}) or replaced by a thawed copy, which wins over the frozen one.
+     */
+    private void hold(String id, String c, Scan s) throws IOException {
+        try {
+            SafeFiles.moveNoReplace(claimed.resolve(c), incoming.resolve(c));
+        } catch (FileAlreadyExistsException e) {
+            Files.delete(claimed.resolve(c));
+        }
+        DurableFiles.syncDirectory(incoming);
+        DurableFiles.syncDirectory(claimed);
+        waiting(id, c + " says -frozen: held until it is thawed (exim -Mt " + id + ", or a copy without -frozen)", s);
     }
 
     private void waiting(String id, String why, Scan s) {

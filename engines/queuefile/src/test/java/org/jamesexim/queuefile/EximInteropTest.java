@@ -118,6 +118,45 @@ class EximInteropTest {
     }
 
     @Test
+    void aMessageEximFrozeIsHeldUntilEximThawsItThenRequeuedOnce() throws Exception {
+        byte[] msg = "Subject: frozen\n\nhold me\n".getBytes(StandardCharsets.US_ASCII);
+        EximFixture.Run bm = exim.exim(msg, "-odq", "-f", "frank@test.example", "-bm", "dave@test.example");
+        assertThat(bm.exit).as(bm.toString()).isZero();
+        String id = exim.queuedId();
+        EximFixture.Run freeze = exim.exim(null, "-Mf", id);
+        assertThat(freeze.exit).as(freeze.toString()).isZero();
+        assertThat(Files.readString(exim.input.resolve(id + "-H"), StandardCharsets.ISO_8859_1)).contains("\n-frozen ");
+        Path incoming = Files.createDirectories(tmp.resolve("incoming"));
+        Files.copy(exim.input.resolve(id + "-D"), incoming.resolve(id + "-D"));
+        Files.copy(exim.input.resolve(id + "-H"), incoming.resolve(id + "-H"));
+
+        RequeuerTest.ListSink sink = new RequeuerTest.ListSink();
+        Requeuer r = Requeuer.create(incoming, NODE, SpoolFormat.EXIM, sink, RequeueSettings.builder().build());
+        Requeuer.Result first = r.runOnce();
+        assertThat(first.requeued()).as(first.toString()).isEmpty();
+        assertThat(first.failed()).as(first.toString()).isEmpty();
+        assertThat(first.waiting()).as(first.toString()).containsOnlyKeys(id);
+        assertThat(first.waiting().get(id)).contains("-frozen");
+        assertThat(incoming.resolve(id + "-H")).exists();
+        assertThat(incoming.resolve(id + "-D")).exists();
+        Requeuer.Result second = r.runOnce();
+        assertThat(second.requeued()).as(second.toString()).isEmpty();
+        assertThat(second.waiting()).as("a hold is reported once").isEmpty();
+        assertThat(sink.enqueued).isEmpty();
+
+        EximFixture.Run thaw = exim.exim(null, "-Mt", id);
+        assertThat(thaw.exit).as(thaw.toString()).isZero();
+        String thawed = Files.readString(exim.input.resolve(id + "-H"), StandardCharsets.ISO_8859_1);
+        assertThat(thawed).doesNotContain("\n-frozen ").contains("\n-manual_thaw\n");
+        Files.copy(exim.input.resolve(id + "-H"), incoming.resolve(id + "-H"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Requeuer.Result third = r.runOnce();
+        assertThat(third.requeued()).as(third.toString()).containsExactly(id);
+        assertThat(r.runOnce().requeued()).isEmpty();
+        assertThat(sink.enqueued).containsExactly("queuefile-" + id);
+        assertThat(new String(sink.held.get("queuefile-" + id).content(), StandardCharsets.ISO_8859_1)).endsWith("\r\n\r\nhold me\r\n");
+    }
+
+    @Test
     void aPairWeRewroteFromEximIsStillEximsMessage() throws Exception {
         byte[] msg = "Subject: rewrite\n\nhello\n".getBytes(StandardCharsets.US_ASCII);
         EximFixture.Run bm = exim.exim(msg, "-odq", "-f", "frank@test.example", "-bm", "dave@test.example", "erin@test.example");
