@@ -70,4 +70,49 @@ class EximToJamesTest {
             assertThat(in.resolve("done").resolve(id + "-H")).exists();
         }
     }
+    /**
+     * A message Exim froze ({@code exim -Mf}) is held by James as Exim holds it: a message handed over after it is
+     * delivered while the frozen one stays in the directory, not requeued; once {@code exim -Mt} thaws it (its -H
+     * without {@code -frozen}, with {@code -manual_thaw}), James delivers it, once.
+     */
+    @Test
+    void aMessageEximFrozeIsHeldUntilThawedThenDelivered() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path after = Files.createDirectories(tmp.resolve("after"));
+        try (EximFixture exim = new EximFixture();
+             EximFixture other = new EximFixture();
+             JamesHarness james = QueueFileRoundTripTest.boot(SpoolFormat.EXIM, out, in, after, QueueFileRoundTripTest.TRUSTED)) {
+            String frozen = queue(exim, "frozen by Exim");
+            assertThat(exim.exim(null, "-Mf", frozen).exit).isZero();
+            handOver(exim, frozen, in);
+            String plain = queue(other, "not frozen");
+            handOver(other, plain, in);
+
+            List<String> first = james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 1, Duration.ofSeconds(30));
+            assertThat(first.get(0)).contains("Subject: not frozen");
+            assertThat(in.resolve(frozen + "-H")).exists();
+            assertThat(in.resolve("done").resolve(frozen + "-H")).doesNotExist();
+
+            EximFixture.Run thaw = exim.exim(null, "-Mt", frozen);
+            assertThat(thaw.exit).as(thaw.toString()).isZero();
+            assertThat(Files.readString(exim.input.resolve(frozen + "-H"), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("\n-manual_thaw\n");
+            Files.copy(exim.input.resolve(frozen + "-H"), in.resolve(frozen + "-H"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+            List<String> both = james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 2, Duration.ofSeconds(30));
+            assertThat(both).filteredOn(m -> m.contains("Subject: frozen by Exim")).hasSize(1);
+            assertThat(in.resolve("done").resolve(frozen + "-H")).exists();
+        }
+    }
+
+    private static String queue(EximFixture exim, String subject) throws Exception {
+        return exim.queueOverSmtp("EHLO client.example\r\nMAIL FROM:<alice@example.net>\r\nRCPT TO:<demo@example.test>\r\nDATA\r\n"
+                + "From: Alice <alice@example.net>\r\nSubject: " + subject + "\r\n\r\nbody\r\n.\r\nQUIT\r\n");
+    }
+
+    /** queuefile's hand-off, link mode: -D then -H appear in the incoming directory. */
+    private static void handOver(EximFixture exim, String id, Path in) throws Exception {
+        Files.copy(exim.input.resolve(id + "-D"), in.resolve(id + "-D"));
+        Files.copy(exim.input.resolve(id + "-H"), in.resolve(id + "-H"));
+    }
 }
