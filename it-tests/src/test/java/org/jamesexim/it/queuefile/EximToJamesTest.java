@@ -46,9 +46,7 @@ class EximToJamesTest {
             String id = exim.queueOverSmtp(smtp);
             assertThat(exim.exim(null, "-bp").out).contains(id).contains("<alice@example.net>");
 
-            // queuefile hand-off, link mode: -D then -H appear in the incoming directory
-            Files.copy(exim.input.resolve(id + "-D"), in.resolve(id + "-D"));
-            Files.copy(exim.input.resolve(id + "-H"), in.resolve(id + "-H"));
+            handOver(exim, id, in);
 
             List<String> demo = james.awaitMailbox(JamesHarness.DEMO_USER, JamesHarness.DEMO_PASSWORD, 1, Duration.ofSeconds(30));
             List<String> bob = james.awaitMailbox("bob@example.test", "bobpw", 1, Duration.ofSeconds(30));
