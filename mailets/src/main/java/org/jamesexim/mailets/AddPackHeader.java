@@ -4,6 +4,7 @@ import javax.mail.MessagingException;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.common.HeaderText;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
@@ -38,7 +39,7 @@ public class AddPackHeader extends GenericMailet {
         String helo = mail.getAttribute(Mail.SMTP_HELO)
             .map(a -> String.valueOf(a.getValue().value()))
             .orElse("unknown");
-        mail.getMessage().addHeader(header, "helo=" + helo.replaceAll("[\\r\\n]", ""));
+        mail.getMessage().addHeader(header, "helo=" + HeaderText.of(helo, 255));
         MimeBytes.saveHeaderChanges(mail);
     }
 

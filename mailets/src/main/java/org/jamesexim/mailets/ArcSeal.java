@@ -25,6 +25,7 @@ import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.SafeText;
 import org.jamesexim.arc.SignatureAlgorithm;
 import org.jamesexim.arc.SigningKey;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
@@ -239,7 +240,7 @@ public class ArcSeal extends GenericMailet {
                 int colon = entry.indexOf(':');
                 String name = colon < 0 ? "" : entry.substring(0, colon).trim();
                 if (colon < 0 || !SELECTOR_NAME.matcher(name).matches()) {
-                    throw new IllegalArgumentException("selectors entry '" + SafeText.printable(colon < 0 ? "" : name, 40)
+                    throw new IllegalArgumentException("selectors entry '" + LogText.escape(colon < 0 ? "" : name, 40)
                             + "' must be 'selector : key' (selector: letters, digits, '-', '_', '.')");
                 }
                 if (keys.containsKey(name)) {
@@ -249,7 +250,7 @@ public class ArcSeal extends GenericMailet {
                         .orElseThrow(() -> new IllegalArgumentException("selectors key for " + name + ": no key (0, false or empty)")));
             }
             if (!keys.containsKey(sealing)) {
-                throw new IllegalArgumentException("selector " + SafeText.printable(sealing, 40) + " is not one of selectors "
+                throw new IllegalArgumentException("selector " + LogText.escape(sealing, 40) + " is not one of selectors "
                         + keys.keySet());
             }
             keys.forEach((name, k) -> out.add(new Selector(domain, name, k, name.equals(sealing), null)));
@@ -273,7 +274,7 @@ public class ArcSeal extends GenericMailet {
                 }
                 String senderDomain = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 if (SafeText.domain(senderDomain).isEmpty()) {
-                    throw new IllegalArgumentException("perDomain: '" + SafeText.printable(senderDomain, 80)
+                    throw new IllegalArgumentException("perDomain: '" + LogText.escape(senderDomain, 80)
                             + "' is not a domain name");
                 }
                 Optional<SigningKey> k = key(fileSystem, "perDomain key for " + senderDomain, parts[2]);
@@ -335,7 +336,7 @@ public class ArcSeal extends GenericMailet {
             for (int i = 0; i < name.length(); i++) {
                 char c = name.charAt(i);
                 if (c <= 0x20 || c >= 0x7f) {
-                    throw new IllegalArgumentException("signedHeaders: '" + SafeText.printable(name, 80)
+                    throw new IllegalArgumentException("signedHeaders: '" + LogText.escape(name, 80)
                             + "' is not a header field name");
                 }
             }
@@ -389,7 +390,7 @@ public class ArcSeal extends GenericMailet {
             MimeBytes.replace(mail, r.applyTo(message));
             LOGGER.info("ARC sealed i={} cv={} d={} mail={}", r.instance(), r.cv(), sealer.domain(), mail.getName());
         } catch (java.io.IOException | RuntimeException e) {
-            LOGGER.warn("ARC sealing of {} failed, sent unsealed: {}", mail.getName(), SafeText.printable(e.toString(), 200));
+            LOGGER.warn("ARC sealing of {} failed, sent unsealed: {}", mail.getName(), LogText.escape(e.toString(), 200));
         }
     }
 

@@ -24,6 +24,7 @@ import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.DnsJavaTxtResolver;
 import org.jamesexim.arc.SafeText;
 import org.jamesexim.arc.TxtResolver;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
@@ -157,7 +158,7 @@ public final class ArcSettings {
             }
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("dns port must be a number from 1 to 65535, not '"
-                        + SafeText.printable(parts[1], 20) + "'");
+                        + LogText.escape(parts[1], 20) + "'");
             }
         }
         return dns;
@@ -195,7 +196,7 @@ public final class ArcSettings {
     /** A domain name, lower-cased. */
     static String domain(String d) {
         if (SafeText.domain(d).isEmpty()) {
-            throw new IllegalArgumentException("'" + SafeText.printable(d, 80) + "' is not a domain name");
+            throw new IllegalArgumentException("'" + LogText.escape(d, 80) + "' is not a domain name");
         }
         return d.toLowerCase(Locale.ROOT);
     }

@@ -12,7 +12,7 @@ import org.apache.mailet.base.GenericMailet;
 import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.MailMessage;
-import org.jamesexim.arc.SafeText;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
@@ -88,7 +88,7 @@ public class ArcVerify extends GenericMailet {
             ArcSettings.count(metrics, v);
             LOGGER.info("ARC {} mail={}", ArcSettings.logFields(v), mail.getName());
         } catch (java.io.IOException | RuntimeException e) {
-            LOGGER.warn("ARC verification of {} could not run: {}", mail.getName(), SafeText.printable(e.toString(), 200));
+            LOGGER.warn("ARC verification of {} could not run: {}", mail.getName(), LogText.escape(e.toString(), 200));
         }
     }
 

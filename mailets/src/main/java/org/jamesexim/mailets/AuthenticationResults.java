@@ -16,6 +16,8 @@ import org.jamesexim.arc.AuthResults;
 import org.jamesexim.arc.HeaderField;
 import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.SafeText;
+import org.jamesexim.common.HeaderText;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.mime.MimeBytes;
@@ -85,7 +87,7 @@ public class AuthenticationResults extends GenericMailet {
                         removed[0], authservId, mail.getName());
             }
         } catch (java.io.IOException | RuntimeException e) {
-            LOGGER.warn("Authentication-Results not added to {}: {}", mail.getName(), SafeText.printable(e.toString(), 200));
+            LOGGER.warn("Authentication-Results not added to {}: {}", mail.getName(), LogText.escape(e.toString(), 200));
         }
     }
 
@@ -226,7 +228,7 @@ public class AuthenticationResults extends GenericMailet {
      * characters) with no parentheses, backslashes or semicolons.
      */
     static String comment(String s) {
-        String inner = SafeText.printable(s, SafeText.MAX_REASON).replace("(", "").replace(")", "").replace("\\", "")
+        String inner = HeaderText.of(s, SafeText.MAX_REASON).replace("(", "").replace(")", "").replace("\\", "")
                 .replace(';', ',').trim();
         return "(" + inner + ")";
     }

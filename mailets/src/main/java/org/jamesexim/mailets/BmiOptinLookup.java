@@ -158,8 +158,8 @@ public class BmiOptinLookup extends GenericMailet {
                 continue;
             }
             if (r.kind() == LookupResult.Kind.NOT_FOUND && !r.detail().isEmpty()) {
-                LOGGER.warn("BMI {}: no opt-in for a recipient of {}: {}", LogText.printable(lookup.describe(), 256),
-                    LogText.printable(mail.getName(), 256), LogText.printable(r.detail(), 256));
+                LOGGER.warn("BMI {}: no opt-in for a recipient of {}: {}", LogText.escape(lookup.describe(), 256),
+                    LogText.escape(mail.getName(), 256), LogText.escape(r.detail(), 256));
             }
             BmiOptin optin = r.value().map(BmiOptin::parse).orElse(BmiOptin.none());
             if (!optin.isEmpty()) {
@@ -170,10 +170,10 @@ public class BmiOptinLookup extends GenericMailet {
             BmiAttributes.setOptins(mail, found);
         }
         if (failed > 0) {
-            String reason = LogText.printable(why, 256);
+            String reason = LogText.escape(why, 256);
             mail.setAttribute(new Attribute(BMI_OPTIN_ERROR, AttributeValue.of(reason)));
             LOGGER.warn("BMI opt-in lookup failed for {} of {} recipients of {}, left without opt-in (temporary): {}", failed,
-                mail.getRecipients().size(), LogText.printable(mail.getName(), 256), reason);
+                mail.getRecipients().size(), LogText.escape(mail.getName(), 256), reason);
         }
     }
 

@@ -7,7 +7,7 @@ import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.jamesexim.arc.SafeText;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
@@ -85,7 +85,7 @@ public class DmarcVerify extends GenericMailet {
             PackMetrics.count(metrics, DmarcAttributes.DMARC_RESULT, r.status().word());
             LOGGER.info("DMARC {} mail={}", r.logFields(), mail.getName());
         } catch (java.io.IOException | RuntimeException e) {
-            LOGGER.warn("DMARC not evaluated for {}: {}", mail.getName(), SafeText.printable(e.toString(), 200));
+            LOGGER.warn("DMARC not evaluated for {}: {}", mail.getName(), LogText.escape(e.toString(), 200));
         }
     }
 

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 
 import org.apache.james.core.Domain;
 import org.apache.james.metrics.api.MetricFactory;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.ReloadingFile;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
@@ -324,7 +325,7 @@ public final class SrsSettings {
                 try {
                     db.expireEvery(v.get(DBEXPIRE), expireEvery, keep, Clock.systemUTC(), (deleted, before, error) -> {
                         if (error != null) {
-                            LOGGER.warn("SRS database expiry failed (tried again in dbexpireInterval): {}", escape(redact(error, hidden), LOG_TEXT_LIMIT));
+                            LOGGER.warn("SRS database expiry failed (tried again in dbexpireInterval): {}", LogText.escape(redact(error, hidden), LOG_TEXT_LIMIT));
                         } else if (deleted > 0) {
                             LOGGER.info("SRS database expiry: {} rows older than {} deleted", deleted, before);
                         }
@@ -377,13 +378,13 @@ public final class SrsSettings {
         return new ReloadingFile<>(file, reader, check, Clock.systemUTC(), new ReloadingFile.Listener<SrsEngine>() {
             @Override
             public void loaded(Path p, SrsEngine engine, boolean reload) {
-                LOGGER.info("SRS {} {} {}: {} secrets in use (the first signs)", parameter, escape(p.toString(), LOG_TEXT_LIMIT),
+                LOGGER.info("SRS {} {} {}: {} secrets in use (the first signs)", parameter, LogText.escape(p.toString(), LOG_TEXT_LIMIT),
                     reload ? "reloaded" : "read", engine.config().secrets().size());
             }
 
             @Override
             public void failed(Path p, String why) {
-                LOGGER.warn("SRS {} {}: {}", parameter, escape(p.toString(), LOG_TEXT_LIMIT), escape(redact(why, hidden), LOG_TEXT_LIMIT));
+                LOGGER.warn("SRS {} {}: {}", parameter, LogText.escape(p.toString(), LOG_TEXT_LIMIT), LogText.escape(redact(why, hidden), LOG_TEXT_LIMIT));
             }
         });
     }
@@ -461,12 +462,12 @@ public final class SrsSettings {
             return new SrsDomainList(list.name(), fixed, path, v.get(RELOAD_INTERVAL), Clock.systemUTC(), new SrsDomainList.Listener() {
                 @Override
                 public void loaded(Path p, int domains, boolean reload) {
-                    LOGGER.info("SRS {} {} {}: {} domains in use", name, escape(p.toString(), LOG_TEXT_LIMIT), reload ? "reloaded" : "read", domains);
+                    LOGGER.info("SRS {} {} {}: {} domains in use", name, LogText.escape(p.toString(), LOG_TEXT_LIMIT), reload ? "reloaded" : "read", domains);
                 }
 
                 @Override
                 public void failed(Path p, String why) {
-                    LOGGER.warn("SRS {} {}: {}", name, escape(p.toString(), LOG_TEXT_LIMIT), escape(why, LOG_TEXT_LIMIT));
+                    LOGGER.warn("SRS {} {}: {}", name, LogText.escape(p.toString(), LOG_TEXT_LIMIT), LogText.escape(why, LOG_TEXT_LIMIT));
                 }
             });
         } catch (IllegalArgumentException e) {
@@ -504,10 +505,10 @@ public final class SrsSettings {
 
     /**
      * Outside text (an address, an error of the engine or the database driver) made fit for a log line: every secret,
-     * password and URL password replaced by {@code <hidden>}, then {@link #escape}d to {@link #LOG_TEXT_LIMIT}.
+     * password and URL password replaced by {@code <hidden>}, then {@link LogText#escape}d to {@link #LOG_TEXT_LIMIT}.
      */
     public String safe(String text) {
-        return text == null ? "" : escape(redact(text, hidden), LOG_TEXT_LIMIT);
+        return text == null ? "" : LogText.escape(redact(text, hidden), LOG_TEXT_LIMIT);
     }
 
     /** {@code text} (e.g. an error message) with every secret and password replaced by {@code <hidden>}. */
@@ -518,34 +519,6 @@ public final class SrsSettings {
     /** {@code text} with every hidden value replaced by {@code <hidden>} ({@link JdbcUrlSecrets#redact}). */
     private static String redact(String text, List<String> hidden) {
         return JdbcUrlSecrets.redact(text, hidden);
-    }
-
-    /**
-     * {@code text} on one line of printable characters: control characters (C0, DEL, C1), line and paragraph
-     * separators and bidirectional overrides written as {@code \\uXXXX}, a backslash doubled; cut to {@code max}
-     * characters with the count of the rest.
-     */
-    public static String escape(String text, int max) {
-        if (text == null) {
-            return "";
-        }
-        int n = Math.min(text.length(), max);
-        StringBuilder sb = new StringBuilder(n + 16);
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e)
-                || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else if (c == '\\') {
-                sb.append("\\\\");
-            } else {
-                sb.append(c);
-            }
-        }
-        if (text.length() > max) {
-            sb.append("...(").append(text.length() - max).append(" more)");
-        }
-        return sb.toString();
     }
 
     /** Outside text fit for an attribute value as it is: at most 512 characters, no control characters. */

@@ -43,12 +43,12 @@ class AddPackHeaderTest {
     }
 
     @Test
-    void headerNameIsConfigurableAndCrLfFromTheClientIsDropped() throws Exception {
+    void headerNameIsConfigurableAndCrLfFromTheClientIsOneSpace() throws Exception {
         AddPackHeader mailet = new AddPackHeader();
         mailet.init(FakeMailetConfig.builder().mailetName("AddPackHeader").setProperty("header", "X-Seen").build());
         FakeMail mail = mail("evil\r\nBcc: x@y");
         mailet.service(mail);
-        assertThat(mail.getMessage().getHeader("X-Seen")).containsExactly("helo=evilBcc: x@y");
+        assertThat(mail.getMessage().getHeader("X-Seen")).containsExactly("helo=evil Bcc: x@y");
         assertThat(mail.getMessage().getHeader("Bcc")).isNull();
     }
 

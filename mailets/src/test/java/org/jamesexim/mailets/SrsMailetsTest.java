@@ -373,7 +373,7 @@ class SrsMailetsTest {
     @Test
     void logTextIsOneLineCutAndWithoutSecrets() {
         SrsSettings s = SrsSettings.read(n -> n.equals("secrets") ? SECRET : null);
-        assertThat(s.safe("a\r\nb\u0000c\u2028d\u202ee\\f " + SECRET)).isEqualTo("a\\u000d\\u000ab\\u0000c\\u2028d\\u202ee\\\\f <hidden>");
-        assertThat(s.safe("x".repeat(1000))).hasSize(256 + "...(744 more)".length()).endsWith("...(744 more)");
+        assertThat(s.safe("a\r\nb\u0000c\u2028d\u202ee\\f " + SECRET)).isEqualTo("a\\r\\nb\\x00c\\u2028d\\u202ee\\\\f <hidden>");
+        assertThat(s.safe("x".repeat(1000))).isEqualTo("x".repeat(256) + "...(744 more)");
     }
 }

@@ -18,7 +18,7 @@ import org.jamesexim.arc.ArcState;
 import org.jamesexim.arc.ArcVerification;
 import org.jamesexim.arc.ArcVerifier;
 import org.jamesexim.arc.MailMessage;
-import org.jamesexim.arc.SafeText;
+import org.jamesexim.common.LogText;
 import org.jamesexim.mailets.ArcAttributes;
 import org.jamesexim.mailets.ArcSettings;
 import org.jamesexim.common.config.Param;
@@ -109,7 +109,7 @@ public class ArcVerifyHook implements JamesMessageHook {
             v = verifier.verify(MailMessage.parse(ArcSettings.bytes(mail)), System.currentTimeMillis() / 1000L);
         } catch (Exception e) {
             LOGGER.warn("ARC verification could not run (session {}): {}", session.getSessionID(),
-                    SafeText.printable(e.toString(), 200));
+                    LogText.escape(e.toString(), 200));
             return acceptable == null ? HookResult.DECLINED : tryLater();
         }
         ArcSettings.setAttributes(mail, v, trustedSealers);

@@ -165,7 +165,7 @@ public class DccHook implements JamesMessageHook {
                 result = DccResult.noAnswer("overrideClientIpLookup failed: " + o.detail());
             } else if (o.value().isPresent()) {
                 mail.setAttribute(new Attribute(DccAttributes.ACL_M_DCC_OVERRIDE_CLIENT_IP, AttributeValue.of(o.value().get())));
-                LOGGER.debug("DCC: HELO {} looked up: client IP override {}", LogText.printable(helo, 256), o.value().get());
+                LOGGER.debug("DCC: HELO {} looked up: client IP override {}", LogText.escape(helo, 256), o.value().get());
             }
         }
         if (result == null) {

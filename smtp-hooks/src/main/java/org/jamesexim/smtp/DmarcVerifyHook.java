@@ -11,7 +11,7 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
-import org.jamesexim.arc.SafeText;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
@@ -107,7 +107,7 @@ public class DmarcVerifyHook implements JamesMessageHook {
             r = DmarcSettings.verify(engine, mail);
         } catch (Exception e) {
             LOGGER.warn("DMARC could not be evaluated (session {}): {}", session.getSessionID(),
-                    SafeText.printable(e.toString(), 200));
+                    LogText.escape(e.toString(), 200));
             return enforce ? tryLater() : HookResult.DECLINED;
         }
         PackMetrics.count(metrics, DmarcAttributes.DMARC_RESULT, r.status().word());

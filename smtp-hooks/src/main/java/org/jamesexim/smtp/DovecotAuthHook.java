@@ -274,7 +274,7 @@ public class DovecotAuthHook implements AuthHook {
                     switch (ServerCondition.of(c)) {
                         case REFUSE:
                             LOGGER.info("Dovecot AUTH refused: login={} server_set_id={} rip={} by serverConditionLookup ({})", login, id, rip,
-                                c.value().isPresent() ? "'" + LogText.printable(c.value().get(), 64) + "'" : "not found");
+                                c.value().isPresent() ? "'" + LogText.escape(c.value().get(), 64) + "'" : "not found");
                             return invalidCredentials();
                         case DEFER:
                             LOGGER.warn("Dovecot AUTH deferred: login={} server_set_id={} rip={}: serverConditionLookup {}", login, id, rip,

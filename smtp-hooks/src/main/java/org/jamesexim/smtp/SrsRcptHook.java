@@ -16,6 +16,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.jamesexim.common.HeaderText;
 import org.jamesexim.mailets.PackFiles;
 import org.jamesexim.mailets.SrsBounces;
 import org.jamesexim.mailets.SrsSettings;
@@ -121,7 +122,7 @@ public class SrsRcptHook implements RcptHook {
         }
         SrsBounces.Decision d = bounces.decide(sender, rcpt, domain -> isLocal(domain) && settings.inAliasDomains(domain, this::isLocal),
             deadline(session));
-        String shown = SrsSettings.escape(rcpt.asString(), 200);
+        String shown = HeaderText.of(rcpt.asString(), 200);
         PackMetrics.count(metrics, PackMetrics.counter(RCPT_COUNTER, d.verdict() == SrsBounceCheck.Verdict.NOT_OURS ? "not_ours"
             : d.verdict().name().toLowerCase(java.util.Locale.ROOT)));
         switch (d.verdict()) {

@@ -5,6 +5,8 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
+import org.jamesexim.common.LogText;
+
 /**
  * The chain validation status of RFC 8617 (Exim's {@code $arc_state}: none, pass, fail), plus {@link #TEMPERROR}:
  * the chain could not be checked because a key could not be fetched in time (DNS timeout, SERVFAIL, the per-message
@@ -47,7 +49,7 @@ public enum ArcState {
         for (String w : words) {
             ArcState s = fromWord(w);
             if (s == null) {
-                throw new IllegalArgumentException("'" + SafeText.printable(w, 40) + "' is not one of none, pass, fail, temperror");
+                throw new IllegalArgumentException("'" + LogText.escape(w, 40) + "' is not one of none, pass, fail, temperror");
             }
             out.add(s);
         }

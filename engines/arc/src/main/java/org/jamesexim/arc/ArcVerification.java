@@ -3,6 +3,8 @@ package org.jamesexim.arc;
 import java.util.Collections;
 import java.util.List;
 
+import org.jamesexim.common.HeaderText;
+
 /**
  * The result of verifying a message's ARC chain, named as Exim names it: {@link #state()} ($arc_state),
  * {@link #reason()} ($arc_state_reason), {@link #domains()} ($arc_domains, the ARC-Seal d= of each set in chain
@@ -19,7 +21,7 @@ public final class ArcVerification {
 
     ArcVerification(ArcState state, String reason, List<String> domains, int oldestPass, List<ArcSetInfo> sets) {
         this.state = state;
-        this.reason = SafeText.printable(reason, SafeText.MAX_REASON);
+        this.reason = HeaderText.of(reason, SafeText.MAX_REASON);
         this.domains = Collections.unmodifiableList(domains);
         this.oldestPass = oldestPass;
         this.sets = Collections.unmodifiableList(sets);

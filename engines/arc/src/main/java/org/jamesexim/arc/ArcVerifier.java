@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import org.jamesexim.common.HeaderText;
+
 /**
  * Verifies the ARC chain of a message as RFC 8617 section 5.2 describes: structure, cv= rules, the newest
  * ARC-Message-Signature (body hash and signature), every ARC-Seal from the newest down, and the oldest-pass
@@ -251,13 +253,13 @@ public final class ArcVerifier {
                 // what the sender wrote, kept only where it is a well-formed value (these reach logs and headers)
                 d = SafeText.domain(s.asTags.get("d"));
                 sel = SafeText.domain(s.asTags.get("s"));
-                cv = SafeText.printable(s.asTags.get("cv"), 10);
+                cv = HeaderText.of(s.asTags.get("cv"), 10);
             }
             String amsSelector = s.amsTags == null ? "" : SafeText.domain(s.amsTags.get("s"));
             String id = "";
             if (s.aar != null) {
                 String authservId = AuthResults.authservIdOf(ArcChain.aarRest(s.aar.value()));
-                id = SafeText.printable(authservId, 253);
+                id = HeaderText.of(authservId, 253);
             }
             out.add(new ArcSetInfo(s.instance, d, sel, cv, id, amsSelector));
         }
@@ -310,7 +312,7 @@ public final class ArcVerifier {
         TagList t = s.asTags;
         SignatureAlgorithm alg = SignatureAlgorithm.fromTag(t.get("a"));
         if (alg == null) {
-            throw new Failure("i=" + instance + " ARC-Seal: unsupported algorithm a=" + SafeText.printable(t.get("a"), 40));
+            throw new Failure("i=" + instance + " ARC-Seal: unsupported algorithm a=" + HeaderText.of(t.get("a"), 40));
         }
         byte[] sig = base64(t.getCompact("b"), "i=" + instance + " ARC-Seal b=");
         sb.setLength(0);
@@ -333,7 +335,7 @@ public final class ArcVerifier {
         }
         SignatureAlgorithm alg = SignatureAlgorithm.fromTag(t.get("a"));
         if (alg == null) {
-            throw new Failure(p + "unsupported algorithm a=" + SafeText.printable(t.get("a"), 40));
+            throw new Failure(p + "unsupported algorithm a=" + HeaderText.of(t.get("a"), 40));
         }
         // RFC 8617 4.1.2: the AMS has the syntax and semantics of DKIM-Signature, so a missing c= means
         // simple/simple (RFC 6376 3.5); the draft-era suite (ams_fields_c_na) assumed relaxed/relaxed

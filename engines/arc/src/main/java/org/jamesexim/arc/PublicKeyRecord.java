@@ -11,6 +11,8 @@ import java.util.Base64;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
+import org.jamesexim.common.HeaderText;
+
 /** A DKIM key record ({@code v=DKIM1; k=rsa; p=...}, RFC 6376 section 3.6.1, RFC 8463), parsed and checked. */
 final class PublicKeyRecord {
     /** RSA keys shorter than this are refused (RFC 8301). */
@@ -108,7 +110,7 @@ final class PublicKeyRecord {
             }
             return new PublicKeyRecord("ed25519", new Ed25519PublicKeyParameters(der, 0), 256);
         }
-        throw new InvalidKeyException("unknown key type k=" + SafeText.printable(k, 20));
+        throw new InvalidKeyException("unknown key type k=" + HeaderText.of(k, 20));
     }
 
     private static RSAPublicKey rsa(byte[] der) throws InvalidKeyException {

@@ -1,41 +1,15 @@
 package org.jamesexim.arc;
 
 /**
- * Makes text that came from outside (a sender's header fields, a DNS answer) safe to copy into our own header fields,
- * mail attributes and log lines: printable US-ASCII only (every other character, CR and LF included, becomes
- * {@code ?}; a run of whitespace one space) and at most a given length (longer text ends in {@code ...}).
+ * What of a sender's ARC fields we pass on: a domain only when it is one, a reason at most {@link #MAX_REASON} long.
+ * The text itself goes through {@link org.jamesexim.common.HeaderText} (our header fields, attributes) or
+ * {@link org.jamesexim.common.LogText} (log lines, error messages).
  */
 public final class SafeText {
     /** The longest reason ({@code jexim.arc_state_reason}, the A-R comment, the log field) we pass on. */
     public static final int MAX_REASON = 200;
 
     private SafeText() {
-    }
-
-    /** {@code s} as printable ASCII of at most {@code max} characters; empty for {@code null}. */
-    public static String printable(String s, int max) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), max) + 3);
-        boolean space = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                space = sb.length() > 0;
-                continue;
-            }
-            if (sb.length() + (space ? 2 : 1) > max) {
-                sb.setLength(Math.max(0, Math.min(sb.length(), max - 3)));
-                return sb.append("...").toString();
-            }
-            if (space) {
-                sb.append(' ');
-                space = false;
-            }
-            sb.append(c > 0x20 && c < 0x7f ? c : '?');
-        }
-        return sb.toString();
     }
 
     /** The value of a {@code d=} or {@code s=} tag if it is a valid domain name (ASCII), else empty. */

@@ -18,6 +18,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jamesexim.common.HeaderText;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -205,9 +207,9 @@ class ArcLimitsTest {
 
     @Test
     void safeTextKeepsPrintableAsciiAndCutsShort() {
-        assertThat(SafeText.printable("a\r\n b\u0000c\u00e9d", 50)).isEqualTo("a b?c?d");
-        assertThat(SafeText.printable("x".repeat(300), 20)).hasSize(20).endsWith("...");
-        assertThat(SafeText.printable(null, 5)).isEmpty();
+        assertThat(HeaderText.of("a\r\n b\u0000c\u00e9d", 50)).isEqualTo("a b?c?d");
+        assertThat(HeaderText.of("x".repeat(300), 20)).isEqualTo("x".repeat(17) + "...");
+        assertThat(HeaderText.of(null, 5)).isEmpty();
         assertThat(SafeText.domain("ex\u00e4mple.org")).isEmpty();
         assertThat(SafeText.domain("a.example; x")).isEmpty();
         assertThat(SafeText.domain("a.example")).isEqualTo("a.example");

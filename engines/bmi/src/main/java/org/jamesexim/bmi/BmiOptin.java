@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 
+import org.jamesexim.common.LogText;
+
 /**
  * A recipient's opt-in profile: Exim's {@code bmi_optin} value, a {@code :}-separated list of opt-in strings
  * (the spec's "comma-separated" is wrong; Exim splits on {@code :}). As in Exim a value shorter than 2 characters
@@ -43,8 +45,8 @@ public final class BmiOptin {
             for (int i = 0; i < item.length(); i++) {
                 char c = item.charAt(i);
                 if (c <= ' ' || c >= 0x7f) {
-                    throw new IllegalArgumentException("bad opt-in string '" + item.replaceAll("[^ -~]", "?")
-                        + "': only visible ASCII characters are allowed");
+                    throw new IllegalArgumentException("bad opt-in string " + LogText.quote(item)
+                        + ": only visible ASCII characters are allowed");
                 }
             }
             items.add(item);

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.jamesexim.common.Endpoint;
+import org.jamesexim.common.LogText;
 
 /**
  * A minimal HTTP/1.1 client for Rspamd's {@code POST /checkv2} (normal worker or {@code rspamd_proxy}), over TCP or
@@ -139,13 +140,13 @@ public final class RspamdClient {
         }
         String[] parts = status.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-            throw new IOException("not an HTTP reply: " + printable(status));
+            throw new IOException("not an HTTP reply: " + LogText.escape(status, 200));
         }
         int code;
         try {
             code = Integer.parseInt(parts[1]);
         } catch (NumberFormatException e) {
-            throw new IOException("not an HTTP status: " + printable(status));
+            throw new IOException("not an HTTP status: " + LogText.escape(status, 200));
         }
         long length = -1;
         boolean chunked = false;
@@ -164,7 +165,7 @@ public final class RspamdClient {
                 try {
                     length = Long.parseLong(value);
                 } catch (NumberFormatException e) {
-                    throw new IOException("bad Content-Length: " + printable(value));
+                    throw new IOException("bad Content-Length: " + LogText.escape(value, 200));
                 }
                 if (length < 0 || length > MAX_REPLY) {
                     throw new IOException("reply too large or negative: " + length + " bytes");
@@ -176,8 +177,8 @@ public final class RspamdClient {
         byte[] body = chunked ? readChunked(in, timer) : readBody(in, timer, length);
         if (code != 200) {
             String reason = parts.length > 2 ? parts[2] : "";
-            throw new IOException("HTTP " + code + " " + printable(reason)
-                + (body.length > 0 ? ": " + printable(new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8)) : ""));
+            throw new IOException("HTTP " + code + " " + LogText.escape(reason, 200)
+                + (body.length > 0 ? ": " + LogText.escape(new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8), 200) : ""));
         }
         try {
             return RspamdResult.parse(body);
@@ -219,7 +220,7 @@ public final class RspamdClient {
             try {
                 size = Integer.parseInt((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
             } catch (NumberFormatException e) {
-                throw new IOException("bad chunk size: " + printable(sizeLine));
+                throw new IOException("bad chunk size: " + LogText.escape(sizeLine, 200));
             }
             if (size == 0) {
                 return buf.toByteArray();
@@ -274,11 +275,6 @@ public final class RspamdClient {
             sb.append(Character.isISOControl(c) && c != '\t' ? '?' : c);
         }
         return sb.toString();
-    }
-
-    private static String printable(String s) {
-        String c = clean(s);
-        return c.length() > 200 ? c.substring(0, 200) + "..." : c;
     }
 
     private static void closeQuietly(Socket s) {

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import org.jamesexim.common.LogText;
+
 /**
  * The parts of one Rspamd {@code /checkv2} reply the engine uses. Immutable.
  *
@@ -112,7 +114,7 @@ public final class RspamdResult {
             throw new IllegalArgumentException("reply has data after its JSON object");
         }
         if (error != null) {
-            throw new IllegalArgumentException("rspamd error: " + printable(error, MAX_MESSAGE));
+            throw new IllegalArgumentException("rspamd error: " + LogText.escape(error, MAX_MESSAGE));
         }
         if (action == null || action.isEmpty()) {
             throw new IllegalArgumentException("reply has no action");
@@ -140,7 +142,7 @@ public final class RspamdResult {
             String name = fieldName(p, t);
             if (name.isEmpty() || name.length() > MAX_NAME || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
                 throw new IllegalArgumentException("reply has a symbol name that is not a Rspamd symbol: '"
-                    + printable(name, 40) + "'");
+                    + LogText.escape(name, 40) + "'");
             }
             if (out.size() >= MAX_SYMBOLS && !out.containsKey(name)) {
                 throw new IllegalArgumentException("reply has more than " + MAX_SYMBOLS + " symbols");
@@ -175,7 +177,7 @@ public final class RspamdResult {
             String key = fieldName(p, t);
             JsonToken fv = p.nextToken();
             if (key.equals("smtp_message") && fv == JsonToken.VALUE_STRING) {
-                smtp = printable(p.getText(), MAX_MESSAGE);
+                smtp = LogText.escape(p.getText(), MAX_MESSAGE);
             } else {
                 skip(p, fv, 2);
             }
@@ -225,21 +227,8 @@ public final class RspamdResult {
         }
     }
 
-    /** Visible ASCII and spaces only (others as '?'), at most {@code max} characters: for log lines. */
-    static String printable(String s, int max) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), max));
-        for (int i = 0; i < s.length() && sb.length() < max; i++) {
-            char c = s.charAt(i);
-            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return sb.toString();
-    }
-
     private static String firstLine(String message) {
-        return printable(String.valueOf(message).split("\n")[0], 200);
+        return LogText.escape(String.valueOf(message).split("\n")[0], 200);
     }
 
     public String action() {

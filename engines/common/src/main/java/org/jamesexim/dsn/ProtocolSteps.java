@@ -56,7 +56,7 @@ public final class ProtocolSteps {
     /**
      * The pack's delivery line, in Exim's shape: {@code => a@b.example,c@b.example H=mx.b.example [192.0.2.1]:25 PS=ese}
      * ({@code **} for recipients refused for good, {@code ==} deferred). The host name is the remote side's DNS
-     * answer and the recipients are the sender's: both printable ASCII only, cut short.
+     * answer and the recipients are the sender's: both as {@link LogText} writes them (printable ASCII, escaped, cut short).
      *
      * @param kind {@code =>}, {@code **} or {@code ==}
      * @param host the host name, or null when the address was all there was
@@ -69,13 +69,13 @@ public final class ProtocolSteps {
                 b.append(",... (").append(recipients.size()).append(" recipients)");
                 break;
             }
-            b.append(shown++ == 0 ? "" : ",").append(LogText.printable(r, 256));
+            b.append(shown++ == 0 ? "" : ",").append(LogText.escape(r, 256));
         }
         b.append(" H=");
         if (host != null && !host.isEmpty() && !host.equals(address)) {
-            b.append(LogText.printable(host, 255)).append(' ');
+            b.append(LogText.escape(host, 255)).append(' ');
         }
-        b.append('[').append(LogText.printable(address, 64)).append("]:").append(port);
+        b.append('[').append(LogText.escape(address, 64)).append("]:").append(port);
         if (!letters.isEmpty()) {
             b.append(" PS=").append(letters);
         }

@@ -47,7 +47,7 @@ class ProtocolStepsTest {
         assertThat(ProtocolSteps.line("**", List.of("x@y"), "192.0.2.9", "192.0.2.9", 2525, ""))
             .isEqualTo("** x@y H=[192.0.2.9]:2525");
         assertThat(ProtocolSteps.line("==", List.of("x@y"), "evil\r\n** forged", "192.0.2.9", 25, "e"))
-            .isEqualTo("== x@y H=evil??** forged [192.0.2.9]:25 PS=e");
+            .isEqualTo("== x@y H=evil\\r\\n** forged [192.0.2.9]:25 PS=e");
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             many.add("r" + i + "@example.test");

@@ -2,6 +2,8 @@ package org.jamesexim.dcc;
 
 import java.nio.charset.StandardCharsets;
 
+import org.jamesexim.common.LogText;
+
 /**
  * Parses a complete dccifd reply (everything read until EOF).
  *
@@ -48,7 +50,7 @@ final class DccReplyParser {
         }
         if (line1.length() != 1) {
             return new DccResult(DccResult.Outcome.DEFER, '?', "T", "", "", "",
-                "unknown DCC response: '" + printable(line1) + "'");
+                "unknown DCC response: '" + LogText.escape(line1, 60) + "'");
         }
         char c = line1.charAt(0);
         DccResult.Outcome outcome;
@@ -82,7 +84,7 @@ final class DccReplyParser {
                 break;
             default:
                 return new DccResult(DccResult.Outcome.DEFER, c, "T", "", "", "",
-                    "unknown DCC response: '" + printable(line1) + "'");
+                    "unknown DCC response: '" + LogText.escape(line1, 60) + "'");
         }
         String rest = nl1 < 0 ? "" : text.substring(nl1 + 1);
         int nl2 = rest.indexOf('\n');
@@ -98,7 +100,7 @@ final class DccReplyParser {
             }
         }
         if (rcpts.length() != line2.length() || rcpts.length() != recipientCount) {
-            detail = detail + " (recipient line '" + printable(line2) + "' for " + recipientCount + " recipient(s))";
+            detail = detail + " (recipient line '" + LogText.escape(line2, 60) + "' for " + recipientCount + " recipient(s))";
         }
         String tail = nl2 < 0 ? "" : rest.substring(nl2 + 1);
         StringBuilder header = new StringBuilder();
@@ -168,10 +170,5 @@ final class DccReplyParser {
             }
         }
         return sb == null ? line : sb.toString();
-    }
-
-    /** At most 60 characters, control and non-ASCII bytes shown as '?', for log lines. */
-    static String printable(String s) {
-        return org.jamesexim.common.LogText.printable(s, 60);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import org.jamesexim.common.Endpoint;
+import org.jamesexim.common.LogText;
 
 /**
  * How to reach dccifd and what to ask it: Exim's main-section options {@code dccifd_address} and
@@ -85,7 +86,7 @@ public final class DccSettings {
     public static String checkOptions(String value) {
         Objects.requireNonNull(value, "dccifd_options");
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-            throw new IllegalArgumentException("dccifd_options must be one line: '" + value.replace("\n", "\\n").replace("\r", "\\r") + "'");
+            throw new IllegalArgumentException("dccifd_options must be one line: " + LogText.quote(value));
         }
         for (String w : words(value)) {
             if (w.equals("body")) {

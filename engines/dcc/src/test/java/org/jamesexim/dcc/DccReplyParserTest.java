@@ -47,9 +47,9 @@ class DccReplyParserTest {
     }
 
     @Test
-    void printableHidesControlBytesAndCuts() {
-        assertThat(DccReplyParser.printable("a\u0000b\u00e9")).isEqualTo("a?b?");
-        assertThat(DccReplyParser.printable("x".repeat(70))).hasSize(63);
+    void anUnknownReplyIsQuotedEscapedAndCut() {
+        assertThat(parse("a\u0000b\u00e9\r\n", 1).detail()).isEqualTo("unknown DCC response: 'a\\x00b\\u00e9'");
+        assertThat(parse("x".repeat(70) + "\n", 1).detail()).isEqualTo("unknown DCC response: '" + "x".repeat(60) + "...(10 more)'");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.jamesexim.dmarc;
 
 import org.jamesexim.arc.SafeText;
+import org.jamesexim.common.HeaderText;
 
 /**
  * One message's DMARC verdict. {@link #status()} is what DMARC found (pass, fail, none, temperror, permerror);
@@ -42,7 +43,7 @@ public final class DmarcResult {
         this.override = override;
         this.spfAligned = spfAligned == null ? "" : spfAligned;
         this.dkimAligned = dkimAligned == null ? "" : dkimAligned;
-        this.reason = SafeText.printable(reason, SafeText.MAX_REASON);
+        this.reason = HeaderText.of(reason, SafeText.MAX_REASON);
     }
 
     static DmarcResult without(DmarcStatus status, String fromDomain, String orgDomain, String reason) {

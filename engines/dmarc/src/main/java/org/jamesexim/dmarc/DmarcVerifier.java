@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
 import org.jamesexim.arc.AuthResults;
 import org.jamesexim.arc.SafeText;
 import org.jamesexim.arc.TxtResolver;
+import org.jamesexim.common.HeaderText;
 
 /**
  * Evaluates DMARC for one message. Policy discovery is RFC 7489 §6.6.3 by default (the From domain's
@@ -387,7 +388,7 @@ public final class DmarcVerifier {
                 while (b < result.length() && result.charAt(b) != ' ' && result.charAt(b) != ';' && result.charAt(b) != '(') {
                     b++;
                 }
-                return SafeText.printable(result.substring(a, b), 320);
+                return HeaderText.of(result.substring(a, b), 320);
             }
             i += name.length();
         }

@@ -9,6 +9,7 @@ import javax.mail.MessagingException;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.mailet.MailetConfig;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamException;
 import org.jamesexim.common.config.ParamSet;
@@ -138,7 +139,7 @@ public final class GlueParams {
     /** A matcher that takes no condition refuses one (a condition there is a mistake in mailetcontainer.xml). */
     public static void noCondition(String matcher, String text) throws MessagingException {
         if (text != null && !text.trim().isEmpty()) {
-            throw new MessagingException(matcher + " takes no condition, not '" + text.trim().replaceAll("[^ -~]", "?") + "'");
+            throw new MessagingException(matcher + " takes no condition, not " + LogText.quote(text.trim()));
         }
     }
 }

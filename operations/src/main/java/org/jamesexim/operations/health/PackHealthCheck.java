@@ -99,7 +99,7 @@ public abstract class PackHealthCheck implements HealthCheck {
     }
 
     static String cause(String text) {
-        return LogText.printable(text, MAX_CAUSE);
+        return LogText.escape(text, MAX_CAUSE);
     }
 
     /** At start: the check is for a feature that is configured, or James stops naming the check. */

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import org.jamesexim.common.Durations;
 import org.jamesexim.common.Endpoint;
+import org.jamesexim.common.LogText;
 
 /**
  * One declared parameter: its name, kind, default (as text, the way an operator would write it), allowed values,
@@ -291,7 +292,7 @@ public final class Param<T> {
             if (secret) {
                 throw new ParamException(name, name + ": bad value (not shown): " + reason.replace(t, "***"));
             }
-            throw new ParamException(name, name + ": bad value '" + printable(t) + "': " + reason);
+            throw new ParamException(name, name + ": bad value '" + LogText.escape(t, 80) + "': " + reason);
         }
     }
 
@@ -338,7 +339,7 @@ public final class Param<T> {
                 return a;
             }
         }
-        throw new IllegalArgumentException((kind == Kind.LIST ? "'" + printable(t) + "' is not one of " : name + " must be one of ")
+        throw new IllegalArgumentException((kind == Kind.LIST ? "'" + LogText.escape(t, 80) + "' is not one of " : name + " must be one of ")
                 + String.join(", ", allowed));
     }
 
@@ -414,11 +415,6 @@ public final class Param<T> {
 
     static String blankToNull(String s) {
         return s == null || s.trim().isEmpty() ? null : s.trim();
-    }
-
-    /** {@code s} fit for a log line: control and non-ASCII characters as {@code ?}, at most 80 characters. */
-    static String printable(String s) {
-        return org.jamesexim.common.LogText.printable(s, 80);
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.jamesexim.common.LogText;
+
 /**
  * The parameters one component declares, each once. {@link #read} checks a {@link ParamSource} against them, as
  * James's {@code DSNBounce.init} does with {@code checkInitParameters}: a name that is neither declared nor an old
@@ -100,7 +102,7 @@ public final class ParamSet {
         Set<String> unknown = new TreeSet<>();
         for (String name : source.names()) {
             if (!knows(name)) {
-                unknown.add(Param.printable(name));
+                unknown.add(LogText.escape(name, 80));
             }
         }
         if (!unknown.isEmpty()) {

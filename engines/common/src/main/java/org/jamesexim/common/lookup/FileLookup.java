@@ -34,12 +34,12 @@ public final class FileLookup implements Lookup {
             new ReloadingFile.Listener<FileTable>() {
                 @Override
                 public void loaded(Path p, FileTable t, boolean reload) {
-                    info.accept(LogText.printable(name, 256) + (reload ? " reloaded: " : " read: ") + t.size() + " entries in use");
+                    info.accept(LogText.escape(name, 256) + (reload ? " reloaded: " : " read: ") + t.size() + " entries in use");
                 }
 
                 @Override
                 public void failed(Path p, String why) {
-                    warn.accept(LogText.printable(name, 256) + ": " + LogText.printable(why, 256));
+                    warn.accept(LogText.escape(name, 256) + ": " + LogText.escape(why, 256));
                 }
             });
     }

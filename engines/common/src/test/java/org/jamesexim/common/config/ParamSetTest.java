@@ -93,7 +93,7 @@ class ParamSetTest {
         assertThatThrownBy(() -> read("mode", "ajar")).hasMessage("mode: bad value 'ajar': mode must be one of open, closed");
         assertThatThrownBy(() -> read("states", "pass,maybe")).hasMessageContaining("'maybe' is not one of pass, fail");
         assertThatThrownBy(() -> read("server", "nowhere")).hasMessageStartingWith("server: bad value 'nowhere'");
-        assertThatThrownBy(() -> read("force", "x\r\ny")).hasMessageStartingWith("force: bad value 'x??y'");
+        assertThatThrownBy(() -> read("force", "x\r\ny")).hasMessageStartingWith("force: bad value 'x\\r\\ny'");
         assertThatThrownBy(() -> SET.read(ParamSource.of(Map.of()))).isInstanceOf(ParamException.class)
                 .hasMessage("directory: required (an absolute directory)");
     }
