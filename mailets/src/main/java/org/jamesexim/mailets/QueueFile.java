@@ -13,6 +13,7 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamSet;
 import org.jamesexim.common.config.ParamValues;
@@ -20,7 +21,6 @@ import org.jamesexim.mailets.config.GlueParams;
 import org.jamesexim.mailets.metrics.PackMetrics;
 import org.jamesexim.mailets.queuefile.QueueFileMail;
 import org.jamesexim.queuefile.EximMessageIds;
-import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolDirectory;
 import org.jamesexim.queuefile.SpoolFileAccess;
 import org.jamesexim.queuefile.SpoolFormat;
@@ -131,10 +131,10 @@ public class QueueFile extends GenericMailet {
             PackMetrics.count(metrics, WRITTEN);
         } catch (IOException | RuntimeException e) {
             PackMetrics.count(metrics, WRITE_FAILED);
-            throw new MessagingException("queuefile: cannot write mail " + SafeText.escape(mail.getName(), 200) + " to " + directory.directory() + ": "
-                + SafeText.escape(String.valueOf(e.getMessage()), SpoolLimits.MAX_REASON_CHARS), e);
+            throw new MessagingException("queuefile: cannot write mail " + LogText.escape(mail.getName(), 200) + " to " + directory.directory() + ": "
+                + LogText.escape(String.valueOf(e.getMessage()), SpoolLimits.MAX_REASON_CHARS), e);
         }
-        LOGGER.info("queuefile: wrote mail {} as {} ({} format) in {}", SafeText.escape(mail.getName(), 200), id, directory.format().configName(),
+        LOGGER.info("queuefile: wrote mail {} as {} ({} format) in {}", LogText.escape(mail.getName(), 200), id, directory.format().configName(),
             directory.directory());
         if (passThrough) {
             mail.setAttribute(new Attribute(QueueFileAttributes.QUEUEFILE_ID, AttributeValue.of(id)));

@@ -28,6 +28,7 @@ import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.utils.UserDefinedStartable;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
+import org.jamesexim.common.LogText;
 import org.jamesexim.common.config.Param;
 import org.jamesexim.common.config.ParamException;
 import org.jamesexim.common.config.ParamSet;
@@ -38,7 +39,6 @@ import org.jamesexim.mailets.queuefile.QueueFileMail;
 import org.jamesexim.queuefile.RequeueSettings;
 import org.jamesexim.queuefile.RequeueSink;
 import org.jamesexim.queuefile.Requeuer;
-import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolFormat;
 import org.jamesexim.queuefile.SpoolLimits;
 import org.jamesexim.queuefile.SpooledMessage;
@@ -244,7 +244,7 @@ public class QueueFileRequeue implements UserDefinedStartable {
             }
             return r;
         } catch (IOException | RuntimeException e) {
-            String why = SafeText.escape(String.valueOf(e.getMessage()), SpoolLimits.MAX_REASON_CHARS);
+            String why = LogText.escape(String.valueOf(e.getMessage()), SpoolLimits.MAX_REASON_CHARS);
             if (!why.equals(lastScanError)) {
                 LOGGER.error("queuefile: scanning {} failed (logged again only when the reason changes): {}", requeuer.incoming(), why, e);
                 lastScanError = why;
@@ -295,7 +295,7 @@ public class QueueFileRequeue implements UserDefinedStartable {
             }
             if (!skipped.isEmpty()) {
                 LOGGER.warn("queuefile: message {}: attributes James cannot restore were dropped: {}", message.id(),
-                    SafeText.escape(String.join(", ", skipped), SpoolLimits.MAX_REASON_CHARS));
+                    LogText.escape(String.join(", ", skipped), SpoolLimits.MAX_REASON_CHARS));
             }
             mail.setAttribute(new Attribute(QueueFileAttributes.QUEUEFILE_ID, AttributeValue.of(message.id())));
             spool.enQueue(mail);

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
+import org.jamesexim.common.LogText;
+
 /**
  * An Exim spool {@code -H} file, parsed into its parts and written back byte for byte (Exim spec,
  * "Format of spool files"; Exim 4.96 {@code spool_in.c}/{@code spool_out.c}).
@@ -50,12 +52,12 @@ public final class EximHeaderFile {
     public EximHeaderFile(String id, String login, long uid, long gid, String sender, long receivedTime, int warningCount,
                           List<Option> options, List<String> nonRecipientTree, List<Recipient> recipients, List<Header> headers) {
         if (!EximMessageIds.isValid(id)) {
-            throw new IllegalArgumentException("not an Exim message id: " + SafeText.quote(id));
+            throw new IllegalArgumentException("not an Exim message id: " + LogText.quote(id));
         }
         this.id = id;
         this.login = requireLine("login", login);
         if (login.isEmpty() || login.indexOf(' ') >= 0) {
-            throw new IllegalArgumentException("originator login must be one word: " + SafeText.quote(login));
+            throw new IllegalArgumentException("originator login must be one word: " + LogText.quote(login));
         }
         this.uid = uid;
         this.gid = gid;
@@ -184,7 +186,7 @@ public final class EximHeaderFile {
             return p.parse();
         } catch (RuntimeException e) {
             // a value our checks let through and a constructor refused: still the defined answer, never a crash
-            throw p.error(SafeText.escape(String.valueOf(e.getMessage()), 300));
+            throw p.error(LogText.escape(String.valueOf(e.getMessage()), 300));
         }
     }
 
@@ -221,7 +223,7 @@ public final class EximHeaderFile {
         EximHeaderFile parse() throws SpoolFormatException {
             String idLine = line();
             if (!idLine.endsWith("-H") || !EximMessageIds.isValid(idLine.substring(0, idLine.length() - 2))) {
-                throw error("first line is not '<message id>-H': " + SafeText.quote(idLine));
+                throw error("first line is not '<message id>-H': " + LogText.quote(idLine));
             }
             String id = idLine.substring(0, idLine.length() - 2);
             if (expectedId != null && !expectedId.equals(id)) {
@@ -230,7 +232,7 @@ public final class EximHeaderFile {
             String owner = line();
             String[] ow = owner.split(" ");
             if (ow.length < 3) {
-                throw error("expected '<login> <uid> <gid>': " + SafeText.quote(owner));
+                throw error("expected '<login> <uid> <gid>': " + LogText.quote(owner));
             }
             long uid;
             long gid;
@@ -238,12 +240,12 @@ public final class EximHeaderFile {
                 gid = Long.parseLong(ow[ow.length - 1]);
                 uid = Long.parseLong(ow[ow.length - 2]);
             } catch (NumberFormatException e) {
-                throw error("expected '<login> <uid> <gid>': " + SafeText.quote(owner));
+                throw error("expected '<login> <uid> <gid>': " + LogText.quote(owner));
             }
             String login = owner.substring(0, owner.length() - ow[ow.length - 1].length() - ow[ow.length - 2].length() - 2);
             String senderLine = line();
             if (senderLine.length() < 2 || senderLine.charAt(0) != '<' || senderLine.charAt(senderLine.length() - 1) != '>') {
-                throw error("sender line is not '<address>': " + SafeText.quote(senderLine));
+                throw error("sender line is not '<address>': " + LogText.quote(senderLine));
             }
             String sender = senderLine.substring(1, senderLine.length() - 1);
             String timeLine = line();
@@ -254,7 +256,7 @@ public final class EximHeaderFile {
                 time = Long.parseLong(tw[0]);
                 warnings = Integer.parseInt(tw[1]);
             } catch (RuntimeException e) {
-                throw error("expected '<time received> <warning count>': " + SafeText.quote(timeLine));
+                throw error("expected '<time received> <warning count>': " + LogText.quote(timeLine));
             }
             List<Option> options = new ArrayList<>();
             String l = line();
@@ -271,14 +273,14 @@ public final class EximHeaderFile {
                     try {
                         len = Integer.parseInt(w[w.length - 1]);
                     } catch (NumberFormatException e) {
-                        throw error("ACL variable line without a length: " + SafeText.quote(l));
+                        throw error("ACL variable line without a length: " + LogText.quote(l));
                     }
                     if (w.length != 3 || len < 0 || pos + len >= s.length()) {
-                        throw error("ACL variable " + SafeText.quote(l) + " runs past the end of the file");
+                        throw error("ACL variable " + LogText.quote(l) + " runs past the end of the file");
                     }
                     acl = s.substring(pos, pos + len);
                     if (s.charAt(pos + len) != '\n') {
-                        throw error("ACL variable value of " + SafeText.quote(l) + " is not " + len + " bytes followed by a newline");
+                        throw error("ACL variable value of " + LogText.quote(l) + " is not " + len + " bytes followed by a newline");
                     }
                     lineNo += newlines(acl) + 1;
                     pos += len + 1;
@@ -291,7 +293,7 @@ public final class EximHeaderFile {
                 int pending = 1;
                 while (true) {
                     if (l.length() < 4 || "YN".indexOf(l.charAt(0)) < 0 || "YN".indexOf(l.charAt(1)) < 0 || l.charAt(2) != ' ') {
-                        throw error("bad non-recipients tree line " + SafeText.quote(l));
+                        throw error("bad non-recipients tree line " + LogText.quote(l));
                     }
                     if (tree.size() >= SpoolLimits.MAX_TREE_LINES) {
                         throw error("more than " + SpoolLimits.MAX_TREE_LINES + " non-recipients tree lines");
@@ -309,7 +311,7 @@ public final class EximHeaderFile {
             try {
                 count = Integer.parseInt(countLine.trim());
             } catch (NumberFormatException e) {
-                throw error("expected the recipient count: " + SafeText.quote(countLine));
+                throw error("expected the recipient count: " + LogText.quote(countLine));
             }
             if (count < 0 || count > SpoolLimits.MAX_RECIPIENTS) {
                 throw error("recipient count " + count + " out of range 0.." + SpoolLimits.MAX_RECIPIENTS);
@@ -339,7 +341,7 @@ public final class EximHeaderFile {
                     throw error("header does not start with '<length><flag> ' at byte " + start);
                 }
                 if (pos - start > 9) {
-                    throw error("header length " + SafeText.quote(s.substring(start, pos)) + " of more than 9 digits at byte " + start);
+                    throw error("header length " + LogText.quote(s.substring(start, pos)) + " of more than 9 digits at byte " + start);
                 }
                 int len = Integer.parseInt(s.substring(start, pos));
                 char flag = s.charAt(pos);
@@ -350,7 +352,7 @@ public final class EximHeaderFile {
                 String text = s.substring(pos, pos + len);
                 if (text.indexOf('\0') >= 0 || !text.endsWith("\n")) {
                     int nl = text.indexOf('\n');
-                    throw error("header length " + len + " does not end at a newline: " + SafeText.quote(nl < 0 ? text : text.substring(0, nl)));
+                    throw error("header length " + len + " does not end at a newline: " + LogText.quote(nl < 0 ? text : text.substring(0, nl)));
                 }
                 pos += len;
                 lineNo += newlines(text);
@@ -394,7 +396,7 @@ public final class EximHeaderFile {
                 throw new IllegalArgumentException("ACL variable kind must be c or m");
             }
             if (name.isEmpty() || name.indexOf(' ') >= 0 || name.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("bad ACL variable name " + SafeText.quote(name));
+                throw new IllegalArgumentException("bad ACL variable name " + LogText.quote(name));
             }
             return new Option(tainted, "acl" + kind + " " + name + " " + value.length(), value);
         }
@@ -481,19 +483,19 @@ public final class EximHeaderFile {
                     }
                     int[] lp = pair(line.substring(q + 1, end), line);
                     if (q < 0 || line.charAt(q) != ' ') {
-                        throw new IllegalArgumentException("bad errors_to field in recipient line " + SafeText.quote(line));
+                        throw new IllegalArgumentException("bad errors_to field in recipient line " + LogText.quote(line));
                     }
                     int len = lp[0];
                     pno = lp[1];
                     if (len > 0) {
                         if (q - len - 1 < 0 || line.charAt(q - len - 1) != ' ') {
-                            throw new IllegalArgumentException("errors_to length " + len + " does not match recipient line " + SafeText.quote(line));
+                            throw new IllegalArgumentException("errors_to length " + len + " does not match recipient line " + LogText.quote(line));
                         }
                         errorsTo = line.substring(q - len, q);
                     }
                     end = q - len - 1;
                     if (end < 0 || line.charAt(end) != ' ') {
-                        throw new IllegalArgumentException("bad errors_to field in recipient line " + SafeText.quote(line));
+                        throw new IllegalArgumentException("bad errors_to field in recipient line " + LogText.quote(line));
                     }
                 } else {
                     end = p;
@@ -507,24 +509,24 @@ public final class EximHeaderFile {
                     }
                     int[] lp = pair(line.substring(q + 1, end), line);
                     if (q < 0 || line.charAt(q) != ' ') {
-                        throw new IllegalArgumentException("bad ORCPT field in recipient line " + SafeText.quote(line));
+                        throw new IllegalArgumentException("bad ORCPT field in recipient line " + LogText.quote(line));
                     }
                     int len = lp[0];
                     dsnFlags = lp[1];
                     if (len > 0) {
                         if (q - len - 1 < 0 || line.charAt(q - len - 1) != ' ') {
-                            throw new IllegalArgumentException("ORCPT length " + len + " does not match recipient line " + SafeText.quote(line));
+                            throw new IllegalArgumentException("ORCPT length " + len + " does not match recipient line " + LogText.quote(line));
                         }
                         orcpt = line.substring(q - len, q);
                     }
                     end = q - len - 1;
                     if (end < 0 || line.charAt(end) != ' ') {
-                        throw new IllegalArgumentException("bad ORCPT field in recipient line " + SafeText.quote(line));
+                        throw new IllegalArgumentException("bad ORCPT field in recipient line " + LogText.quote(line));
                     }
                 }
                 String address = line.substring(0, end);
                 if (address.isEmpty()) {
-                    throw new IllegalArgumentException("empty address in recipient line " + SafeText.quote(line));
+                    throw new IllegalArgumentException("empty address in recipient line " + LogText.quote(line));
                 }
                 return new Recipient(address, orcpt, dsnFlags, errorsTo, pno, line);
             }
@@ -551,10 +553,10 @@ public final class EximHeaderFile {
             try {
                 r = new int[] {Integer.parseInt(text.substring(0, comma)), Integer.parseInt(text.substring(comma + 1))};
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("expected 'length,number' in recipient line " + SafeText.quote(line));
+                throw new IllegalArgumentException("expected 'length,number' in recipient line " + LogText.quote(line));
             }
             if (r[0] < 0 || r[0] > line.length()) {
-                throw new IllegalArgumentException("length " + r[0] + " out of range in recipient line " + SafeText.quote(line));
+                throw new IllegalArgumentException("length " + r[0] + " out of range in recipient line " + LogText.quote(line));
             }
             return r;
         }

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jamesexim.common.LogText;
+
 /**
  * Converts between a {@link SpooledMessage} and Exim's {@code -H}/{@code -D} pair.
  *
@@ -134,7 +136,7 @@ public final class EximSpoolCodec {
         } catch (SpoolFormatException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SpoolFormatException(source + ": " + SafeText.escape(String.valueOf(e.getMessage()), 300));
+            throw new SpoolFormatException(source + ": " + LogText.escape(String.valueOf(e.getMessage()), 300));
         }
     }
 
@@ -145,7 +147,7 @@ public final class EximSpoolCodec {
         }
         EximHeaderFile.Option lc = h.option("body_linecount");
         if (lc != null && (lc.value() == null || !lc.value().trim().matches("\\d{1,18}"))) {
-            throw new SpoolFormatException(source + ": -body_linecount " + SafeText.quote(lc.value()) + " is not a line count");
+            throw new SpoolFormatException(source + ": -body_linecount " + LogText.quote(lc.value()) + " is not a line count");
         }
         if (lc != null) {
             long expected = Long.parseLong(lc.value().trim());
@@ -231,7 +233,7 @@ public final class EximSpoolCodec {
             envelope = b.build();
             SpoolLimits.check(envelope);
         } catch (IllegalArgumentException e) {
-            throw new SpoolFormatException(source + ": " + SafeText.escape(e.getMessage(), 300));
+            throw new SpoolFormatException(source + ": " + LogText.escape(e.getMessage(), 300));
         }
         return new SpooledMessage(h.id(), envelope, out.toByteArray(), h.hasOption("frozen"));
     }

@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.jamesexim.common.LogText;
+
 /**
  * The James-native envelope file {@code <id>.json}, version 1. Documented in {@code docs/queuefile.md}:
  *
@@ -145,14 +147,14 @@ public final class JamesEnvelopeCodec {
         } catch (SpoolFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new SpoolFormatException(source + ": not JSON (" + SafeText.escape(String.valueOf(e.getMessage()).split("\n")[0], 200) + ")");
+            throw new SpoolFormatException(source + ": not JSON (" + LogText.escape(String.valueOf(e.getMessage()).split("\n")[0], 200) + ")");
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new SpoolFormatException(source + ": not a " + FORMAT + " envelope (\"format\" missing or different)");
         }
         int version = root.path("version").isIntegralNumber() ? root.path("version").asInt(-1) : -1;
         if (version < 1 || version > VERSION) {
-            throw new SpoolFormatException(source + ": envelope version " + SafeText.escape(root.path("version").toString(), 40)
+            throw new SpoolFormatException(source + ": envelope version " + LogText.escape(root.path("version").toString(), 40)
                     + " is not supported (this reader knows 1.." + VERSION + ")");
         }
         try {
@@ -219,7 +221,7 @@ public final class JamesEnvelopeCodec {
         } catch (SpoolFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new SpoolFormatException(source + ": invalid envelope: " + SafeText.escape(String.valueOf(e.getMessage()), 300));
+            throw new SpoolFormatException(source + ": invalid envelope: " + LogText.escape(String.valueOf(e.getMessage()), 300));
         }
     }
 

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import org.jamesexim.common.LogText;
+
 /**
  * Takes messages from an incoming queuefile directory and hands them to a {@link RequeueSink}, exactly once.
  *
@@ -137,7 +139,7 @@ public final class Requeuer {
     /** Throws IllegalArgumentException saying what a node name must be, unless {@code node} is one. */
     public static void checkNode(String node) {
         if (!isNodeName(node)) {
-            throw new IllegalArgumentException("node " + SafeText.quote(node) + " must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new IllegalArgumentException("node " + LogText.quote(node) + " must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
     }
 
@@ -203,7 +205,7 @@ public final class Requeuer {
     }
 
     private static String reason(String s) {
-        return SafeText.escape(s, SpoolLimits.MAX_REASON_CHARS);
+        return LogText.escape(s, SpoolLimits.MAX_REASON_CHARS);
     }
 
     /**

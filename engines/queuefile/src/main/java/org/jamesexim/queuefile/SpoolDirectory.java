@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import org.jamesexim.common.LogText;
+
 /**
  * One queuefile directory in one format: writes messages crash-safely and reads complete ones.
  *
@@ -185,7 +187,7 @@ public final class SpoolDirectory {
         try {
             SpoolLimits.check(e);
         } catch (IllegalArgumentException ex) {
-            throw new IOException("the mail cannot be spooled: " + SafeText.escape(ex.getMessage(), SpoolLimits.MAX_REASON_CHARS));
+            throw new IOException("the mail cannot be spooled: " + LogText.escape(ex.getMessage(), SpoolLimits.MAX_REASON_CHARS));
         }
         return m;
     }
@@ -227,7 +229,7 @@ public final class SpoolDirectory {
         try {
             p = eximCodec.encode(m, id, login, uid, gid);
         } catch (IllegalArgumentException e) {
-            throw new IOException("the mail cannot be spooled in the Exim format: " + SafeText.escape(e.getMessage(), SpoolLimits.MAX_REASON_CHARS), e);
+            throw new IOException("the mail cannot be spooled in the Exim format: " + LogText.escape(e.getMessage(), SpoolLimits.MAX_REASON_CHARS), e);
         }
         byte[] header = p.header().toBytes();
         readable(() -> EximHeaderFile.parse(header, id));
@@ -262,7 +264,7 @@ public final class SpoolDirectory {
 
     private String checkedCommitName(String id) {
         if (!isValidId(format, id)) {
-            throw new IllegalArgumentException("not a " + format.configName() + " spool id: " + SafeText.quote(id));
+            throw new IllegalArgumentException("not a " + format.configName() + " spool id: " + LogText.quote(id));
         }
         return commitFileName(format, id);
     }
@@ -283,7 +285,7 @@ public final class SpoolDirectory {
      */
     public static SpooledMessage read(SpoolFormat format, Path commitFile, Path dataFile, String id, long maxMessageSize) throws IOException {
         if (!isValidId(format, id)) {
-            throw new IllegalArgumentException("not a " + format.configName() + " spool id: " + SafeText.quote(id));
+            throw new IllegalArgumentException("not a " + format.configName() + " spool id: " + LogText.quote(id));
         }
         byte[] commit;
         try {
@@ -300,10 +302,10 @@ public final class SpoolDirectory {
         if (format == SpoolFormat.JAMES) {
             JamesEnvelopeCodec.Decoded d = new JamesEnvelopeCodec().decode(commit, commitFile.getFileName().toString());
             if (!id.equals(d.id())) {
-                throw new SpoolFormatException("message " + id + ": " + commitFile.getFileName() + " names the id " + SafeText.quote(d.id()));
+                throw new SpoolFormatException("message " + id + ": " + commitFile.getFileName() + " names the id " + LogText.quote(d.id()));
             }
             if (d.messageFile() != null && !d.messageFile().equals(dataFileName(format, id))) {
-                throw new SpoolFormatException("message " + id + ": " + commitFile.getFileName() + " names the message file " + SafeText.quote(d.messageFile()));
+                throw new SpoolFormatException("message " + id + ": " + commitFile.getFileName() + " names the message file " + LogText.quote(d.messageFile()));
             }
             if (d.size() != data.length) {
                 throw new SpoolFormatException("message " + id + ": " + dataFile.getFileName() + " has " + data.length + " bytes, the envelope says " + d.size());

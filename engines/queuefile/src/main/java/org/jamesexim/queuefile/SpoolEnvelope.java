@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jamesexim.common.LogText;
+
 /**
  * Everything about a message except its bytes: sender, recipients, where it came from, James's processing
  * state and its mail attributes. Immutable; build with {@link #builder()}.
@@ -39,10 +41,10 @@ public final class SpoolEnvelope {
             throw new IllegalArgumentException("a spooled message needs at least one recipient");
         }
         if (b.sender != null && (b.sender.isEmpty() || b.sender.indexOf('\n') >= 0 || b.sender.indexOf('\r') >= 0 || b.sender.indexOf('\0') >= 0)) {
-            throw new IllegalArgumentException("invalid sender " + SafeText.quote(b.sender) + " (use null for the null sender <>)");
+            throw new IllegalArgumentException("invalid sender " + LogText.quote(b.sender) + " (use null for the null sender <>)");
         }
         if (b.dsnRet != null && !(b.dsnRet.equals("FULL") || b.dsnRet.equals("HDRS"))) {
-            throw new IllegalArgumentException("invalid DSN RET " + SafeText.quote(b.dsnRet) + ": expected FULL or HDRS");
+            throw new IllegalArgumentException("invalid DSN RET " + LogText.quote(b.dsnRet) + ": expected FULL or HDRS");
         }
         this.name = b.name;
         this.sender = b.sender;

@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.jamesexim.common.LogText;
+
 /**
  * The mode and group of the files {@link SpoolDirectory} writes, so that a scanner running as another user of a
  * shared group can read them ({@code fileMode} 0640, {@code fileGroup} its group): 0600 (the default), 0640 or 0660
@@ -44,7 +46,7 @@ public final class SpoolFileAccess {
     public static SpoolFileAccess of(String mode, String groupName, Path dir) throws IOException {
         String m = mode == null ? "0600" : mode.trim();
         if (!OCTAL.matcher(m).matches()) {
-            throw new IllegalArgumentException("fileMode: '" + SafeText.escape(m, 16) + "' is not an octal mode such as 0640");
+            throw new IllegalArgumentException("fileMode: '" + LogText.escape(m, 16) + "' is not an octal mode such as 0640");
         }
         String digits = m.length() == 4 ? m.substring(1) : m;
         if (!digits.equals("600") && !digits.equals("640") && !digits.equals("660")) {
@@ -61,7 +63,7 @@ public final class SpoolFileAccess {
         try {
             group = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(g);
         } catch (UserPrincipalNotFoundException e) {
-            throw new IllegalArgumentException("fileGroup: no group named '" + SafeText.escape(g, 64) + "'");
+            throw new IllegalArgumentException("fileGroup: no group named '" + LogText.escape(g, 64) + "'");
         } catch (UnsupportedOperationException e) {
             throw new IllegalArgumentException("fileGroup: this file system has no groups");
         }
@@ -70,7 +72,7 @@ public final class SpoolFileAccess {
         try {
             access.apply(probe);
         } catch (IOException e) {
-            throw new IllegalArgumentException("fileGroup: James's user cannot give its files the group " + SafeText.escape(g, 64)
+            throw new IllegalArgumentException("fileGroup: James's user cannot give its files the group " + LogText.escape(g, 64)
                 + " (it must be one of the user's groups): " + e.getClass().getSimpleName());
         } finally {
             Files.deleteIfExists(probe);

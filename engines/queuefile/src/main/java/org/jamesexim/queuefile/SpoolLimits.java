@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jamesexim.common.LogText;
+
 /**
  * The caps on everything the queuefile code reads from outside, in one place (documented in
  * {@code docs/queuefile.md}, "Limits"). Readers refuse input beyond them with a {@link SpoolFormatException}, so
@@ -119,7 +121,7 @@ public final class SpoolLimits {
             s = s.substring(0, s.length() - 1).trim();
         }
         if (!s.matches("[0-9]{1,12}")) {
-            throw new IllegalArgumentException("expected a size like 52428800, 512k, 50m or 1g, got '" + SafeText.escape(v, 40) + "'");
+            throw new IllegalArgumentException("expected a size like 52428800, 512k, 50m or 1g, got '" + LogText.escape(v, 40) + "'");
         }
         return Long.parseLong(s) * unit;
     }

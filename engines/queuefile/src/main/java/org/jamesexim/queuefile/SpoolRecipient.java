@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
+import org.jamesexim.common.LogText;
+
 /**
  * One envelope recipient with its DSN parameters (RFC 3461), immutable.
  *
@@ -31,7 +33,7 @@ public final class SpoolRecipient {
             for (String k : notify) {
                 String key = k.trim().toUpperCase(Locale.ROOT);
                 if (!(key.equals("NEVER") || key.equals("SUCCESS") || key.equals("FAILURE") || key.equals("DELAY"))) {
-                    throw new IllegalArgumentException("unknown DSN NOTIFY keyword " + SafeText.quote(k) + " for " + SafeText.quote(address));
+                    throw new IllegalArgumentException("unknown DSN NOTIFY keyword " + LogText.quote(k) + " for " + LogText.quote(address));
                 }
                 n.add(key);
             }
@@ -66,7 +68,7 @@ public final class SpoolRecipient {
     private static String requireAddress(String address) {
         Objects.requireNonNull(address, "recipient address");
         if (address.isEmpty() || address.indexOf('\n') >= 0 || address.indexOf('\r') >= 0 || address.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("invalid recipient address " + SafeText.quote(address));
+            throw new IllegalArgumentException("invalid recipient address " + LogText.quote(address));
         }
         return address;
     }

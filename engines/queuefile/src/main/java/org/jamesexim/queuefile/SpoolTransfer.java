@@ -7,6 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import org.jamesexim.common.LogText;
+
 /**
  * An operator's hand on a queuefile directory (WebAdmin's {@code /queuefile} routes): hand a message to the
  * incoming directory as the scanner would, or delete it. Both keep the directory's rule that a message exists once
@@ -71,7 +73,7 @@ public final class SpoolTransfer {
 
     private static Path commitFile(SpoolDirectory dir, String id) throws IOException {
         if (!SpoolDirectory.isValidId(dir.format(), id)) {
-            throw new NoSuchFileException("not a " + dir.format().configName() + " spool id: " + SafeText.quote(id));
+            throw new NoSuchFileException("not a " + dir.format().configName() + " spool id: " + LogText.quote(id));
         }
         Path commit = dir.directory().resolve(SpoolDirectory.commitFileName(dir.format(), id));
         if (!Files.isRegularFile(commit, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -23,9 +23,9 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
+import org.jamesexim.common.LogText;
 import org.jamesexim.mailets.mime.BytesSource;
 import org.jamesexim.mailets.mime.MimeBytes;
-import org.jamesexim.queuefile.SafeText;
 import org.jamesexim.queuefile.SpoolEnvelope;
 import org.jamesexim.queuefile.SpoolHeader;
 import org.jamesexim.queuefile.SpoolRecipient;
@@ -147,9 +147,9 @@ public final class QueueFileMail {
             dsnParameters(e).ifPresent(mail::setDsnParameters);
             return mail;
         } catch (AddressException ex) {
-            throw new Unconvertible("message " + m.id() + ": address not accepted by James: " + SafeText.escape(ex.getMessage(), 300), ex);
+            throw new Unconvertible("message " + m.id() + ": address not accepted by James: " + LogText.escape(ex.getMessage(), 300), ex);
         } catch (MessagingException | RuntimeException ex) {
-            throw new Unconvertible("message " + m.id() + ": cannot be made into a James mail: " + SafeText.escape(String.valueOf(ex.getMessage()), 300), ex);
+            throw new Unconvertible("message " + m.id() + ": cannot be made into a James mail: " + LogText.escape(String.valueOf(ex.getMessage()), 300), ex);
         }
     }
 
