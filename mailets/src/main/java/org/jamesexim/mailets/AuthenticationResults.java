@@ -145,7 +145,8 @@ public class AuthenticationResults extends GenericMailet {
         return true;
     }
 
-    private static String firstWord(String s) {
+    /** The leading letters of {@code s} (trimmed), lower-cased: the result word of a verifier's result text. */
+    static String firstWord(String s) {
         String t = s.trim();
         int end = 0;
         while (end < t.length() && Character.isLetter(t.charAt(end))) {

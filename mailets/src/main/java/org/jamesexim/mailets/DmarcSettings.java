@@ -133,7 +133,7 @@ public final class DmarcSettings {
         }
         Optional<String> spf = ArcSettings.stringAttribute(mail, AuthenticationResults.SPF_RESULT)
                 .or(() -> ArcSettings.stringAttribute(mail, AuthenticationResults.SPF_HEADER));
-        spf.ifPresent(s -> in.spf(firstWord(s), spfDomain(mail, s)));
+        spf.ifPresent(s -> in.spf(AuthenticationResults.firstWord(s), spfDomain(mail, s)));
         try {
             dkim(engine, limitSignatures(message, bytes), in, deadline);
         } catch (LinkageError e) {
@@ -238,15 +238,6 @@ public final class DmarcSettings {
             }
         }
         return null;
-    }
-
-    private static String firstWord(String s) {
-        String t = s.trim();
-        int end = 0;
-        while (end < t.length() && Character.isLetter(t.charAt(end))) {
-            end++;
-        }
-        return t.substring(0, end).toLowerCase(Locale.ROOT);
     }
 
     /** Writes {@link DmarcAttributes} for {@code r}. */
