@@ -274,7 +274,7 @@ public class ArcSeal extends GenericMailet {
                 }
                 String senderDomain = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 if (SafeText.domain(senderDomain).isEmpty()) {
-                    throw new IllegalArgumentException("perDomain: '" + LogText.escape(senderDomain, 80)
+                    throw new IllegalArgumentException("perDomain: '" + Param.shown(senderDomain)
                             + "' is not a domain name");
                 }
                 Optional<SigningKey> k = key(fileSystem, "perDomain key for " + senderDomain, parts[2]);
@@ -336,7 +336,7 @@ public class ArcSeal extends GenericMailet {
             for (int i = 0; i < name.length(); i++) {
                 char c = name.charAt(i);
                 if (c <= 0x20 || c >= 0x7f) {
-                    throw new IllegalArgumentException("signedHeaders: '" + LogText.escape(name, 80)
+                    throw new IllegalArgumentException("signedHeaders: '" + Param.shown(name)
                             + "' is not a header field name");
                 }
             }

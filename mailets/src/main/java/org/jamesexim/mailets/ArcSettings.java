@@ -196,7 +196,7 @@ public final class ArcSettings {
     /** A domain name, lower-cased. */
     static String domain(String d) {
         if (SafeText.domain(d).isEmpty()) {
-            throw new IllegalArgumentException("'" + LogText.escape(d, 80) + "' is not a domain name");
+            throw new IllegalArgumentException("'" + Param.shown(d) + "' is not a domain name");
         }
         return d.toLowerCase(Locale.ROOT);
     }

@@ -292,7 +292,7 @@ public final class Param<T> {
             if (secret) {
                 throw new ParamException(name, name + ": bad value (not shown): " + reason.replace(t, "***"));
             }
-            throw new ParamException(name, name + ": bad value '" + LogText.escape(t, 80) + "': " + reason);
+            throw new ParamException(name, name + ": bad value '" + shown(t) + "': " + reason);
         }
     }
 
@@ -339,7 +339,7 @@ public final class Param<T> {
                 return a;
             }
         }
-        throw new IllegalArgumentException((kind == Kind.LIST ? "'" + LogText.escape(t, 80) + "' is not one of " : name + " must be one of ")
+        throw new IllegalArgumentException((kind == Kind.LIST ? "'" + shown(t) + "' is not one of " : name + " must be one of ")
                 + String.join(", ", allowed));
     }
 
@@ -415,6 +415,11 @@ public final class Param<T> {
 
     static String blankToNull(String s) {
         return s == null || s.trim().isEmpty() ? null : s.trim();
+    }
+
+    /** A configuration value (or name) as an error message shows it: {@link LogText#escape}, at most 80 characters. */
+    public static String shown(String value) {
+        return LogText.escape(value, 80);
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.jamesexim.common.LogText;
 
 /**
  * The parameters one component declares, each once. {@link #read} checks a {@link ParamSource} against them, as
@@ -102,7 +101,7 @@ public final class ParamSet {
         Set<String> unknown = new TreeSet<>();
         for (String name : source.names()) {
             if (!knows(name)) {
-                unknown.add(LogText.escape(name, 80));
+                unknown.add(Param.shown(name));
             }
         }
         if (!unknown.isEmpty()) {

@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-import org.jamesexim.common.LogText;
 
 /**
  * A secret parameter and the three other places the same secret can be given, one place per secret:
@@ -138,7 +137,7 @@ public final class SecretParam {
         if (p != null) {
             String value = Param.blankToNull(System.getProperty(p));
             if (value == null) {
-                throw new ParamException(property.name(), property.name() + ": the system property " + LogText.escape(p, 80)
+                throw new ParamException(property.name(), property.name() + ": the system property " + Param.shown(p)
                     + " is not set (or empty)");
             }
             return new Secret(property.name(), Secret.Form.PROPERTY, value, null);
