@@ -87,7 +87,7 @@ import org.slf4j.LoggerFactory;
  *         <server_tls>true</server_tls>
  *         <server_tls_trust_store>/etc/james/dovecot-trust.p12</server_tls_trust_store>
  *         <server_tls_trust_store_type>PKCS12</server_tls_trust_store_type>
- *         <!-- its password: in a file (mode 0600; or _env, _property, or inline with a WARN at start) -->
+ *         its password, in a file (mode 0600; or _env, _property, or inline with a WARN at start):
  *         <server_tls_trust_store_password_file>/etc/james/dovecot-trust.pass</server_tls_trust_store_password_file>
  *         <server_tls_name>dovecot.example.net</server_tls_name>
  *         -->

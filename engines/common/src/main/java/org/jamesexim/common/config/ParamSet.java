@@ -101,7 +101,7 @@ public final class ParamSet {
         Set<String> unknown = new TreeSet<>();
         for (String name : source.names()) {
             if (!knows(name)) {
-                unknown.add(Param.shown(name));
+                unknown.add(name.isEmpty() ? "(text outside any element)" : Param.shown(name));
             }
         }
         if (!unknown.isEmpty()) {

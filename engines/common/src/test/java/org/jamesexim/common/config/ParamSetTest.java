@@ -113,6 +113,13 @@ class ParamSetTest {
         assertThatThrownBy(() -> read("b", "1", "a", "2")).hasMessageStartingWith("unknown parameters a, b (known: ");
     }
 
+    /** A handler's own text (a stray "-->" of a nested comment) reaches us as the parameter named "". */
+    @Test
+    void textOutsideAnyElementIsNamedAsSuch() {
+        assertThatThrownBy(() -> read("", "-->")).isInstanceOf(ParamException.class)
+                .hasMessageStartingWith("unknown parameter (text outside any element) (known: ");
+    }
+
     @Test
     void anOldNameStillWorksWithAWarning() {
         ParamValues v = SET.read(ParamSource.of(Map.of("dir", "/var")));
