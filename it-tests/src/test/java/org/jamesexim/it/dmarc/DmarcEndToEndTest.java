@@ -19,6 +19,7 @@ import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.SigningKey;
 import org.jamesexim.common.testing.RsaTestKey;
 import org.jamesexim.it.JamesHarness;
+import org.jamesexim.it.UdpDns;
 import org.jamesexim.it.SmtpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DMARC with the ARC local policy in a real James 3.8.1 booted from {@code james-config/examples/dmarc-*.xml}, its
- * hooks asking a DNS server of the test's own ({@link TinyDns}). {@code origin.test} publishes {@code p=reject} and
+ * hooks asking a DNS server of the test's own ({@link UdpDns}). {@code origin.test} publishes {@code p=reject} and
  * signs with DKIM; the list {@code lists.example} tags the subject and adds a footer (the author's DKIM signature
  * breaks), records what it saw (dkim=pass) in its ARC set and seals. Without the override James refuses the copy at
  * the end of DATA with 550 5.7.1; with {@code arcOverride} and lists.example trusted it is delivered, and our
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class DmarcEndToEndTest {
     static final long NOW = System.currentTimeMillis() / 1000L;
-    static TinyDns dns;
+    static UdpDns dns;
     static RsaTestKey origin;
     static RsaTestKey lists;
     static RsaTestKey other;
@@ -45,15 +46,15 @@ class DmarcEndToEndTest {
         origin = RsaTestKey.generate(2048);
         lists = RsaTestKey.generate(2048);
         other = RsaTestKey.generate(2048);
-        dns = new TinyDns();
+        dns = new UdpDns();
         dns.txt("sel._domainkey.origin.test", origin.dkimRecord());
         dns.txt("_dmarc.origin.test", "v=DMARC1; p=reject; rua=mailto:dmarc@origin.test");
         dns.txt("arc._domainkey.lists.example", lists.dkimRecord());
         dns.txt("arc._domainkey.other.example", other.dkimRecord());
-        dns.servfail.add("_dmarc.flaky.test");
+        dns.servfail("_dmarc.flaky.test");
         // a domain whose DMARC record answers but whose DKIM key lookup fails
         dns.txt("_dmarc.slowkey.test", "v=DMARC1; p=reject");
-        dns.servfail.add("sel._domainkey.slowkey.test");
+        dns.servfail("sel._domainkey.slowkey.test");
     }
 
     @AfterAll
@@ -97,7 +98,7 @@ class DmarcEndToEndTest {
 
     static boolean dkimPasses(String message) throws Exception {
         try {
-            return new DKIMVerifier((method, selector, token) -> dns.txt.get(selector + "._domainkey." + token))
+            return new DKIMVerifier((method, selector, token) -> dns.txtRecords(selector + "._domainkey." + token))
                     .verify(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII))) != null;
         } catch (FailException e) {
             return false;

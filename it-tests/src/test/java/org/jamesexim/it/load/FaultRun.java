@@ -287,7 +287,7 @@ public final class FaultRun {
                     report.heapStartMb, report.heapEndMb, report.heapStockGrowthMb);
                 log.println("faults: " + report.faults);
                 report.auth454 = report.replies.getOrDefault("AUTH 454", 0L);
-                report.dnsDropped = services.dns.dropped.get();
+                report.dnsDropped = services.dns.dropped();
                 log.println(report.evidence());
                 report.problems.forEach(p -> log.println("PROBLEM " + p));
             }
@@ -344,10 +344,10 @@ public final class FaultRun {
         threads.add(fault(plan, messages, 0.65, done, log, () -> {
             services.dns.silent(true);
             note(done, log, "DNS silent");
-            hold(ms, plan, messages, () -> services.dns.dropped.get() > 0);
+            hold(ms, plan, messages, () -> services.dns.dropped() > 0);
             services.dns.silent(false);
-            note(done, log, "DNS answering (" + services.dns.dropped.get() + " queries dropped, "
-                + services.dns.answered.get() + " answered)");
+            note(done, log, "DNS answering (" + services.dns.dropped() + " queries dropped, "
+                + services.dns.answered() + " answered)");
         }));
         return threads;
     }

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.apache.james.core.MailAddress;
 import org.jamesexim.dovecot.testing.RealDovecot;
 import org.jamesexim.it.JamesHarness;
+import org.jamesexim.it.UdpDns;
 import org.jamesexim.it.SmtpClient;
 import org.jamesexim.it.load.FaultRun.Mailboxes;
 import org.jamesexim.it.load.HostileCorpus.Expect;
@@ -238,7 +239,7 @@ public final class HostileRun {
                 report.hungThreads = FaultRun.stuckThreads(report.problems, log);
                 logs.check(report, secrets(services));
                 daemons.given.forEach((k, v) -> report.daemonAnswers.put(k, v.get()));
-                report.dnsDroppedByName = services.dns.droppedByName.get();
+                report.dnsDroppedByName = services.dns.droppedByName();
                 report.remoteHostileReplies = services.sink.hostileReplies.get();
                 log.println("hostile answers given: " + report.daemonAnswers + "; DNS queries left unanswered: " + report.dnsDroppedByName
                     + "; hostile remote replies: " + report.remoteHostileReplies + "; AUTH 454 to good users: " + report.goodAuth454 + "; requests passed on: " + daemons.passedOn.get());
@@ -263,7 +264,7 @@ public final class HostileRun {
     }
 
     /** The ARC key records of {@link HostileCorpus#ZONE}: garbage, oversized, many strings, a non-RSA key; one zone never answers. */
-    static void hostileZone(StubDns dns) {
+    static void hostileZone(UdpDns dns) {
         String z = HostileCorpus.ZONE;
         dns.txt("garbage._domainkey." + z, "v=DKIM1; k=rsa; p=!!!not base64\u0000\u00ff;;;=;=");
         StringBuilder b64 = new StringBuilder();

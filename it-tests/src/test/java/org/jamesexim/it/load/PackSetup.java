@@ -20,6 +20,7 @@ import org.jamesexim.bmi.testing.RspamdFixture;
 import org.jamesexim.dcc.sim.DccifdSimulator;
 import org.jamesexim.dovecot.testing.RealDovecot;
 import org.jamesexim.it.JamesHarness;
+import org.jamesexim.it.UdpDns;
 
 /**
  * The James configurations of the load runs and the services behind them. Every setup starts from the stock James
@@ -27,7 +28,7 @@ import org.jamesexim.it.JamesHarness;
  * feature, at its {@code pack:} comments; the snippets are the documented ones (docs/*.md, james-config/examples/)
  * with the addresses of the services started here:
  * <ul>
- *   <li>ARC keys from {@link StubDns} (a stand-in DNS server, TTL 1 s, that can go silent);</li>
+ *   <li>ARC keys from {@link UdpDns} (a stand-in DNS server, TTL 1 s, that can go silent);</li>
  *   <li>dccifd: the project's {@link DccifdSimulator} on a unix socket (so it can be stopped and started again);</li>
  *   <li>BMI: a real Rspamd ({@link RspamdFixture}) or the {@link InstantRspamd} stand-in;</li>
  *   <li>Dovecot auth: a real Dovecot ({@link RealDovecot});</li>
@@ -64,7 +65,7 @@ final class PackSetup implements AutoCloseable {
     static final String SENDER = "alice@origin.example";
 
     final Path dir;
-    final StubDns dns;
+    final UdpDns dns;
     final CountingSink sink;
     final Path dccSocket;
     volatile DccifdSimulator dcc;
@@ -105,7 +106,7 @@ final class PackSetup implements AutoCloseable {
         dir = Files.createTempDirectory("jexim-load-");
         // Rspamd and Dovecot are child processes: stop them even when the run is interrupted
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeQuietly, "load-services-shutdown"));
-        dns = new StubDns();
+        dns = new UdpDns();
         sink = new CountingSink();
         KeyPair hop = rsa();
         KeyPair ours = rsa();
