@@ -3,16 +3,12 @@ package org.jamesexim.it.srs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
-import org.apache.james.utils.DataProbeImpl;
 import org.jamesexim.it.CaptureSmtpServer;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
@@ -30,11 +26,11 @@ import org.junit.jupiter.api.Test;
  * held), and addresses that need no database keep working.
  */
 class SrsDatabaseDownEndToEndTest {
-    static final String SECRET = SrsEndToEndTest.fresh();
+    static final String SECRET = SrsJames.fresh();
     static final SrsConfig CONFIG = SrsConfig.builder().secrets(SECRET).hashLength(6).maxAge(31).build();
     static CaptureSmtpServer offSite;
     static JamesHarness james;
-    static Path home;
+    static SrsJames srs;
 
     @BeforeAll
     static void boot() throws Exception {
@@ -44,35 +40,23 @@ class SrsDatabaseDownEndToEndTest {
         }
         String db = "<dburl>jdbc:postgresql://127.0.0.1:" + closed + "/srs</dburl><dbuser>james</dbuser><dbmode>toolong</dbmode>"
             + "<dbtimeout>2</dbtimeout><dbdeadline>4</dbdeadline>";
-        offSite = new CaptureSmtpServer();
-        home = SrsEndToEndTest.homeWithSecrets(SECRET);
-        Path examples = JamesHarness.defaultConfigDir().resolve("examples");
-        String secretsLine = "<secretsFile>file://conf/srs-secrets</secretsFile>";
-        String mailets = Files.readString(examples.resolve("srs-mailetcontainer.xml"))
-            .replace("<!-- srs-test: gateway -->", "<gateway>127.0.0.1</gateway><gatewayPort>" + offSite.port() + "</gatewayPort>")
-            .replace(secretsLine, secretsLine + db);
-        String smtp = Files.readString(examples.resolve("srs-smtpserver.xml"))
-            .replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>", "<authorizedAddresses>192.0.2.0/24</authorizedAddresses>")
-            .replace(secretsLine, secretsLine + db);
-        assertThat(mailets.split("<dburl>", -1)).hasSize(3);
-        assertThat(smtp.split("<dburl>", -1)).hasSize(2);
-        james = JamesHarness.builder().workingDirectory(home).config("mailetcontainer.xml", mailets).config("smtpserver.xml", smtp).start();
-        james.server().getProbe(DataProbeImpl.class).addAddressMapping("alias", JamesHarness.DOMAIN, "friend@remote.test");
+        // the database in both SrsForward and SrsReverse, and in SrsRcptHook
+        srs = SrsJames.start(new String[] {SECRET}, Map.of(), m -> withDb(m, db, 2), s -> withDb(s, db, 1));
+        james = srs.james;
+        offSite = srs.offSite;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (james != null) {
-            james.close();
+        if (srs != null) {
+            srs.close();
         }
-        if (offSite != null) {
-            offSite.close();
-        }
-        if (home != null) {
-            try (Stream<Path> files = Files.walk(home)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+    }
+
+    static String withDb(String xml, String db, int places) {
+        String out = xml.replace(SrsJames.SECRETS_LINE, SrsJames.SECRETS_LINE + db);
+        assertThat(out.split("<dburl>", -1)).hasSize(places + 1);
+        return out;
     }
 
     /** Signs database-mode addresses without a database. */

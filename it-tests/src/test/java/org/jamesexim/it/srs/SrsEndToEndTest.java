@@ -2,15 +2,13 @@ package org.jamesexim.it.srs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
-import org.apache.james.utils.DataProbeImpl;
 import org.jamesexim.it.CaptureSmtpServer;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
@@ -29,59 +27,24 @@ import org.junit.jupiter.api.Test;
  */
 class SrsEndToEndTest {
     /** The server's own secrets, generated for the run and written to conf/srs-secrets (mode 0600) as an operator would. */
-    static final String NEW = fresh();
-    static final String OLD = fresh();
+    static final String NEW = SrsJames.fresh();
+    static final String OLD = SrsJames.fresh();
     static final SrsConfig CONFIG = SrsConfig.builder().secrets(NEW, OLD).hashLength(6).maxAge(31).build();
     static CaptureSmtpServer offSite;
     static JamesHarness james;
-    static Path home;
-
-    static String fresh() {
-        byte[] b = new byte[32];
-        new java.security.SecureRandom().nextBytes(b);
-        return java.util.Base64.getEncoder().encodeToString(b);
-    }
-
-    /** A James home whose conf/srs-secrets holds {@code secrets}, one a line, mode 0600. */
-    static Path homeWithSecrets(String... secrets) throws Exception {
-        Path dir = Files.createTempDirectory("jexim-srs-e2e");
-        Path conf = Files.createDirectories(dir.resolve("conf"));
-        Path file = conf.resolve("srs-secrets");
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, "# the first signs, all verify\n" + String.join("\n", secrets) + "\n");
-        return dir;
-    }
+    static SrsJames srs;
 
     @BeforeAll
     static void boot() throws Exception {
-        offSite = new CaptureSmtpServer();
-        home = homeWithSecrets(NEW, OLD);
-        Path examples = JamesHarness.defaultConfigDir().resolve("examples");
-        String mailets = Files.readString(examples.resolve("srs-mailetcontainer.xml"))
-            .replace("<!-- srs-test: gateway -->", "<gateway>127.0.0.1</gateway><gatewayPort>" + offSite.port() + "</gatewayPort>");
-        assertThat(mailets).contains("<gatewayPort>");
-        String smtp = Files.readString(examples.resolve("srs-smtpserver.xml"))
-            .replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>", "<authorizedAddresses>192.0.2.0/24</authorizedAddresses>");
-        assertThat(smtp).contains("192.0.2.0/24");
-        assertThat(mailets).contains("<secretsFile>file://conf/srs-secrets</secretsFile>").doesNotContain("<secrets>");
-        assertThat(smtp).contains("<secretsFile>file://conf/srs-secrets</secretsFile>").doesNotContain("<secrets>");
-        james = JamesHarness.builder().workingDirectory(home).config("mailetcontainer.xml", mailets).config("smtpserver.xml", smtp).start();
-        james.server().getProbe(DataProbeImpl.class).addAddressMapping("alias", JamesHarness.DOMAIN, "friend@remote.test");
+        srs = SrsJames.start(new String[] {NEW, OLD}, Map.of(), m -> m, s -> s);
+        james = srs.james;
+        offSite = srs.offSite;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (james != null) {
-            james.close();
-        }
-        if (offSite != null) {
-            offSite.close();
-        }
-        if (home != null) {
-            try (java.util.stream.Stream<Path> files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (srs != null) {
+            srs.close();
         }
     }
 

@@ -2,11 +2,10 @@ package org.jamesexim.it.srs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.james.utils.DataProbeImpl;
 import org.jamesexim.it.CaptureSmtpServer;
@@ -32,7 +31,7 @@ import ch.qos.logback.core.read.ListAppender;
  * back to the original senders; each rewrite is one INFO line with Exim's {@code SRS=<address>}, without the secret.
  */
 class SrsManyDomainsEndToEndTest {
-    static final String SECRET = SrsEndToEndTest.fresh();
+    static final String SECRET = SrsJames.fresh();
     static final String SECOND = "second.test";
     static final String THIRD = "third.test";
     /** The SrsForward parameters docs/srs.md shows for many domains (the example's <alias> line replaced by these). */
@@ -42,39 +41,36 @@ class SrsManyDomainsEndToEndTest {
         + "                <scope>forwarded</scope>";
     static CaptureSmtpServer offSite;
     static JamesHarness james;
-    static Path home;
+    static SrsJames srs;
     static ListAppender<ILoggingEvent> logs;
     static Logger srsLogger;
 
     @BeforeAll
     static void boot() throws Exception {
-        offSite = new CaptureSmtpServer();
-        home = SrsEndToEndTest.homeWithSecrets(SECRET);
-        Files.writeString(home.resolve("conf/srs-exclude"), "# domains whose SPF allows this server\nspf-ok.test\n*.hosted.test\n");
-        // aliasLookup (Exim's expanded srs_alias): forwards of mail sent to third.test are made in second.test
-        Files.writeString(home.resolve("conf/srs-alias-by-domain"), "# recipient domain: alias\nthird.test: second.test\n");
-        Path examples = JamesHarness.defaultConfigDir().resolve("examples");
-        String mailets = Files.readString(examples.resolve("srs-mailetcontainer.xml"))
-            .replace("<!-- srs-test: gateway -->", "<gateway>127.0.0.1</gateway><gatewayPort>" + offSite.port() + "</gatewayPort>")
-            .replace("<alias>example.test</alias>", MANY_DOMAINS + "\n                <aliasLookup>file://conf/srs-alias-by-domain</aliasLookup>")
-            // docs/srs.md "James 3.9": the line that keeps SRS working there; James 3.8.1 ignores it
-            .replace("<errorProcessor>rrt-error</errorProcessor>",
-                "<errorProcessor>rrt-error</errorProcessor>\n                <rewriteSenderUponForward>false</rewriteSenderUponForward>");
-        assertThat(mailets).contains("<rewriteSenderUponForward>false</rewriteSenderUponForward>");
-        assertThat(mailets).contains("<scope>forwarded</scope>").contains("<gatewayPort>");
-        String smtp = Files.readString(examples.resolve("srs-smtpserver.xml"))
-            .replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>", "<authorizedAddresses>192.0.2.0/24</authorizedAddresses>");
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         logs = new ListAppender<>();
         logs.start();
         srsLogger = ctx.getLogger("org.jamesexim.mailets");
         srsLogger.addAppender(logs);
-        james = JamesHarness.builder().workingDirectory(home).config("mailetcontainer.xml", mailets).config("smtpserver.xml", smtp).start();
+        srs = SrsJames.start(new String[] {SECRET}, Map.of(
+                "srs-exclude", "# domains whose SPF allows this server\nspf-ok.test\n*.hosted.test\n",
+                // aliasLookup (Exim's expanded srs_alias): forwards of mail sent to third.test are made in second.test
+                "srs-alias-by-domain", "# recipient domain: alias\nthird.test: second.test\n"),
+            m -> {
+                String mailets = m.replace("<alias>example.test</alias>", MANY_DOMAINS + "\n                <aliasLookup>file://conf/srs-alias-by-domain</aliasLookup>")
+                    // docs/srs.md "James 3.9": the line that keeps SRS working there; James 3.8.1 ignores it
+                    .replace("<errorProcessor>rrt-error</errorProcessor>",
+                        "<errorProcessor>rrt-error</errorProcessor>\n                <rewriteSenderUponForward>false</rewriteSenderUponForward>");
+                assertThat(mailets).contains("<rewriteSenderUponForward>false</rewriteSenderUponForward>");
+                assertThat(mailets).contains("<scope>forwarded</scope>").contains("<gatewayPort>");
+                return mailets;
+            }, s -> s);
+        james = srs.james;
+        offSite = srs.offSite;
         james.addDomain(SECOND);
         james.addDomain(THIRD);
         DataProbeImpl probe = james.server().getProbe(DataProbeImpl.class);
         probe.addAddressMapping("alias", THIRD, "friend3@remote.test");
-        probe.addAddressMapping("alias", JamesHarness.DOMAIN, "friend@remote.test");
         probe.addAddressMapping("alias", SECOND, "friend2@remote.test");
     }
 
@@ -83,16 +79,8 @@ class SrsManyDomainsEndToEndTest {
         if (srsLogger != null) {
             srsLogger.detachAppender(logs);
         }
-        if (james != null) {
-            james.close();
-        }
-        if (offSite != null) {
-            offSite.close();
-        }
-        if (home != null) {
-            try (java.util.stream.Stream<Path> files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (srs != null) {
+            srs.close();
         }
     }
 

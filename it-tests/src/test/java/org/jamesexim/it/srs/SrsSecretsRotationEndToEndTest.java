@@ -9,8 +9,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-import org.apache.james.utils.DataProbeImpl;
 import org.jamesexim.it.CaptureSmtpServer;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.SmtpClient;
@@ -35,31 +35,29 @@ import ch.qos.logback.core.read.ListAppender;
  * the secrets in use. Each read is one INFO line with the file and the count of secrets, never a secret.
  */
 class SrsSecretsRotationEndToEndTest {
-    static final String OLD = SrsEndToEndTest.fresh();
-    static final String NEW = SrsEndToEndTest.fresh();
+    static final String OLD = SrsJames.fresh();
+    static final String NEW = SrsJames.fresh();
     static CaptureSmtpServer offSite;
     static JamesHarness james;
     static Path home;
+    static SrsJames srs;
     static ListAppender<ILoggingEvent> logs;
     static Logger srsLogger;
 
     @BeforeAll
     static void boot() throws Exception {
-        offSite = new CaptureSmtpServer();
-        home = SrsEndToEndTest.homeWithSecrets(OLD);
-        Path examples = JamesHarness.defaultConfigDir().resolve("examples");
-        String mailets = Files.readString(examples.resolve("srs-mailetcontainer.xml"))
-            .replace("<!-- srs-test: gateway -->", "<gateway>127.0.0.1</gateway><gatewayPort>" + offSite.port() + "</gatewayPort>");
-        assertThat(mailets).contains("<gatewayPort>").doesNotContain("<reloadInterval>").doesNotContain("<secrets>");
-        String smtp = Files.readString(examples.resolve("srs-smtpserver.xml"))
-            .replace("<authorizedAddresses>127.0.0.0/8</authorizedAddresses>", "<authorizedAddresses>192.0.2.0/24</authorizedAddresses>");
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         logs = new ListAppender<>();
         logs.start();
         srsLogger = ctx.getLogger("org.jamesexim.mailets");
         srsLogger.addAppender(logs);
-        james = JamesHarness.builder().workingDirectory(home).config("mailetcontainer.xml", mailets).config("smtpserver.xml", smtp).start();
-        james.server().getProbe(DataProbeImpl.class).addAddressMapping("alias", JamesHarness.DOMAIN, "friend@remote.test");
+        srs = SrsJames.start(new String[] {OLD}, Map.of(), m -> {
+            assertThat(m).doesNotContain("<reloadInterval>");
+            return m;
+        }, s -> s);
+        james = srs.james;
+        offSite = srs.offSite;
+        home = srs.home;
     }
 
     @AfterAll
@@ -67,16 +65,8 @@ class SrsSecretsRotationEndToEndTest {
         if (srsLogger != null) {
             srsLogger.detachAppender(logs);
         }
-        if (james != null) {
-            james.close();
-        }
-        if (offSite != null) {
-            offSite.close();
-        }
-        if (home != null) {
-            try (java.util.stream.Stream<Path> files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (srs != null) {
+            srs.close();
         }
     }
 
