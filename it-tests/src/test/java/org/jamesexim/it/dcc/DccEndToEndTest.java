@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.utils.MailRepositoryProbeImpl;
@@ -42,6 +43,24 @@ class DccEndToEndTest {
         return Files.readString(EXAMPLES.resolve(name));
     }
 
+    /** The shipped examples (dcc-smtpserver.xml changed by {@code smtp}, dcc-mailetcontainer.xml) with this dcc.properties. */
+    static JamesHarness.Builder examples(UnaryOperator<String> smtp, String dccProperties) throws Exception {
+        return JamesHarness.builder()
+            .config("smtpserver.xml", smtp.apply(example("dcc-smtpserver.xml")))
+            .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
+            .extraConfig("dcc.properties", dccProperties);
+    }
+
+    /** The dcc.properties of dccifd {@code sim} over TCP. */
+    static String dccifd(DccifdSimulator sim, String timeout) {
+        return "dccifd_address = " + sim.tcpAddress() + "\ndccifd_timeout = " + timeout + "\n";
+    }
+
+    static String withoutDeferOk(String smtp) {
+        assertThat(smtp).contains("<defer_ok>true</defer_ok>");
+        return smtp.replace("<defer_ok>true</defer_ok>", "<defer_ok>false</defer_ok>");
+    }
+
     static long bulkCount(JamesHarness james) throws Exception {
         return james.server().getProbe(MailRepositoryProbeImpl.class).getRepositoryMailCount(BULK);
     }
@@ -61,11 +80,7 @@ class DccEndToEndTest {
         @BeforeAll
         void boot() throws Exception {
             sim = new DccifdSimulator().listenTcp();
-            james = JamesHarness.builder()
-                .configFile("smtpserver.xml", EXAMPLES.resolve("dcc-smtpserver.xml"))
-                .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
-                .extraConfig("dcc.properties", "dccifd_address = " + sim.tcpAddress() + "\ndccifd_timeout = 1s\n")
-                .start();
+            james = examples(smtp -> smtp, dccifd(sim, "1s")).start();
         }
 
         @AfterAll
@@ -240,11 +255,7 @@ class DccEndToEndTest {
         void boot() throws Exception {
             sim = new DccifdSimulator().latency(DccifdSimulator.REAL_LATENCY).blacklistSender("bulk@sender.example")
                 .whitelistRecipient(DEMO).whitelistRecipient("other@example.test").listenTcp();
-            james = JamesHarness.builder()
-                .configFile("smtpserver.xml", EXAMPLES.resolve("dcc-smtpserver.xml"))
-                .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
-                .extraConfig("dcc.properties", "dccifd_address = " + sim.tcpAddress() + "\ndccifd_timeout = 5s\n")
-                .start();
+            james = examples(smtp -> smtp, dccifd(sim, "5s")).start();
             james.addUser("other@example.test", "other");
             james.addUser("third@example.test", "third");
         }
@@ -300,11 +311,8 @@ class DccEndToEndTest {
         @BeforeAll
         void boot() throws Exception {
             sim = new DccifdSimulator().listenTcp();
-            james = JamesHarness.builder()
-                .config("smtpserver.xml", example("dcc-smtpserver.xml").replace("<skip>authenticated</skip>",
-                    "<skip>authenticated</skip><overrideClientIpLookup>file://conf/multipleip_sites</overrideClientIpLookup>"))
-                .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
-                .extraConfig("dcc.properties", "dccifd_address = " + sim.tcpAddress() + "\ndccifd_timeout = 5s\n")
+            james = examples(smtp -> smtp.replace("<skip>authenticated</skip>",
+                    "<skip>authenticated</skip><overrideClientIpLookup>file://conf/multipleip_sites</overrideClientIpLookup>"), dccifd(sim, "5s"))
                 .extraConfig("multipleip_sites", "# sites that send from many addresses\n*.example.net: 192.0.2.77\n")
                 .start();
         }
@@ -339,13 +347,10 @@ class DccEndToEndTest {
                 st.execute("CREATE TABLE multipleip_sites (helo VARCHAR(255) PRIMARY KEY, ip VARCHAR(64))");
                 st.execute("INSERT INTO multipleip_sites VALUES ('client.example.net', '2001:db8::7')");
             }
-            james = JamesHarness.builder()
-                .config("smtpserver.xml", example("dcc-smtpserver.xml").replace("<defer_ok>true</defer_ok>", "<defer_ok>false</defer_ok>")
+            james = examples(smtp -> withoutDeferOk(smtp)
                     .replace("<skip>authenticated</skip>", "<skip>authenticated</skip><overrideClientIpLookup>" + h2
                         + "</overrideClientIpLookup><overrideClientIpLookupQuery>SELECT ip FROM multipleip_sites WHERE helo = $key"
-                        + "</overrideClientIpLookupQuery>"))
-                .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
-                .extraConfig("dcc.properties", "dccifd_address = " + sim.tcpAddress() + "\ndccifd_timeout = 5s\n")
+                        + "</overrideClientIpLookupQuery>"), dccifd(sim, "5s"))
                 .start();
         }
 
@@ -378,11 +383,7 @@ class DccEndToEndTest {
 
         @BeforeAll
         void boot() throws Exception {
-            james = JamesHarness.builder()
-                .config("smtpserver.xml", example("dcc-smtpserver.xml").replace("<defer_ok>true</defer_ok>", "<defer_ok>false</defer_ok>"))
-                .configFile("mailetcontainer.xml", EXAMPLES.resolve("dcc-mailetcontainer.xml"))
-                .extraConfig("dcc.properties", "dccifd_address = /nonexistent/dccifd\n")
-                .start();
+            james = examples(DccEndToEndTest::withoutDeferOk, "dccifd_address = /nonexistent/dccifd\n").start();
         }
 
         @AfterAll
