@@ -2,6 +2,7 @@ package org.jamesexim.operations.queuefile;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +25,9 @@ import org.jamesexim.operations.PackConfiguration;
 import org.jamesexim.queuefile.SpoolDirectory;
 import org.jamesexim.queuefile.SpoolFormat;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
+
 /**
  * The queuefile directories as configured: the {@code directory} (and {@code format}, {@code eximIdLength}) of
  * every {@code org.jamesexim.mailets.QueueFile} mailet in {@code mailetcontainer.xml} (where mail waits for the
@@ -36,7 +40,8 @@ public class QueueFileDirectories {
     private final PackConfiguration configuration;
     private final PropertiesProvider properties;
     private final FileSystem fileSystem;
-    private volatile Loaded loaded;
+    /** Read when first asked; a failed read is tried again at the next question. */
+    private final Supplier<Loaded> loaded = Suppliers.memoize(this::readUnchecked);
 
     private static final class Loaded {
         final List<SpoolDirectory> out;
@@ -76,16 +81,19 @@ public class QueueFileDirectories {
     }
 
     private Loaded load() throws IOException {
-        Loaded l = loaded;
-        if (l == null) {
-            synchronized (this) {
-                if (loaded == null) {
-                    loaded = read();
-                }
-                l = loaded;
-            }
+        try {
+            return loaded.get();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        return l;
+    }
+
+    private Loaded readUnchecked() {
+        try {
+            return read();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Loaded read() throws IOException {
