@@ -209,7 +209,7 @@ public final class Demo implements AutoCloseable {
     }
 
     /** The key's DNS record; the key (RSA 2048, PKCS#8 PEM, mode 0600) is made at the first start. */
-    public static String arcRecord(Path keyFile) throws IOException {
+    static String arcRecord(Path keyFile) throws IOException {
         try {
             if (!Files.exists(keyFile)) {
                 KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");

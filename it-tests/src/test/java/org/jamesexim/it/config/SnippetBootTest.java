@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.jamesexim.common.testing.RsaTestKey;
 import org.jamesexim.it.JamesHarness;
 import org.jamesexim.it.config.SnippetParametersTest.Snippet;
-import org.jamesexim.it.demo.Demo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -277,7 +277,7 @@ class SnippetBootTest {
             if (element.equals("directory")) {
                 Files.createDirectories(p);
             } else if (file.endsWith(".pem")) {
-                Demo.arcRecord(p);
+                RsaTestKey.generate(2048).writePem(p);
             } else if (file.contains("secret") || file.contains("password")) {
                 byte[] secret = new byte[24];
                 RANDOM.nextBytes(secret);

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -17,6 +15,7 @@ import org.jamesexim.arc.ArcSealer;
 import org.jamesexim.arc.MailMessage;
 import org.jamesexim.arc.SigningKey;
 import org.jamesexim.bmi.testing.RspamdFixture;
+import org.jamesexim.common.testing.RsaTestKey;
 import org.jamesexim.dcc.sim.DccifdSimulator;
 import org.jamesexim.dovecot.testing.RealDovecot;
 import org.jamesexim.it.JamesHarness;
@@ -108,14 +107,12 @@ final class PackSetup implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeQuietly, "load-services-shutdown"));
         dns = new UdpDns();
         sink = new CountingSink();
-        KeyPair hop = rsa();
-        KeyPair ours = rsa();
-        dns.txt("sel._domainkey.hop1.example", "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(hop.getPublic().getEncoded()));
-        dns.txt("arc._domainkey.example.test", "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(ours.getPublic().getEncoded()));
-        arcKey = dir.resolve("arc.pem");
-        Files.writeString(arcKey, pem(ours));
-        // ArcSeal refuses a key file others may read (docs/security-arc.md)
-        Files.setPosixFilePermissions(arcKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        RsaTestKey hop = RsaTestKey.generate(2048);
+        RsaTestKey ours = RsaTestKey.generate(2048);
+        dns.txt("sel._domainkey.hop1.example", hop.dkimRecord());
+        dns.txt("arc._domainkey.example.test", ours.dkimRecord());
+        // ArcSeal refuses a key file others may read (docs/security-arc.md): written 0600
+        arcKey = ours.writePem(dir.resolve("arc.pem"));
         sealed = sealTemplate(hop);
         dccSocket = dir.resolve("dccifd");
         startDcc();
@@ -131,19 +128,8 @@ final class PackSetup implements AutoCloseable {
         }
     }
 
-    private static KeyPair rsa() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        return g.generateKeyPair();
-    }
-
-    private static String pem(KeyPair kp) {
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(kp.getPrivate().getEncoded())
-            + "\n-----END PRIVATE KEY-----\n";
-    }
-
     /** The message every load mail is a copy of, as it left hop1.example: ARC set i=1, no Message-ID yet (not signed). */
-    private static String sealTemplate(KeyPair hop) {
+    private static String sealTemplate(RsaTestKey hop) {
         StringBuilder body = new StringBuilder();
         while (body.length() < 4000) {
             body.append("The quick brown fox jumps over the lazy dog, load test line of roughly seventy octets.\r\n");
@@ -152,7 +138,7 @@ final class PackSetup implements AutoCloseable {
             + "From: Alice <" + SENDER + ">\r\nTo: " + LOCAL + ", " + REMOTE + "\r\nSubject: load\r\n"
             + "Date: " + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now()) + "\r\n"
             + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n" + body;
-        SigningKey key = SigningKey.parse(pem(hop), "hop1 key");
+        SigningKey key = SigningKey.parse(hop.pem(), "hop1 key");
         ArcSealer sealer = ArcSealer.builder().authservId("mx.hop1.example").domain("hop1.example").selector("sel").key(key).build();
         MailMessage m = MailMessage.parse(msg.getBytes(StandardCharsets.US_ASCII));
         byte[] out = sealer.seal(m, null, System.currentTimeMillis() / 1000).applyTo(m);

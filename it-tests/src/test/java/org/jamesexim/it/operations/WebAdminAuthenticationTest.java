@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.util.Base64;
 import java.util.List;
 
+import org.jamesexim.common.testing.RsaTestKey;
 import org.jamesexim.it.JamesHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +29,9 @@ class WebAdminAuthenticationTest {
 
     @BeforeAll
     static void boot() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        keys = g.generateKeyPair();
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(keys.getPublic().getEncoded())
-            + "\n-----END PUBLIC KEY-----\n";
+        RsaTestKey key = RsaTestKey.generate(2048);
+        keys = key.keyPair();
+        String pem = key.publicPem();
         String webadmin = Files.readString(JamesHarness.defaultConfigDir().resolve("webadmin.properties"))
             + "\njwt.enabled=true\njwt.publickeypem.url=file://conf/webadmin-jwt.pub\n";
         james = JamesHarness.builder().withoutDemo()

@@ -48,6 +48,12 @@ public final class RsaTestKey {
         return Base64.getEncoder().encodeToString(keyPair.getPublic().getEncoded());
     }
 
+    /** The public key as PEM ({@code -----BEGIN PUBLIC KEY-----}), e.g. for WebAdmin's JWT check. */
+    public String publicPem() {
+        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(keyPair.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n";
+    }
+
     /** {@code v=DKIM1; k=rsa; p=...}. */
     public String dkimRecord() {
         return "v=DKIM1; k=rsa; p=" + publicKeyBase64();

@@ -28,4 +28,12 @@ class RsaTestKeyTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
         assertThat(RsaTestKey.generate(1024).publicKeyBase64()).isNotEqualTo(k.publicKeyBase64());
     }
+
+    @Test
+    void thePublicPemIsThePublicKey() throws Exception {
+        RsaTestKey k = RsaTestKey.generate(1024);
+        String body = k.publicPem().replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", "");
+        byte[] der = Base64.getMimeDecoder().decode(body);
+        assertThat(KeyFactory.getInstance("RSA").generatePublic(new java.security.spec.X509EncodedKeySpec(der))).isEqualTo(k.keyPair().getPublic());
+    }
 }
