@@ -6,13 +6,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jamesexim.common.LogText;
+
 /**
  * What an operator is shown of a queuefile message, once for every tool: the CLI's {@code queuefile list|show}
  * prints it as text ({@link #line}, {@link #lines}) or JSON, WebAdmin's {@code /queuefile} routes answer the same maps
  * as JSON. Values are plain Java (strings, numbers, lists, maps) in a fixed order; nothing here is secret (the
- * envelope and the attributes the mail carried, as {@code queuefile show} always showed them).
+ * envelope and the attributes the mail carried, as {@code queuefile show} always showed them). In the text forms every
+ * value goes through {@link LogText#escape}: a spool file's bytes cannot break or forge a line on the operator's terminal.
  */
 public final class SpoolListing {
+    /** The most characters of one value shown as text (the parsers bound them already; this bounds a line). */
+    static final int SHOWN_MAX = 4096;
+
     private SpoolListing() {
     }
 
@@ -43,12 +49,12 @@ public final class SpoolListing {
     @SuppressWarnings("unchecked")
     public static String line(Map<String, Object> entry) {
         if (entry.containsKey("error")) {
-            return entry.get("id") + " *** unreadable: " + entry.get("error");
+            return shown(entry.get("id")) + " *** unreadable: " + shown(entry.get("error"));
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(entry.get("id")).append(' ').append(entry.get("size")).append(" <").append(entry.get("sender")).append('>');
+        sb.append(shown(entry.get("id"))).append(' ').append(shown(entry.get("size"))).append(" <").append(shown(entry.get("sender"))).append('>');
         for (String r : (List<String>) entry.get("recipients")) {
-            sb.append(' ').append(r);
+            sb.append(' ').append(shown(r));
         }
         return sb.toString();
     }
@@ -87,27 +93,35 @@ public final class SpoolListing {
         return Collections.unmodifiableMap(d);
     }
 
+    /**
+     * A value as text for a terminal: through {@link LogText#escape}, so that what a client or a scanner wrote (a line
+     * break, an escape sequence) shows as escapes and cannot forge a line of the listing. The JSON form needs none.
+     */
+    static String shown(Object value) {
+        return value == null ? "null" : LogText.escape(String.valueOf(value), SHOWN_MAX);
+    }
+
     /** {@link #details} as the lines {@code queuefile show} prints. */
     @SuppressWarnings("unchecked")
     public static List<String> lines(Map<String, Object> d) {
         List<String> out = new ArrayList<>();
-        out.add("id: " + d.get("id"));
-        out.add("size: " + d.get("size"));
-        out.add("name: " + d.get("name"));
-        out.add("sender: <" + d.get("sender") + ">");
+        out.add("id: " + shown(d.get("id")));
+        out.add("size: " + shown(d.get("size")));
+        out.add("name: " + shown(d.get("name")));
+        out.add("sender: <" + shown(d.get("sender")) + ">");
         for (String r : (List<String>) d.get("recipients")) {
-            out.add("recipient: " + r);
+            out.add("recipient: " + shown(r));
         }
-        out.add("remote: " + d.get("remote_addr") + " (" + d.get("remote_host") + ") helo " + d.get("helo"));
-        out.add("auth user: " + d.get("auth_user"));
-        out.add("received: " + d.get("received"));
-        out.add("state: " + d.get("state"));
-        out.add("error message: " + d.get("error_message"));
-        out.add("dsn: envid " + d.get("dsn_envid") + ", ret " + d.get("dsn_ret"));
-        ((Map<String, List<String>>) d.get("per_recipient_headers")).forEach((r, hs) -> hs.forEach(h -> out.add("header for " + r + ": " + h)));
-        ((Map<String, String>) d.get("attributes")).forEach((k, v) -> out.add("attribute " + k + " = " + v));
+        out.add("remote: " + shown(d.get("remote_addr")) + " (" + shown(d.get("remote_host")) + ") helo " + shown(d.get("helo")));
+        out.add("auth user: " + shown(d.get("auth_user")));
+        out.add("received: " + shown(d.get("received")));
+        out.add("state: " + shown(d.get("state")));
+        out.add("error message: " + shown(d.get("error_message")));
+        out.add("dsn: envid " + shown(d.get("dsn_envid")) + ", ret " + shown(d.get("dsn_ret")));
+        ((Map<String, List<String>>) d.get("per_recipient_headers")).forEach((r, hs) -> hs.forEach(h -> out.add("header for " + shown(r) + ": " + shown(h))));
+        ((Map<String, String>) d.get("attributes")).forEach((k, v) -> out.add("attribute " + shown(k) + " = " + shown(v)));
         for (String u : (List<String>) d.get("unrepresented_attributes")) {
-            out.add("attribute " + u + " (not representable, not kept)");
+            out.add("attribute " + shown(u) + " (not representable, not kept)");
         }
         return out;
     }
