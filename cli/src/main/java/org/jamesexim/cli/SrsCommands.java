@@ -1,5 +1,6 @@
 package org.jamesexim.cli;
 
+import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -7,11 +8,12 @@ import java.util.List;
 import java.util.Set;
 
 import org.jamesexim.srs.SrsConfig;
+import org.jamesexim.srs.SrsSecrets;
 
 /** Option parsing shared by {@code srs-forward} and {@code srs-reverse}. */
 final class SrsCommands {
     static final Set<String> FLAGS = Set.of("always-rewrite", "json");
-    static final Set<String> VALUED = Set.of("secret", "hashlength", "hashmin", "maxage", "separator", "alias", "now-day", "format",
+    static final Set<String> VALUED = Set.of("secret", "secrets-file", "hashlength", "hashmin", "maxage", "separator", "alias", "now-day", "format",
         "hash-alphabet");
 
     private SrsCommands() {
@@ -25,8 +27,9 @@ final class SrsCommands {
         if (a.positional().size() > 1) {
             throw new UsageException("only one address, as the last argument; got " + a.positional().size());
         }
-        if (a.all("secret").isEmpty()) {
-            throw new UsageException("--secret is required (repeat it for old secrets; the first signs)");
+        if (a.all("secret").isEmpty() == !a.has("secrets-file")) {
+            throw new UsageException("give the secrets once: --secrets-file FILE (the mailets' secretsFile: one a line, the first signs,"
+                + " mode 0600) or --secret S (repeat it for old secrets; other users see it in the process list)");
         }
         String format = a.get("format", "srs");
         if (!format.equals("srs") && !format.equals("exim")) {
@@ -41,7 +44,7 @@ final class SrsCommands {
 
     static SrsConfig config(Args a) {
         try {
-            SrsConfig.Builder b = SrsConfig.builder().secrets(a.all("secret"));
+            SrsConfig.Builder b = SrsConfig.builder().secrets(secrets(a));
             Integer hl = a.getInt("hashlength", null);
             if (hl != null) {
                 b.hashLength(hl);
@@ -73,10 +76,26 @@ final class SrsCommands {
         return Clock.fixed(Instant.ofEpochSecond(day * 86400 + 43200), ZoneOffset.UTC);
     }
 
-    static String secretForExim(Args a) {
-        if (a.all("secret").size() > 1) {
-            throw new UsageException("--format exim takes one --secret (Exim's native SRS has no secret list)");
+    /**
+     * The secrets of {@code --secrets-file} (read as the mailets read {@code secretsFile}: refused when others may read
+     * it; never shown) or of the {@code --secret} options.
+     */
+    static List<String> secrets(Args a) {
+        if (!a.has("secrets-file")) {
+            return a.all("secret");
         }
-        return a.all("secret").get(0);
+        try {
+            return SrsSecrets.readFile("--secrets-file", Paths.get(a.get("secrets-file", "")));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    static String secretForExim(Args a) {
+        List<String> secrets = secrets(a);
+        if (secrets.size() > 1) {
+            throw new UsageException("--format exim takes one secret (Exim's native SRS has no secret list)");
+        }
+        return secrets.get(0);
     }
 }

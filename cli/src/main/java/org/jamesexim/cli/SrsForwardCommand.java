@@ -10,7 +10,7 @@ import org.jamesexim.srs.SrsForwardResult;
 import org.jamesexim.srs.SrsReport;
 
 /**
- * {@code srs-forward --secret S [--secret OLD] [--hashlength N] [--hashmin N] [--maxage N] [--separator =|+|-] [--hash-alphabet base64|base64url]
+ * {@code srs-forward --secrets-file FILE | --secret S [--secret OLD] [--hashlength N] [--hashmin N] [--maxage N] [--separator =|+|-] [--hash-alphabet base64|base64url]
  * --alias DOMAIN [--always-rewrite] [--now-day N] [--format exim] [--json] SENDER}: prints the rewritten sender; with
  * {@code --json} one object ({@link SrsReport#forward}), the same WebAdmin's {@code GET /srs/forward} answers.
  */
@@ -22,7 +22,7 @@ public final class SrsForwardCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "rewrite a sender with SRS: --secret S --alias DOMAIN [--hashlength N ...] SENDER";
+        return "rewrite a sender with SRS: --secrets-file FILE | --secret S --alias DOMAIN [--hashlength N ...] SENDER";
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.jamesexim.srs.SrsReport;
 import org.jamesexim.srs.SrsReverseResult;
 
 /**
- * {@code srs-reverse --secret S [--secret OLD] [--hashlength N] [--hashmin N] [--maxage N] [--now-day N]
+ * {@code srs-reverse --secrets-file FILE | --secret S [--secret OLD] [--hashlength N] [--hashmin N] [--maxage N] [--now-day N]
  * [--format exim] [--json] ADDRESS}: prints the original address, or the status and reason on stderr (exit 1); with
  * {@code --json} one object ({@link SrsReport#reverse}), the same WebAdmin's {@code GET /srs/reverse} answers.
  */
@@ -22,7 +22,7 @@ public final class SrsReverseCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "decode an SRS address back to the original sender: --secret S [--maxage N ...] ADDRESS";
+        return "decode an SRS address back to the original sender: --secrets-file FILE | --secret S [--maxage N ...] ADDRESS";
     }
 
     @Override

@@ -6,8 +6,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SrsCommandsTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -112,12 +116,40 @@ class SrsCommandsTest {
             "SRS0=4DF1=nr=example.com=alice@fwd.example.net")).isEqualTo(1);
     }
 
+    /** The secrets from a file, as the mailets' secretsFile: not in the process list; a file others may read is refused. */
+    @Test
+    void secretsFromAFileOnlyItsOwnerCanRead(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("srs-secrets");
+        Files.writeString(file, "# the first signs\nn3wS3cret\n0ldS3cret\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThat(run("srs-forward", "--secret", "n3wS3cret", "--secret", "0ldS3cret", "--hashlength", "4", "--alias", "fwd.example.net",
+            "--now-day", "19889", "alice@example.com")).isZero();
+        String fromArgv = lastLine();
+        assertThat(run("srs-forward", "--secrets-file", file.toString(), "--hashlength", "4", "--alias", "fwd.example.net",
+            "--now-day", "19889", "alice@example.com")).isZero();
+        assertThat(lastLine()).isEqualTo(fromArgv);
+        // an address signed with the old (second) secret still reverses
+        assertThat(run("srs-forward", "--secret", "0ldS3cret", "--hashlength", "4", "--alias", "fwd.example.net",
+            "--now-day", "19889", "bob@example.com")).isZero();
+        String old = lastLine();
+        assertThat(run("srs-reverse", "--secrets-file", file.toString(), "--hashlength", "4", "--now-day", "19890", old)).isZero();
+        assertThat(lastLine()).isEqualTo("bob@example.com");
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(run("srs-reverse", "--secrets-file", file.toString(), "--hashlength", "4", old)).isEqualTo(2);
+        assertThat(err()).contains("--secrets-file").doesNotContain("S3cret");
+        assertThat(run("srs-reverse", "--secrets-file", dir.resolve("none").toString(), old)).isEqualTo(2);
+        assertThat(err()).contains("--secrets-file");
+        assertThat(run("srs-reverse", "--secrets-file", file.toString(), "--secret", "x", old)).isEqualTo(2);
+        assertThat(err()).contains("give the secrets once");
+    }
+
     @Test
     void usageErrorsAreClear() {
         assertThat(run("srs-forward", "--secret", "s", "alice@example.com")).isEqualTo(2);
         assertThat(err()).startsWith("srs-forward: --alias");
         assertThat(run("srs-forward", "--alias", "x", "alice@example.com")).isEqualTo(2);
-        assertThat(err()).contains("--secret is required");
+        assertThat(err()).contains("give the secrets once: --secrets-file FILE");
         assertThat(run("srs-reverse", "--secret", "s")).isEqualTo(2);
         assertThat(err()).contains("address is missing");
         assertThat(run("srs-forward", "--secret", "s", "--alias", "x", "--hashlength", "40", "a@b")).isEqualTo(2);
