@@ -16,5 +16,12 @@ if [ ! -s /etc/james/srs/secrets ]; then
     (umask 077; openssl rand -base64 32 > /etc/james/srs/secrets)
 fi
 chmod 0600 /etc/james/srs/secrets
+# SRS database mode <dbpasswordFile>/etc/james/db/password</dbpasswordFile>: the PostgreSQL password, made once, read by
+# every node and by the postgres service (POSTGRES_PASSWORD_FILE, as its user, uid 999); mode 0600, never in the configuration
+if [ ! -s /etc/james/db/password ]; then
+    (umask 077; openssl rand -base64 24 > /etc/james/db/password)
+fi
+chown 999:999 /etc/james/db/password
+chmod 0600 /etc/james/db/password
 echo "ARC public key (publish as arc._domainkey.example.test TXT \"v=DKIM1; k=rsa; p=<base64 below>\"):"
 openssl pkey -in /etc/james/arc/arc.pem -pubout

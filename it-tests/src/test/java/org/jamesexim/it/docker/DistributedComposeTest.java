@@ -299,7 +299,7 @@ class DistributedComposeTest {
             handler("org.jamesexim.smtp.SrsRcptHook"));
         Map<String, Object> env = (Map<String, Object>) services.get("postgres").get("environment");
         for (Element e : srs) {
-            for (String p : List.of("secretsFile", "hashlength", "maxage", "dburl", "dbuser", "dbpassword", "dbdriver", "dbmode", "dbtimeout")) {
+            for (String p : List.of("secretsFile", "hashlength", "maxage", "dburl", "dbuser", "dbpasswordFile", "dbdriver", "dbmode", "dbtimeout")) {
                 assertThat(param(e, p)).as(e.getAttribute("class") + " " + p).isEqualTo(param(srs.get(0), p));
             }
             URI url = URI.create(param(e, "dburl").substring("jdbc:".length()));
@@ -308,11 +308,24 @@ class DistributedComposeTest {
             assertThat(url.getPort()).isEqualTo(5432);
             assertThat(url.getPath()).isEqualTo("/" + env.get("POSTGRES_DB"));
             assertThat(param(e, "dbuser")).isEqualTo(env.get("POSTGRES_USER"));
-            assertThat(param(e, "dbpassword")).isEqualTo(env.get("POSTGRES_PASSWORD"));
+            // the password is made by init into a volume the nodes and postgres mount, never written in the configuration
+            assertThat(param(e, "dbpasswordFile")).isEqualTo("/etc/james/db/password");
             assertThat(param(e, "dbdriver")).isEqualTo(org.postgresql.Driver.class.getName());
             // the secret is made by init into a volume every node mounts, never written in the configuration
             assertThat(param(e, "secretsFile")).isEqualTo("/etc/james/srs/secrets");
         }
+        for (String conf : List.of("conf/mailetcontainer.xml", "conf/smtpserver.xml")) {
+            assertThat(Files.readString(DIST.resolve(conf))).as(conf).doesNotContain("<dbpassword>");
+        }
+        assertThat(env).doesNotContainKey("POSTGRES_PASSWORD").containsEntry("POSTGRES_PASSWORD_FILE", "/run/jexim-db/password");
+        assertThat((List<String>) services.get("postgres").get("volumes")).contains("db-secret:/run/jexim-db:ro");
+        assertThat((List<String>) services.get("init").get("volumes")).contains("db-secret:/etc/james/db");
+        for (String node : List.of("james-1", "james-2")) {
+            assertThat((List<String>) services.get(node).get("volumes")).as(node).contains("db-secret:/etc/james/db:ro");
+        }
+        String initScript = Files.readString(DIST.resolve("init/init.sh"));
+        assertThat(initScript).contains("openssl rand -base64 24 > /etc/james/db/password").contains("chown 999:999 /etc/james/db/password")
+            .contains("chmod 0600 /etc/james/db/password");
         // the table the default SQL needs, created by the postgres image from the mounted init folder
         String init = Files.readString(DIST.resolve("postgres/initdb.d/01-srs.sql"));
         assertThat(init).contains(JdbcSrsDatabase.DEFAULT_CREATE + ";");
