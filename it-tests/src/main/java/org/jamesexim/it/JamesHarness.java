@@ -362,7 +362,8 @@ public final class JamesHarness implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path root) {
+    /** Deletes {@code root} and everything below it, best effort (for the tests' temporary folders). */
+    public static void deleteTree(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import org.jamesexim.common.Endpoint;
 import org.jamesexim.common.testing.Prerequisites;
@@ -18,6 +16,7 @@ import org.jamesexim.dovecot.AuthRequest;
 import org.jamesexim.dovecot.AuthResult;
 import org.jamesexim.dovecot.DovecotAuthClient;
 import org.jamesexim.dovecot.DovecotAuthConfig;
+import org.jamesexim.it.JamesHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,9 +81,7 @@ class DistributedDovecotConfigTest {
             dovecot.waitFor();
         }
         if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            JamesHarness.deleteTree(dir);
         }
     }
 }

@@ -340,8 +340,6 @@ final class PackSetup implements AutoCloseable {
         if (dovecot != null) {
             dovecot.close();
         }
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        JamesHarness.deleteTree(dir);
     }
 }

@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 import org.apache.james.utils.DataProbeImpl;
 import org.jamesexim.it.CaptureSmtpServer;
@@ -69,7 +67,7 @@ final class SrsJames implements AutoCloseable {
             return new SrsJames(offSite, home, james);
         } catch (Exception | AssertionError e) {
             offSite.close();
-            delete(home);
+            JamesHarness.deleteTree(home);
             throw e;
         }
     }
@@ -86,13 +84,7 @@ final class SrsJames implements AutoCloseable {
             james.close();
         } finally {
             offSite.close();
-            delete(home);
-        }
-    }
-
-    private static void delete(Path dir) throws java.io.IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            JamesHarness.deleteTree(home);
         }
     }
 }
