@@ -27,7 +27,8 @@ final class SrsCommands {
         if (a.positional().size() > 1) {
             throw new UsageException("only one address, as the last argument; got " + a.positional().size());
         }
-        if (a.all("secret").isEmpty() == !a.has("secrets-file")) {
+        boolean inArgv = !a.all("secret").isEmpty();
+        if (inArgv == a.has("secrets-file")) {
             throw new UsageException("give the secrets once: --secrets-file FILE (the mailets' secretsFile: one a line, the first signs,"
                 + " mode 0600) or --secret S (repeat it for old secrets; other users see it in the process list)");
         }

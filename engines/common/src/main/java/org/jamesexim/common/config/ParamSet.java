@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-
 /**
  * The parameters one component declares, each once. {@link #read} checks a {@link ParamSource} against them, as
  * James's {@code DSNBounce.init} does with {@code checkInitParameters}: a name that is neither declared nor an old

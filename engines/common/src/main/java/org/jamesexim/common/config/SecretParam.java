@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-
 /**
  * A secret parameter and the three other places the same secret can be given, one place per secret:
  * <ul>

@@ -39,8 +39,7 @@ public final class RsaTestKey {
 
     /** The private key as PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}). */
     public String pem() {
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(keyPair.getPrivate().getEncoded())
-            + "\n-----END PRIVATE KEY-----\n";
+        return pem("PRIVATE KEY", keyPair.getPrivate().getEncoded());
     }
 
     /** The public key (SubjectPublicKeyInfo), base64: the {@code p=} of its DKIM key record. */
@@ -50,8 +49,11 @@ public final class RsaTestKey {
 
     /** The public key as PEM ({@code -----BEGIN PUBLIC KEY-----}), e.g. for WebAdmin's JWT check. */
     public String publicPem() {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(keyPair.getPublic().getEncoded())
-            + "\n-----END PUBLIC KEY-----\n";
+        return pem("PUBLIC KEY", keyPair.getPublic().getEncoded());
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     /** {@code v=DKIM1; k=rsa; p=...}. */
